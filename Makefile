@@ -1,0 +1,42 @@
+# Two commands for a newcomer: `make run` and `make test`. See README.md.
+PYTHON ?= $(shell command -v python3.12 || echo python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# Embedded defaults for local use; production sets its own environment.
+export DEBUG ?= true
+export PYTHONUNBUFFERED := 1
+
+.PHONY: run test install migrate demo lint frontend bench clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(BIN)/python manage.py seed_demo
+
+run: demo
+	$(BIN)/python manage.py serve
+
+lint: install
+	$(BIN)/ruff check .
+
+test: install lint
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Refresh the vendored NHS.UK frontend (and axe-core for the browser tests)
+# from the versions pinned in package.json / package-lock.json.
+frontend:
+	npm ci --no-audit --no-fund
+	$(BIN)/python scripts/update_frontend.py
+
+clean:
+	rm -rf $(VENV) var staticfiles

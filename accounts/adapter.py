@@ -1,0 +1,29 @@
+from allauth.account.adapter import DefaultAccountAdapter
+from django import forms
+from django.conf import settings
+
+
+def email_domain_allowed(email: str, allowed: list[str]) -> bool:
+    """True when the address's domain is listed, or is under a "*.domain" entry."""
+    domain = email.rsplit("@", 1)[-1].lower().strip(".")
+    for entry in allowed:
+        entry = entry.lower()
+        if entry.startswith("*."):
+            if domain.endswith(entry[1:]):
+                return True
+        elif domain == entry:
+            return True
+    return False
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def clean_email(self, email: str) -> str:
+        email = super().clean_email(email)
+        if not email_domain_allowed(email, settings.SIGNUP_EMAIL_DOMAINS):
+            raise forms.ValidationError(
+                "Use your NHS work email address. This service is for NHS staff, so "
+                "we accept addresses ending in "
+                + ", ".join(d.replace("*.", "any subdomain of ") for d in settings.SIGNUP_EMAIL_DOMAINS)
+                + "."
+            )
+        return email

@@ -1,0 +1,50 @@
+"""Fixtures shared by every app's tests."""
+
+import os
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM
+# calls from the test body are still synchronous and safe there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _outbox_in_tmp(settings, tmp_path):
+    """Tests never write into the developer's var/outbox."""
+    settings.EMAIL_FILE_PATH = str(tmp_path / "outbox")
+
+
+@pytest.fixture
+def practitioner(db):
+    from accounts.tests.factories import UserFactory
+
+    return UserFactory()
+
+
+@pytest.fixture
+def facilitator(db):
+    from accounts.tests.factories import FacilitatorFactory
+
+    return FacilitatorFactory()
+
+
+@pytest.fixture
+def other_facilitator(db):
+    from accounts.tests.factories import FacilitatorFactory
+
+    return FacilitatorFactory()
+
+
+@pytest.fixture
+def programme_admin(db):
+    from accounts.tests.factories import ProgrammeAdminFactory
+
+    return ProgrammeAdminFactory()
+
+
+@pytest.fixture
+def outsider(db):
+    from accounts.tests.factories import UserFactory
+
+    return UserFactory()

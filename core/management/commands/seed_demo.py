@@ -1,0 +1,28 @@
+"""`manage.py seed_demo`: demo people, groups and bookings for `make run`."""
+
+from importlib import import_module
+
+from django.core.management.base import BaseCommand
+
+from core.demo import DEMO_PASSWORD, PEOPLE, seed_people
+
+# Each app that has demo data offers `<app>.demo.seed(people)`.
+DEMO_APPS = ["groups", "signups"]
+
+
+class Command(BaseCommand):
+    help = "Load idempotent demo data (people, and each app's groups and bookings)."
+
+    def handle(self, *args, **options):
+        people = seed_people()
+        for app in DEMO_APPS:
+            try:
+                module = import_module(f"{app}.demo")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{app}.demo":
+                    raise
+                continue
+            module.seed(people)
+        self.stdout.write("Demo sign-ins (password for all: %s):" % DEMO_PASSWORD)
+        for email, name, *_rest, roles in PEOPLE:
+            self.stdout.write(f"  {email:<28} {', '.join(roles) or 'practitioner'}")

@@ -1,0 +1,14 @@
+"""Helpers for tests in every app."""
+
+import pytest
+from django.conf import settings
+
+
+def postgres_configured() -> bool:
+    return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+
+requires_postgres = pytest.mark.skipif(
+    not postgres_configured(),
+    reason="needs PostgreSQL: set DATABASE_URL (CI does); SQLite cannot show row-lock behaviour",
+)

@@ -1,0 +1,178 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from core.codes import new_code
+from groups.formats import Format, Frequency, Membership
+
+
+class PeerGroup(models.Model):
+    """A facilitated peer-support group (not a django.contrib.auth group)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        ARCHIVED = "archived", "Archived"
+
+    class Delivery(models.TextChoices):
+        ONLINE = "online", "Online, in this service's own room"
+        EXTERNAL = "external", "Online, through another meeting link"
+        IN_PERSON = "in_person", "In person"
+
+    code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
+    title = models.CharField(max_length=120)
+    format = models.CharField(max_length=20, choices=Format.choices)
+    description = models.TextField(max_length=4000)
+    membership = models.CharField(max_length=10, choices=Membership.choices)
+    intake_open = models.BooleanField(default=True)  # closed groups: taking applications
+    joining_conversation = models.BooleanField(default=False)
+    capacity = models.PositiveIntegerField()
+    duration_minutes = models.PositiveIntegerField()
+    delivery = models.CharField(max_length=10, choices=Delivery.choices, default=Delivery.ONLINE)
+    external_url = models.URLField(max_length=500, blank=True)
+    venue = models.CharField(max_length=300, blank=True)
+    lobby_enabled = models.BooleanField(default=True)
+    video_enabled = models.BooleanField(default=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    facilitators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Facilitation", related_name="facilitated_groups"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(capacity__gt=0), name="peergroup_capacity_positive"),
+            models.CheckConstraint(condition=Q(duration_minutes__gt=0), name="peergroup_duration_positive"),
+        ]
+        indexes = [
+            # browse: published groups of a format
+            models.Index(fields=["status", "format"], name="peergroup_status_format"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_closed(self) -> bool:
+        return self.membership == Membership.CLOSED
+
+    @property
+    def current_ground_rules(self) -> "GroundRules | None":
+        return self.ground_rules.order_by("-version").first()
+
+
+class Facilitation(models.Model):
+    group = models.ForeignKey(PeerGroup, on_delete=models.CASCADE)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["group", "user"], name="facilitation_unique")]
+
+
+class Eligibility(models.Model):
+    """Who a group is for. A group with no rows of a kind is open to all of that kind."""
+
+    class Kind(models.TextChoices):
+        PROFESSION = "profession", "Profession"
+        CAREER_STAGE = "career_stage", "Career stage"
+
+    group = models.ForeignKey(PeerGroup, on_delete=models.CASCADE, related_name="eligibility")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    value = models.CharField(max_length=20)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["group", "kind", "value"], name="eligibility_unique")
+        ]
+
+
+class GroundRules(models.Model):
+    """A group's confidentiality agreement. Editing makes a new version, which
+    members accept again before their next booking."""
+
+    group = models.ForeignKey(PeerGroup, on_delete=models.CASCADE, related_name="ground_rules")
+    version = models.PositiveIntegerField()
+    text = models.TextField(max_length=6000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["group", "version"], name="groundrules_version_unique")
+        ]
+
+
+class Schedule(models.Model):
+    """When a group meets: an RFC 5545 rule evaluated in local wall-clock time."""
+
+    group = models.OneToOneField(PeerGroup, on_delete=models.CASCADE, related_name="schedule")
+    frequency = models.CharField(max_length=12, choices=Frequency.choices)
+    first_date = models.DateField()
+    start_time = models.TimeField()  # wall-clock time in `timezone`
+    timezone = models.CharField(max_length=40, default="Europe/London")
+    count = models.PositiveIntegerField(null=True, blank=True)  # a programme of N sessions
+    until = models.DateField(null=True, blank=True)  # or until a date; neither = ongoing
+    materialised_until = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(count__isnull=True) | Q(until__isnull=True),
+                name="schedule_count_or_until",
+            ),
+            models.CheckConstraint(
+                condition=Q(until__isnull=True) | Q(until__gte=F("first_date")),
+                name="schedule_until_after_start",
+            ),
+        ]
+
+
+class GroupSession(models.Model):
+    """One meeting of a group ("session" in the product; not an HTTP session)."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        CANCELLED = "cancelled", "Cancelled"
+
+    code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
+    group = models.ForeignKey(PeerGroup, on_delete=models.CASCADE, related_name="sessions")
+    # The start the schedule's rule gave this session, in UTC. A moved session
+    # keeps it, so re-materialising recognises it and leaves the move alone.
+    # Null for a session added by hand.
+    occurrence = models.DateTimeField(null=True, blank=True)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    is_exception = models.BooleanField(default=False)  # moved or cancelled by hand
+    capacity = models.PositiveIntegerField(null=True, blank=True)  # overrides the group's
+    cancelled_reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(starts_at__lt=F("ends_at")), name="session_starts_before_ends"),
+            models.UniqueConstraint(
+                fields=["group", "occurrence"], name="session_occurrence_unique",
+                condition=Q(occurrence__isnull=False),
+            ),
+        ]
+        indexes = [
+            # upcoming sessions of a group; next session per group on browse
+            models.Index(fields=["group", "starts_at"], name="session_group_starts"),
+            # sweeps over sessions starting or ending soon
+            models.Index(fields=["starts_at"], name="session_starts"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group} at {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def effective_capacity(self) -> int:
+        return self.capacity or self.group.capacity
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED

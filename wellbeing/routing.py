@@ -1,0 +1,3 @@
+"""WebSocket routes of every app (the live rooms add theirs here)."""
+
+websocket_urlpatterns: list = []
