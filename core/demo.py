@@ -7,7 +7,7 @@ from accounts.choices import CareerStage, Profession, Region
 from accounts.models import User
 from accounts.services import role_grant
 
-DEMO_PASSWORD = "demo-password-2026"
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - published demo logins, embedded mode only
 
 PEOPLE = [
     # email, display name, profession, career stage, region, roles

@@ -1,3 +1,5 @@
-"""WebSocket routes of every app (the live rooms add theirs here)."""
+"""WebSocket routes of every app."""
 
-websocket_urlpatterns: list = []
+from rooms.routing import websocket_urlpatterns as rooms_routes
+
+websocket_urlpatterns = [*rooms_routes]

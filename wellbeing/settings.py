@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "accounts",
     "groups",
     "signups",
+    "rooms",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -7,5 +7,7 @@ urlpatterns = [
     path("profile/", include("accounts.urls")),
     path("groups/", include("groups.urls")),
     path("", include("signups.urls")),
+    path("rooms/", include("rooms.urls")),
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

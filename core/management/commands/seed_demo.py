@@ -23,6 +23,6 @@ class Command(BaseCommand):
                     raise
                 continue
             module.seed(people)
-        self.stdout.write("Demo sign-ins (password for all: %s):" % DEMO_PASSWORD)
-        for email, name, *_rest, roles in PEOPLE:
+        self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
+        for email, *_rest, roles in PEOPLE:
             self.stdout.write(f"  {email:<28} {', '.join(roles) or 'practitioner'}")

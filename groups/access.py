@@ -1,0 +1,55 @@
+"""Who may see and manage which group. Outsiders get 404, never 403, so a URL
+never confirms that a group exists."""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from accounts.roles import is_facilitator, is_programme_admin
+from groups.models import GroupSession, PeerGroup
+
+
+def visible_groups(user) -> QuerySet[PeerGroup]:
+    """Published groups for everyone signed in; facilitators also see their own
+    drafts and archived groups; programme admins see every group."""
+    groups = PeerGroup.objects.all()
+    if is_programme_admin(user):
+        return groups
+    visible = Q(status=PeerGroup.Status.PUBLISHED)
+    if is_facilitator(user):
+        visible |= Q(facilitation__user=user)
+    return groups.filter(visible).distinct()
+
+
+def can_manage_group(user, group: PeerGroup) -> bool:
+    if not user.is_authenticated:
+        return False
+    if is_programme_admin(user):
+        return True
+    return is_facilitator(user) and group.facilitation_set.filter(user=user).exists()
+
+
+def get_group_for_user(user, code: str) -> tuple[PeerGroup, bool]:
+    """The group and whether this person may manage it, or 404."""
+    group = visible_groups(user).filter(code=code).first()
+    if group is None:
+        raise Http404("No group found")
+    return group, can_manage_group(user, group)
+
+
+def get_managed_group(user, code: str) -> PeerGroup:
+    """A group this person may manage, or 404 (even if they can see it)."""
+    group, can_manage = get_group_for_user(user, code)
+    if not can_manage:
+        raise Http404("No group found")
+    return group
+
+
+def get_session_for_user(user, code: str) -> tuple[GroupSession, bool]:
+    session = (
+        GroupSession.objects.select_related("group")
+        .filter(code=code, group__in=visible_groups(user))
+        .first()
+    )
+    if session is None:
+        raise Http404("No session found")
+    return session, can_manage_group(user, session.group)

@@ -1,0 +1,13 @@
+"""Signals other apps listen to, so groups never imports them.
+
+sessions_materialised(sender=PeerGroup, group, sessions): new sessions exist
+    (sign-ups gives a closed group's members their standing places).
+session_changed(sender=GroupSession, session, change, previous_starts_at):
+    a facilitator moved ("moved") or cancelled ("cancelled") one session
+    (notifications tells everyone booked or waiting).
+"""
+
+from django.dispatch import Signal
+
+sessions_materialised = Signal()
+session_changed = Signal()
