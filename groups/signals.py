@@ -5,9 +5,12 @@ sessions_materialised(sender=PeerGroup, group, sessions): new sessions exist
 session_changed(sender=GroupSession, session, change, previous_starts_at):
     a facilitator moved ("moved") or cancelled ("cancelled") one session
     (notifications tells everyone booked or waiting).
+capacity_changed(sender=PeerGroup, group, session=None): a group's (or one
+    session's) capacity was raised (sign-ups promotes people waiting).
 """
 
 from django.dispatch import Signal
 
 sessions_materialised = Signal()
 session_changed = Signal()
+capacity_changed = Signal()

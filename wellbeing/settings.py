@@ -5,6 +5,7 @@ cache and a Celery broker on the file system, so `make run` needs no servers.
 """
 
 import json
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -92,6 +93,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL;",
     }
+    # A file, not memory, so an ASGI server thread in the browser tests sees
+    # the same test database; one per test run so parallel runs don't collide.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
