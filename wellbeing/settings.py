@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 
+from wellbeing.beat import BEAT_SCHEDULE
 from wellbeing.env import env_bool, env_int, env_list, env_str, require_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -42,6 +43,7 @@ INSTALLED_APPS = [
     "signups",
     "rooms",
     "reports",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -142,7 +144,7 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Europe/London"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = BEAT_SCHEDULE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # --- Accounts --------------------------------------------------------------

@@ -9,5 +9,6 @@ urlpatterns = [
     path("", include("signups.urls")),
     path("rooms/", include("rooms.urls")),
     path("reports/", include("reports.urls")),
+    path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]
