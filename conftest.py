@@ -10,9 +10,11 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(autouse=True)
-def _outbox_in_tmp(settings, tmp_path):
-    """Tests never write into the developer's var/outbox."""
+def _test_settings(settings, tmp_path):
+    """Tests never write into the developer's var/outbox, and hash passwords
+    quickly (the real hasher is deliberately slow)."""
     settings.EMAIL_FILE_PATH = str(tmp_path / "outbox")
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

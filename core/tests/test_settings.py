@@ -1,0 +1,33 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _start(**env):
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); print('started')"],
+        cwd=ROOT, env={**clean, "DJANGO_SETTINGS_MODULE": "wellbeing.settings", **env},
+        capture_output=True, text=True, timeout=60,
+    )
+
+
+def test_production_settings_refuse_to_start_without_secret_key():
+    result = _start(DEBUG="false")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_production_settings_start_with_a_secret_key():
+    result = _start(DEBUG="false", SECRET_KEY="x" * 50, ALLOWED_HOSTS="peersupport.example.nhs.uk")
+    assert result.returncode == 0, result.stderr
+    assert "started" in result.stdout
+
+
+def test_a_malformed_boolean_is_a_one_line_explanation():
+    result = _start(DEBUG="perhaps")
+    assert result.returncode != 0
+    assert "DEBUG must be true or false" in result.stderr
