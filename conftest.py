@@ -3,6 +3,7 @@
 import os
 
 import pytest
+from django.core.cache import cache
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM
 # calls from the test body are still synchronous and safe there.
@@ -12,9 +13,12 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     """Tests never write into the developer's var/outbox, and hash passwords
-    quickly (the real hasher is deliberately slow)."""
+    quickly (the real hasher is deliberately slow); every test starts with
+    an empty cache."""
     settings.EMAIL_FILE_PATH = str(tmp_path / "outbox")
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Rate-limit counters (allauth's and ours) must not leak between tests.
+    cache.clear()
 
 
 @pytest.fixture
