@@ -3,7 +3,7 @@ from django.urls import reverse
 
 # Paths a person may visit before finishing onboarding: the account pages
 # (sign out, verify email, MFA), help, health checks and static files.
-_OPEN_PREFIXES = ("/accounts/", "/help/", "/healthz", "/static/", "/admin/", "/privacy/")
+_OPEN_PREFIXES = ("/accounts/", "/help/", "/healthz", "/static/", "/admin/", "/privacy/", "/accessibility/")
 
 
 class OnboardingRequiredMiddleware:

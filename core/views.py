@@ -11,6 +11,14 @@ def home(request):
     return render(request, "core/home.html")
 
 
+def privacy(request):
+    return render(request, "core/privacy.html")
+
+
+def accessibility(request):
+    return render(request, "core/accessibility.html")
+
+
 def need_help(request):
     return render(request, "core/need_help.html", {"entries": settings.SIGNPOSTING})
 
