@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "rooms",
     "reports",
     "notifications",
+    "privacy",
 ]
 
 MIDDLEWARE = [

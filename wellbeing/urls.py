@@ -10,5 +10,6 @@ urlpatterns = [
     path("rooms/", include("rooms.urls")),
     path("reports/", include("reports.urls")),
     path("notifications/", include("notifications.urls")),
+    path("privacy/you/", include("privacy.urls")),
     path("admin/", admin.site.urls),
 ]
