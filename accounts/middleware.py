@@ -1,3 +1,9 @@
+import time
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -21,3 +27,57 @@ class OnboardingRequiredMiddleware:
         ):
             return redirect(f"{onboarding}?next={request.path}")
         return self.get_response(request)
+
+
+class SessionTimeoutMiddleware:
+    """Signs a person out after a period without activity, and after an
+    absolute limit, so an unlocked shared ward computer doesn't stay signed in.
+
+    Activity is recorded at most once a minute to spare the session store.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            expired = session_expiry(request)
+            if expired:
+                return _sign_out(request, expired)
+            touch_session(request)
+        return self.get_response(request)
+
+
+def session_expiry(request) -> str | None:
+    """"idle" or "absolute" when the signed-in session has run out, else None."""
+    now = time.time()
+    session = request.session
+    started = session.setdefault("started_at", now)
+    last_seen = session.get("last_seen", now)
+    if now - last_seen > settings.SESSION_IDLE_TIMEOUT_MINUTES * 60:
+        return "idle"
+    if now - started > settings.SESSION_ABSOLUTE_TIMEOUT_HOURS * 3600:
+        return "absolute"
+    return None
+
+
+def touch_session(request, *, force: bool = False) -> None:
+    now = time.time()
+    if force or now - request.session.get("last_seen", 0) >= 60:
+        request.session["last_seen"] = now
+
+
+def seconds_until_idle_timeout(request) -> int:
+    last_seen = request.session.get("last_seen", time.time())
+    return max(0, int(last_seen + settings.SESSION_IDLE_TIMEOUT_MINUTES * 60 - time.time()))
+
+
+def _sign_out(request, reason: str):
+    logout(request)
+    if reason == "idle":
+        text = f"You were signed out after {settings.SESSION_IDLE_TIMEOUT_MINUTES} minutes without activity."
+    else:
+        text = "You were signed out because you had been signed in for a long time."
+    messages.info(request, text + " Sign in again to continue.")
+    target = request.get_full_path() if request.method == "GET" else "/"
+    return redirect(f"{reverse('account_login')}?next={quote(target)}")

@@ -1,9 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
 from accounts.forms import ProfileForm
+from accounts.middleware import seconds_until_idle_timeout, touch_session
 from accounts.services import profile_save
 
 
@@ -34,3 +37,14 @@ def profile(request):
         messages.success(request, "Your profile has been updated.")
         return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form})
+
+
+@login_required
+@require_POST
+def session_extend(request):
+    """"Stay signed in": records activity now. JSON for the page's script,
+    a redirect back for a plain form post."""
+    touch_session(request, force=True)
+    if request.headers.get("Accept", "").startswith("application/json"):
+        return JsonResponse({"seconds_left": seconds_until_idle_timeout(request)})
+    return redirect(_safe_next(request, "/"))

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.usersessions",
     "core",
     "accounts",
     "groups",
@@ -57,6 +58,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "accounts.middleware.SessionTimeoutMiddleware",
     "accounts.middleware.OnboardingRequiredMiddleware",
 ]
 
@@ -189,6 +192,14 @@ ACCOUNT_RATE_LIMITS = {
     "reauthenticate": "10/m/user",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# People can see their signed-in browsers and end the others (/accounts/sessions/).
+USERSESSIONS_TRACK_ACTIVITY = True
+
+# Signed-in sessions end after this long without activity, and after this long
+# whatever happens; pages warn two minutes before and let the person extend.
+SESSION_IDLE_TIMEOUT_MINUTES = env_int("SESSION_IDLE_TIMEOUT_MINUTES", 30)
+SESSION_ABSOLUTE_TIMEOUT_HOURS = env_int("SESSION_ABSOLUTE_TIMEOUT_HOURS", 12)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT_HOURS * 3600
 MFA_TOTP_ISSUER = SERVICE_NAME
 
 # Sign-up is for NHS staff: exact domains, or "*.domain" for its subdomains.
