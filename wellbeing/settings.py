@@ -192,6 +192,8 @@ ACCOUNT_RATE_LIMITS = {
     "reauthenticate": "10/m/user",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_ADAPTER = "accounts.mfa.MFAAdapter"
+MFA_ENCRYPTION_KEY = env_str("MFA_ENCRYPTION_KEY")
 # People can see their signed-in browsers and end the others (/accounts/sessions/).
 USERSESSIONS_TRACK_ACTIVITY = True
 

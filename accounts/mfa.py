@@ -1,0 +1,51 @@
+"""Two-factor authentication policy on top of allauth.mfa.
+
+TOTP secrets and recovery-code seeds are encrypted at rest with a key derived
+from MFA_ENCRYPTION_KEY (or SECRET_KEY when that is unset: set a dedicated
+key in production so rotating SECRET_KEY doesn't lock people out).
+Facilitators and programme admins must use two-factor authentication, so they
+cannot remove their last authenticator.
+"""
+
+import base64
+import hashlib
+from functools import cache
+
+from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
+from cryptography.fernet import Fernet
+from django.conf import settings
+
+from accounts.roles import is_facilitator, is_programme_admin
+
+
+@cache
+def _fernet(key_material: str) -> Fernet:
+    digest = hashlib.sha256(("wellbeing.mfa:" + key_material).encode()).digest()
+    return Fernet(base64.urlsafe_b64encode(digest))
+
+
+def _cipher() -> Fernet:
+    return _fernet(settings.MFA_ENCRYPTION_KEY or settings.SECRET_KEY)
+
+
+def mfa_required(user) -> bool:
+    """Whether this person must use two-factor authentication."""
+    return user.is_authenticated and (is_facilitator(user) or is_programme_admin(user) or user.is_superuser)
+
+
+def has_totp(user) -> bool:
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    def encrypt(self, text: str) -> str:
+        return _cipher().encrypt(text.encode()).decode()
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return _cipher().decrypt(encrypted_text.encode()).decode()
+
+    def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
+        if authenticator.type == Authenticator.Type.TOTP and mfa_required(authenticator.user):
+            return False
+        return super().can_delete_authenticator(authenticator)
