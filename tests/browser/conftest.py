@@ -3,6 +3,7 @@ server (web pages and WebSockets) in a thread of the test process, so it
 shares the test database."""
 
 import socket
+from pathlib import Path
 import threading
 import time
 
@@ -90,3 +91,33 @@ def asgi_server(transactional_db, settings):
     server.start()
     yield server
     server.stop()
+
+
+AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
+# WCAG 2.2 level A and AA, as axe-core tags them.
+WCAG_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def axe_violations(page) -> list[dict]:
+    """Runs axe-core in the page; returns violations of WCAG 2.2 A/AA."""
+    page.add_script_tag(content=AXE_SOURCE)
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA_TAGS
+    )
+    return [
+        {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+    ]
+
+
+def assert_accessible(page) -> None:
+    violations = axe_violations(page)
+    assert violations == [], f"{page.url}: {violations}"
+
+
+def sign_in(page, base_url: str, user, password: str = "correct-horse-battery") -> None:
+    """Signs in through the real login form."""
+    page.goto(base_url + "/accounts/login/")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign In").click()

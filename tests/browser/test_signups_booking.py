@@ -1,0 +1,52 @@
+"""Booking the last place, the waiting list and promotion, in a real browser."""
+
+import pytest
+
+from accounts.tests.factories import UserFactory
+from signups.tests.factories import GroupSessionFactory, PeerGroupFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PASSWORD = "correct-horse-battery"
+
+
+def sign_in(page, base_url: str, email: str) -> None:
+    page.goto(f"{base_url}/accounts/login/")
+    page.fill('input[name="login"]', email)
+    page.fill('input[name="password"]', PASSWORD)
+    page.locator("main").get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+def test_a_cancelled_place_goes_to_the_first_person_waiting(page, browser, live_server):
+    session = GroupSessionFactory(group=PeerGroupFactory(title="Tuesday reflective group", capacity=1))
+    first, second = UserFactory(display_name="Ash"), UserFactory(display_name="Bea")
+    session_url = f"{live_server.url}/sessions/{session.code}/"
+
+    sign_in(page, live_server.url, first.email)
+    page.goto(session_url)
+    assert page.get_by_text("1 place left").is_visible()
+    page.get_by_role("button", name="Book a place").click()
+    assert page.get_by_text("Your place is booked.").is_visible()
+
+    other = browser.new_context(viewport={"width": 390, "height": 844})
+    other.set_default_timeout(10_000)
+    page_b = other.new_page()
+    try:
+        sign_in(page_b, live_server.url, second.email)
+        page_b.goto(session_url)
+        assert page_b.get_by_text("This session is full.").is_visible()
+        page_b.get_by_role("button", name="Join the waiting list").click()
+        assert page_b.get_by_text("You are number 1 in line").is_visible()
+
+        page.goto(f"{live_server.url}/my-sessions/")
+        card = page.locator("li.nhsuk-card", has_text="Tuesday reflective group")
+        card.get_by_role("button", name="Cancel my place").click()
+        assert page.get_by_text("Your place is cancelled.").is_visible()
+        assert page.get_by_text("You have no places booked.").is_visible()
+
+        page_b.goto(f"{live_server.url}/my-sessions/")
+        assert page_b.get_by_text("A place came up for you").is_visible()
+        card_b = page_b.locator("li.nhsuk-card", has_text="Tuesday reflective group")
+        assert card_b.get_by_text("Place confirmed").is_visible()
+    finally:
+        other.close()
