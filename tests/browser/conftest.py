@@ -3,9 +3,9 @@ server (web pages and WebSockets) in a thread of the test process, so it
 shares the test database."""
 
 import socket
-from pathlib import Path
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
