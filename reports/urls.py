@@ -1,2 +1,9 @@
+from django.urls import path
+
+from reports import views
+
 app_name = "reports"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("participation.csv", views.csv_export, name="csv"),
+]

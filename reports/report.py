@@ -1,0 +1,227 @@
+"""The participation report: raw counts from `selectors`, published through
+`suppression`, laid out as tables. Nothing unsuppressed leaves this module.
+
+Cells are keyed (dimension, row, measure). The whole-period row has the same
+key in every table, so a total suppressed in one table is suppressed in all.
+"""
+
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from accounts.choices import CareerStage, Profession, Region
+from groups.formats import Format
+from reports import selectors
+from reports.periods import Period, month_label
+from reports.selectors import ALL
+from reports.suppression import NOT_APPLICABLE, Group, display, mean_or_none, percentage, suppress
+
+
+@dataclass(frozen=True)
+class Measure:
+    slug: str
+    label: str
+    kind: str = "count"  # count | percent | mean
+
+
+SESSIONS = [Measure("sessions_held", "Sessions held")]
+BOOKINGS = [
+    Measure("places_booked", "Places booked"),
+    Measure("attended", "Attendances"),
+    Measure("no_show", "Did not attend"),
+    Measure("not_recorded", "Attendance not recorded"),
+    Measure("attendance_rate", "Attendance rate", "percent"),
+    Measure("no_show_rate", "No-show rate", "percent"),
+    Measure("participants", "Participants"),
+    Measure("new", "New participants"),
+    Measure("returning", "Returning participants"),
+    Measure("waited", "Waited without a place"),
+]
+FEEDBACK = [
+    Measure("responses", "Responses"),
+    *[Measure(f"score_{n}", f"Rated {n} of 5") for n in range(1, 6)],
+    Measure("mean", "Mean rating", "mean"),
+]
+RATES = {"attendance_rate": ("attended", "places_booked"), "no_show_rate": ("no_show", "places_booked")}
+# Parts that add up exactly to a total within one row.
+ROW_SUMS = {
+    "places_booked": ("attended", "no_show", "not_recorded"),
+    "participants": ("new", "returning"),
+    "responses": tuple(f"score_{n}" for n in range(1, 6)),
+}
+NOT_STATED = ("", "Not stated")
+PROFILE = {"profession": Profession, "career_stage": CareerStage, "region": Region}
+SUMMARY = ["sessions_held", "places_booked", "attended", "attendance_rate", "no_show_rate", "participants",
+           "new", "returning", "waited", "responses", "mean"]
+SUMMARY_LABELS = {"responses": "Feedback responses", "mean": "Mean helpfulness rating (1 to 5)"}
+DIMENSION_LABELS = {"format": "format", "month": "month", "profession": "profession",
+                    "career_stage": "career stage", "region": "region"}
+
+
+@dataclass(frozen=True)
+class Cell:
+    measure: Measure
+    value: int | Decimal | str | None  # published: rounded, or None when suppressed
+
+    @property
+    def text(self) -> str:
+        return display(self.value, percent=self.measure.kind == "percent")
+
+
+@dataclass(frozen=True)
+class Row:
+    key: Hashable
+    label: str
+    cells: list[Cell]
+    is_total: bool = False
+
+    def value(self, slug: str):
+        return next(cell.value for cell in self.cells if cell.measure.slug == slug)
+
+
+@dataclass(frozen=True)
+class Table:
+    slug: str
+    caption: str
+    row_heading: str
+    measures: list[Measure]
+    rows: list[Row]
+
+
+@dataclass(frozen=True)
+class Report:
+    period: Period
+    tables: list[Table]
+
+    def table(self, slug: str) -> Table:
+        return next(table for table in self.tables if table.slug == slug)
+
+    @property
+    def summary(self) -> list[tuple[str, Cell]]:
+        """The headline figures: the whole-period row, named for a summary."""
+        total = self.total
+        return [(SUMMARY_LABELS.get(slug, total[slug].measure.label), total[slug]) for slug in SUMMARY]
+
+    @property
+    def total(self) -> dict[str, Cell]:
+        """The whole-period figures (the same in every table)."""
+        cells = {}
+        for table in self.tables:
+            cells |= {cell.measure.slug: cell for cell in table.rows[-1].cells}
+        return cells
+
+
+def _row_labels(dimension: str, period: Period) -> list[tuple[Hashable, str]]:
+    if dimension == "month":
+        return [(month, month_label(month)) for month in period.months()]
+    choices = {"format": Format, "profession": Profession, "career_stage": CareerStage, "region": Region}
+    labels = list(choices[dimension].choices)
+    return labels if dimension == "format" else [*labels, NOT_STATED]
+
+
+def _raw_counts(period: Period, now: datetime) -> dict[tuple, int | float | None]:
+    """Every raw figure, keyed (dimension, row, measure); ~12 queries in all."""
+    raw: dict[tuple, int | float | None] = {}
+
+    def store(dimension: str, counts: selectors.Counts) -> None:
+        for row, figures in counts.items():
+            figures = dict(figures)
+            if "participants" in figures:
+                figures["returning"] = figures["participants"] - figures["new"]
+            if dimension in PROFILE and row not in PROFILE[dimension].values:
+                # A value no longer offered would otherwise be a hidden
+                # difference between the rows and their total. One person
+                # has one value, so adding distinct counts stays exact.
+                for measure, value in figures.items():
+                    key = (dimension, NOT_STATED[0], measure)
+                    raw[key] = (raw.get(key) or 0) + value
+                continue
+            for measure, value in figures.items():
+                raw[(dimension, row, measure)] = value
+
+    for dimension in [None, *selectors.BOOKING_DIMENSIONS]:
+        store(dimension or ALL, selectors.booking_counts(period=period, now=now, dimension=dimension))
+    for dimension in [None, *selectors.SESSION_DIMENSIONS]:
+        store(dimension or ALL, selectors.session_counts(period=period, now=now, dimension=dimension))
+        store(dimension or ALL, selectors.feedback_counts(period=period, now=now, dimension=dimension))
+    return raw
+
+
+def _key(dimension: str, row: Hashable, measure: str) -> tuple:
+    return (ALL, ALL, measure) if row == ALL else (dimension, row, measure)
+
+
+# (table slug, caption, columns), in page order. A feedback table's rows are
+# the dimension after the prefix.
+LAYOUT = [
+    ("format", "Participation by format", SESSIONS + BOOKINGS),
+    ("month", "Participation by month", SESSIONS + BOOKINGS),
+    ("profession", "Participation by profession", BOOKINGS),
+    ("career_stage", "Participation by career stage", BOOKINGS),
+    ("region", "Participation by region", BOOKINGS),
+    ("feedback_format", "Feedback on helpfulness by format", FEEDBACK),
+    ("feedback_month", "Feedback on helpfulness by month", FEEDBACK),
+]
+
+
+def _dimension(slug: str) -> str:
+    return slug.removeprefix("feedback_")
+
+
+def _counted(measures: Iterable[Measure]) -> list[str]:
+    return [m.slug for m in measures if m.kind == "count"]
+
+
+def _counts_and_groups(raw: dict, period: Period) -> tuple[dict[tuple, int], list[Group]]:
+    """Every count the tables show, and how they add up: each column to its
+    whole-period row, and within each row the parts of ROW_SUMS."""
+    counts: dict[tuple, int] = {}
+    groups: list[Group] = []
+    for slug, _caption, measures in LAYOUT:
+        dimension = _dimension(slug)
+        rows = [key for key, _label in _row_labels(dimension, period)]
+        counted = _counted(measures)
+        for measure in counted:
+            parts = tuple(_key(dimension, row, measure) for row in rows)
+            for key in (*parts, _key(dimension, ALL, measure)):
+                counts[key] = int(raw.get(key) or 0)
+            groups.append(Group(_key(dimension, ALL, measure), parts))
+        for row in [*rows, ALL]:
+            for total, parts in ROW_SUMS.items():
+                if total in counted:
+                    groups.append(Group(_key(dimension, row, total), tuple(_key(dimension, row, p) for p in parts)))
+    return counts, groups
+
+
+def build_report(*, period: Period, now: datetime) -> Report:
+    raw = _raw_counts(period, now)
+    published = suppress(*_counts_and_groups(raw, period))
+    tables = [_table(slug, caption, measures, period, raw, published) for slug, caption, measures in LAYOUT]
+    return Report(period=period, tables=tables)
+
+
+def _published(measure: Measure, key: tuple, raw: dict, published: dict):
+    """A cell's value: a published count, or a rate or mean derived safely."""
+    dimension, row, _slug = key
+    if measure.kind == "percent":
+        numerator, denominator = RATES[measure.slug]
+        return percentage(published[_key(dimension, row, numerator)], published[_key(dimension, row, denominator)])
+    if measure.kind == "mean":
+        people = _key(dimension, row, "responses")
+        if not raw.get(people):
+            return NOT_APPLICABLE
+        return mean_or_none(raw.get(key), int(raw[people]), published[people])
+    return published[key]
+
+
+def _table(slug: str, caption: str, measures: list[Measure], period: Period, raw: dict, published: dict) -> Table:
+    dimension = _dimension(slug)
+    labelled = [*_row_labels(dimension, period), (ALL, f"All {DIMENSION_LABELS[dimension]}s")]
+    rows = [
+        Row(key=row, label=label, is_total=row == ALL,
+            cells=[Cell(m, _published(m, _key(dimension, row, m.slug), raw, published)) for m in measures])
+        for row, label in labelled
+    ]
+    heading = DIMENSION_LABELS[dimension].capitalize()
+    return Table(slug=slug, caption=caption, row_heading=heading, measures=measures, rows=rows)

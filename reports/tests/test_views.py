@@ -1,0 +1,131 @@
+import csv
+import io
+from datetime import datetime, timedelta
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import User
+from groups.formats import Format
+from reports.periods import LONDON
+from reports.tests.factories import BookingFactory, FeedbackFactory, GroupSessionFactory, ParticipantFactory
+from reports.tests.pages import page_tables
+from signups.models import Booking
+
+pytestmark = pytest.mark.django_db
+
+SPRING = {"kind": "quarter", "year": "2025", "quarter": "2"}
+URLS = [reverse("reports:index"), reverse("reports:csv")]
+
+
+def spring_programme(*, people: int, formats=(Format.BALINT, Format.SCHWARTZ, Format.WEBINAR)) -> None:
+    """`people` participants, each booked into one session a month of a format."""
+    sessions = [
+        GroupSessionFactory(group__format=group_format, starts_at=start, ends_at=start + timedelta(hours=1))
+        for group_format in formats
+        for start in (datetime(2025, month, 10, 12, tzinfo=LONDON) for month in (4, 5, 6))
+    ]
+    outcomes = [Booking.Attendance.ATTENDED] * 3 + [Booking.Attendance.NO_SHOW]
+    for i in range(people):
+        person = ParticipantFactory()
+        for j, session in enumerate(sessions[i % len(formats)::len(formats)]):
+            BookingFactory(session=session, user=person, attendance=outcomes[(i + j) % len(outcomes)])
+    for i in range(people // 2):
+        FeedbackFactory(session=sessions[i % len(sessions)], helpfulness=1 + i % 5, comment=f"Private note {i}")
+
+
+def read_csv(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_anonymous_people_get_404(client, url):
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("url", URLS)
+@pytest.mark.parametrize("person", ["practitioner", "facilitator", "outsider"])
+def test_everyone_but_programme_admins_gets_404(client, request, url, person):
+    client.force_login(request.getfixturevalue(person))
+    assert client.get(url, SPRING).status_code == 404
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_it_rejects_post(client, programme_admin, url):
+    client.force_login(programme_admin)
+    assert client.post(url, SPRING).status_code == 405
+
+
+def test_a_programme_admin_sees_the_last_complete_month_by_default(client, programme_admin):
+    client.force_login(programme_admin)
+    response = client.get(reverse("reports:index"))
+    assert response.status_code == 200
+    period = response.context["report"].period
+    assert period.kind == "month"
+    assert response["Cache-Control"].startswith("max-age=0")
+    assert f"participation.csv?kind=month&amp;year={period.year}&amp;month={period.number}" in response.text
+
+
+def test_it_shows_figures_charts_and_tables_without_naming_anyone(client, programme_admin):
+    spring_programme(people=30)
+    client.force_login(programme_admin)
+    response = client.get(reverse("reports:index"), SPRING)
+    html = response.text
+    assert "<title>Participation reports" in html
+    assert html.count('<svg class="app-chart"') == 2
+    assert 'aria-hidden="true" focusable="false"' in html
+    tables = page_tables(html)
+    assert tables["Participation by format, April to June 2025"][("All formats", "Attendances")] == "70"  # 68
+    assert "Private note" not in html
+    for person in User.objects.exclude(pk=programme_admin.pk):
+        assert person.email not in html
+        assert f">{person.display_name}<" not in html
+
+
+def test_an_invalid_period_shows_errors_and_no_figures(client, programme_admin):
+    client.force_login(programme_admin)
+    response = client.get(reverse("reports:index"), {"kind": "month", "year": "2025"})
+    assert response.status_code == 200
+    assert "<title>Error: Participation reports" in response.text
+    assert 'href="#id_month"' in response.text  # error summary links to the field
+    assert "report" not in response.context
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"kind": ["month", "year"], "year": "x"}, {"year": "9" * 400}, {"kind": "\x00"}, {"month": "-1", "kind": "month"}],
+)
+def test_malformed_periods_never_break_either_view(client, programme_admin, query):
+    client.force_login(programme_admin)
+    assert client.get(reverse("reports:index"), query).status_code == 200
+    assert client.get(reverse("reports:csv"), query).status_code == 400
+
+
+@pytest.mark.parametrize("people", [5, 60])
+def test_the_page_needs_the_same_few_queries_whatever_the_data_size(
+    client, programme_admin, django_assert_max_num_queries, people
+):
+    spring_programme(people=people)
+    client.force_login(programme_admin)
+    # 12 for the report (one a breakdown); the rest is signing in, the
+    # session and permission checks, the same for every page.
+    with django_assert_max_num_queries(26):
+        assert client.get(reverse("reports:index"), SPRING).status_code == 200
+    with django_assert_max_num_queries(26):
+        assert client.get(reverse("reports:csv"), SPRING).status_code == 200
+
+
+def test_the_csv_holds_exactly_the_figures_on_the_page(client, programme_admin):
+    spring_programme(people=23)
+    client.force_login(programme_admin)
+    page = page_tables(client.get(reverse("reports:index"), SPRING).text)
+    response = client.get(reverse("reports:csv"), SPRING)
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="participation-2025-q2.csv"'
+    header, *rows = read_csv(response)
+    assert header == ["Table", "Breakdown", "Measure", "Value"]
+    exported: dict[str, dict] = {}
+    for table, breakdown, measure, value in rows:
+        exported.setdefault(table, {})[(breakdown, measure)] = value
+    assert exported == page
+    assert any(value == "*" for table in page.values() for value in table.values())
