@@ -1,11 +1,22 @@
 """Who may see and manage which group. Outsiders get 404, never 403, so a URL
 never confirms that a group exists."""
 
+import re
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.roles import is_facilitator, is_programme_admin
 from groups.models import GroupSession, PeerGroup
+
+# The shape of core.codes.new_code(); anything else (NUL bytes, huge strings)
+# is refused before it reaches the database.
+_CODE = re.compile(r"[A-Za-z0-9_-]{1,16}")
+
+
+def _check_code(code: str) -> None:
+    if not isinstance(code, str) or not _CODE.fullmatch(code):
+        raise Http404("No such code")
 
 
 def visible_groups(user) -> QuerySet[PeerGroup]:
@@ -30,6 +41,7 @@ def can_manage_group(user, group: PeerGroup) -> bool:
 
 def get_group_for_user(user, code: str) -> tuple[PeerGroup, bool]:
     """The group and whether this person may manage it, or 404."""
+    _check_code(code)
     group = visible_groups(user).filter(code=code).first()
     if group is None:
         raise Http404("No group found")
@@ -45,6 +57,7 @@ def get_managed_group(user, code: str) -> PeerGroup:
 
 
 def get_session_for_user(user, code: str) -> tuple[GroupSession, bool]:
+    _check_code(code)
     session = (
         GroupSession.objects.select_related("group")
         .filter(code=code, group__in=visible_groups(user))
@@ -53,3 +66,11 @@ def get_session_for_user(user, code: str) -> tuple[GroupSession, bool]:
     if session is None:
         raise Http404("No session found")
     return session, can_manage_group(user, session.group)
+
+
+def get_managed_session(user, code: str) -> GroupSession:
+    """A session of a group this person may manage, or 404."""
+    session, can_manage = get_session_for_user(user, code)
+    if not can_manage:
+        raise Http404("No session found")
+    return session

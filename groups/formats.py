@@ -64,6 +64,53 @@ DEFAULTS: dict[str, FormatDefaults] = {
                                    Frequency.ONCE, False, False, False),
 }
 
+# A starting point facilitators edit; every group has ground rules.
+DEFAULT_GROUND_RULES = (
+    "What is said in the group stays in the group. We do not share anything "
+    "that could identify another member or a patient.\n"
+    "We listen without judging and without trying to fix.\n"
+    "We do not record sessions, take screenshots or let anyone else see or hear the session.\n"
+    "We join from somewhere private where we cannot be overheard.\n"
+    "If you are worried about your safety or someone else's, tell a facilitator."
+)
+
 
 def defaults_for(format_code: str) -> FormatDefaults:
     return DEFAULTS[Format(format_code)]
+
+
+def capacity_error(format_code: str, capacity: int) -> str | None:
+    """None when the capacity is within the format's bounds, else why not."""
+    d = defaults_for(format_code)
+    if d.min_capacity <= capacity <= d.max_capacity:
+        return None
+    return (f"Enter a number of places between {d.min_capacity} and {d.max_capacity} "
+            f"(the range for {Format(format_code).label})")
+
+
+def minutes_error(format_code: str, minutes: int) -> str | None:
+    """None when a session length is within the format's bounds, else why not."""
+    d = defaults_for(format_code)
+    if d.min_minutes <= minutes <= d.max_minutes:
+        return None
+    return (f"Sessions must last between {d.min_minutes} and {d.max_minutes} minutes "
+            f"(the range for {Format(format_code).label})")
+
+
+def defaults_as_json() -> dict[str, dict]:
+    """For the group form's small script that pre-fills fields."""
+    return {
+        code: {"membership": d.membership, "capacity": d.capacity, "minutes": d.minutes,
+               "frequency": d.frequency}
+        for code, d in DEFAULTS.items()
+    }
+
+
+def format_rows() -> list[dict]:
+    """Each format's defaults and limits, for the table on the group form."""
+    return [
+        {"code": code, "label": Format(code).label, "d": d,
+         "membership": "Closed" if d.membership == Membership.CLOSED else "Open",
+         "frequency": Frequency(d.frequency).label.split(",")[0]}
+        for code, d in DEFAULTS.items()
+    ]

@@ -63,6 +63,8 @@ class PeerGroup(models.Model):
 
 
 class Facilitation(models.Model):
+    # Named in the "remove co-facilitator" URL, so random like every public code.
+    code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
     group = models.ForeignKey(PeerGroup, on_delete=models.CASCADE)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
     added_at = models.DateTimeField(auto_now_add=True)

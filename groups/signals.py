@@ -7,6 +7,9 @@ session_changed(sender=GroupSession, session, change, previous_starts_at):
     (notifications tells everyone booked or waiting).
 capacity_changed(sender=PeerGroup, group, session=None): a group's (or one
     session's) capacity was raised (sign-ups promotes people waiting).
+
+All three are sent from `transaction.on_commit`, so receivers hear only about
+saved changes and run outside the sender's transaction.
 """
 
 from django.dispatch import Signal

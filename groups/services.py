@@ -1,0 +1,148 @@
+"""Everything that changes groups. Schedules and sessions: groups.scheduling."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.roles import is_facilitator
+from groups.formats import Membership, capacity_error, defaults_for, minutes_error
+from groups.models import Eligibility, Facilitation, GroundRules, GroupSession, PeerGroup
+from groups.scheduling import ScheduleSpec, schedule_save, session_cancel, sessions_materialise
+from groups.signals import capacity_changed
+
+# Fields a facilitator sets directly on PeerGroup.
+GROUP_FIELDS = ("title", "format", "description", "membership", "intake_open", "capacity",
+                "duration_minutes", "delivery", "external_url", "venue")
+
+
+@dataclass(frozen=True)
+class GroupDetails:
+    """A group as a facilitator described it (already cleaned by the form)."""
+
+    values: dict  # GROUP_FIELDS
+    ground_rules: str
+    professions: list[str] = field(default_factory=list)  # empty: all staff
+    career_stages: list[str] = field(default_factory=list)
+
+
+def _check(values: dict) -> None:
+    errors = {}
+    if problem := capacity_error(values["format"], values["capacity"]):
+        errors["capacity"] = problem
+    if problem := minutes_error(values["format"], values["duration_minutes"]):
+        errors["end_time"] = problem
+    if values["delivery"] == PeerGroup.Delivery.IN_PERSON and not values.get("venue"):
+        errors["venue"] = "Enter where the group meets"
+    if values["delivery"] == PeerGroup.Delivery.EXTERNAL and not values.get("external_url", "").startswith("https://"):
+        errors["external_url"] = "Enter the meeting link, starting with https://"
+    if errors:
+        raise ValidationError(errors)
+
+
+def _eligibility_set(group: PeerGroup, details: GroupDetails) -> None:
+    group.eligibility.all().delete()
+    Eligibility.objects.bulk_create(
+        [Eligibility(group=group, kind=Eligibility.Kind.PROFESSION, value=v) for v in details.professions]
+        + [Eligibility(group=group, kind=Eligibility.Kind.CAREER_STAGE, value=v) for v in details.career_stages]
+    )
+
+
+def ground_rules_save(*, group: PeerGroup, text: str) -> GroundRules:
+    """A new version when the text changed, so members can accept it again."""
+    text = text.strip()
+    current = group.current_ground_rules
+    if current and current.text == text:
+        return current
+    version = current.version + 1 if current else 1
+    return GroundRules.objects.create(group=group, version=version, text=text)
+
+
+@transaction.atomic
+def group_create(*, facilitator: User, details: GroupDetails, schedule: ScheduleSpec,
+                 now: datetime | None = None) -> PeerGroup:
+    """A draft group with its first facilitator, ground rules and sessions."""
+    if not is_facilitator(facilitator):
+        raise ValidationError("Only facilitators can create groups")
+    _check(details.values)
+    defaults = defaults_for(details.values["format"])
+    group = PeerGroup.objects.create(
+        **{k: details.values[k] for k in GROUP_FIELDS if k in details.values},
+        joining_conversation=defaults.joining_conversation and details.values["membership"] == Membership.CLOSED,
+        lobby_enabled=defaults.lobby, video_enabled=defaults.video,
+    )
+    Facilitation.objects.create(group=group, user=facilitator)
+    ground_rules_save(group=group, text=details.ground_rules)
+    _eligibility_set(group, details)
+    schedule_save(group=group, spec=schedule, now=now)
+    return group
+
+
+@transaction.atomic
+def group_update(*, group: PeerGroup, details: GroupDetails, schedule: ScheduleSpec,
+                 now: datetime | None = None) -> PeerGroup:
+    """Save edits; a raised capacity is announced so people waiting can be promoted."""
+    group = PeerGroup.objects.select_for_update().get(pk=group.pk)
+    values = {k: details.values.get(k, getattr(group, k)) for k in GROUP_FIELDS}
+    if group.status != PeerGroup.Status.DRAFT:
+        # Members and bookings depend on these once people can join.
+        values["format"], values["membership"] = group.format, group.membership
+    _check(values)
+    raised = values["capacity"] > group.capacity
+    for name, value in values.items():
+        setattr(group, name, value)
+    group.save()
+    ground_rules_save(group=group, text=details.ground_rules)
+    _eligibility_set(group, details)
+    schedule_save(group=group, spec=schedule, now=now)
+    if raised:
+        transaction.on_commit(lambda: capacity_changed.send(sender=PeerGroup, group=group, session=None))
+    return group
+
+
+@transaction.atomic
+def group_publish(*, group: PeerGroup, now: datetime | None = None) -> PeerGroup:
+    if group.status != PeerGroup.Status.DRAFT:
+        raise ValidationError("Only a draft group can be published")
+    group.status = PeerGroup.Status.PUBLISHED
+    group.save(update_fields=["status", "updated_at"])
+    sessions_materialise(group=group, now=now)
+    return group
+
+
+@transaction.atomic
+def group_archive(*, group: PeerGroup, now: datetime | None = None) -> PeerGroup:
+    """Hide the group and cancel its future sessions (people with places are told)."""
+    now = now or timezone.now()
+    group.status = PeerGroup.Status.ARCHIVED
+    group.save(update_fields=["status", "updated_at"])
+    future = group.sessions.filter(starts_at__gt=now, status=GroupSession.Status.SCHEDULED)
+    for session in future:
+        session_cancel(session=session, reason="The group has ended")
+    return group
+
+
+@transaction.atomic
+def facilitator_add(*, group: PeerGroup, email: str) -> Facilitation:
+    """Add a co-facilitator: a person who holds the facilitator role."""
+    user = User.objects.filter(email__iexact=email.strip()).first()
+    if user is None or not is_facilitator(user):
+        raise ValidationError({"email": "There is no facilitator with this email address. "
+                                        "A programme admin can give a person the facilitator role."})
+    facilitation, created = Facilitation.objects.get_or_create(group=group, user=user)
+    if not created:
+        raise ValidationError({"email": "This person already facilitates this group"})
+    return facilitation
+
+
+@transaction.atomic
+def facilitator_remove(*, group: PeerGroup, facilitation: Facilitation) -> None:
+    """Remove a facilitator, but never the last one."""
+    # Lock the group so two removals at once cannot leave it with none.
+    PeerGroup.objects.select_for_update().filter(pk=group.pk).first()
+    if Facilitation.objects.filter(group=group).count() <= 1:
+        raise ValidationError("A group always has at least one facilitator")
+    facilitation.delete()

@@ -1,0 +1,135 @@
+"""Facilitators' pages: groups I run, create and edit, manage one group,
+publish, archive and co-facilitators. Anyone who may not manage a group gets
+a 404, so these URLs never confirm that a group exists."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.roles import is_facilitator, is_programme_admin
+from groups.access import get_managed_group
+from groups.formats import defaults_as_json, format_rows
+from groups.forms import CoFacilitatorForm, GroupForm, add_service_errors
+from groups.models import Facilitation
+from groups.selectors import facilitators_of, groups_run_by, upcoming_sessions
+from groups.services import (
+    facilitator_add,
+    facilitator_remove,
+    group_archive,
+    group_create,
+    group_publish,
+    group_update,
+)
+from groups.views.common import posted
+
+
+def _form_context(form: GroupForm, group=None) -> dict:
+    return {"form": form, "group": group, "defaults": defaults_as_json(), "format_rows": format_rows()}
+
+
+@login_required
+@require_GET
+def facilitate(request):
+    if not is_facilitator(request.user):
+        return render(request, "groups/not_facilitator.html", status=403)
+    return render(request, "groups/facilitate.html", {"groups": groups_run_by(user=request.user)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def create(request):
+    if not is_facilitator(request.user):
+        return render(request, "groups/not_facilitator.html", status=403)
+    form = GroupForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            group = group_create(facilitator=request.user, details=form.details(), schedule=form.schedule_spec())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Group saved as a draft. Check the sessions, then publish it.")
+            return redirect("groups:manage", code=group.code)
+    return render(request, "groups/form.html", _form_context(form))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request, code: str):
+    group = get_managed_group(request.user, code)
+    form = GroupForm(posted(request), group=group)
+    if request.method == "POST" and form.is_valid():
+        try:
+            group_update(group=group, details=form.details(), schedule=form.schedule_spec())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Changes saved.")
+            return redirect("groups:manage", code=group.code)
+    return render(request, "groups/form.html", _form_context(form, group))
+
+
+@login_required
+@require_GET
+def manage(request, code: str):
+    group = get_managed_group(request.user, code)
+    return render(request, "groups/manage.html", {
+        "group": group, "sessions": upcoming_sessions(group=group), "facilitators": facilitators_of(group),
+        "schedule": getattr(group, "schedule", None),
+    })
+
+
+@login_required
+@require_POST
+def publish(request, code: str):
+    group = get_managed_group(request.user, code)
+    try:
+        group_publish(group=group)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Group published. People can now find it.")
+    return redirect("groups:manage", code=group.code)
+
+
+@login_required
+@require_POST
+def archive(request, code: str):
+    group = get_managed_group(request.user, code)
+    group_archive(group=group)
+    messages.success(request, "Group archived. Its future sessions are cancelled.")
+    return redirect("groups:manage", code=group.code)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def facilitators(request, code: str):
+    group = get_managed_group(request.user, code)
+    form = CoFacilitatorForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            facilitator_add(group=group, email=form.cleaned_data["email"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Co-facilitator added.")
+            return redirect("groups:facilitators", code=group.code)
+    return render(request, "groups/facilitators.html", {
+        "group": group, "form": form, "facilitators": facilitators_of(group)})
+
+
+@login_required
+@require_POST
+def facilitator_remove_view(request, code: str, facilitation_code: str):
+    group = get_managed_group(request.user, code)
+    facilitation = get_object_or_404(Facilitation, group=group, code=facilitation_code)
+    try:
+        facilitator_remove(group=group, facilitation=facilitation)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("groups:facilitators", code=group.code)
+    messages.success(request, "Facilitator removed.")
+    if facilitation.user_id == request.user.pk and not is_programme_admin(request.user):
+        return redirect("groups:facilitate")  # they no longer manage this group
+    return redirect("groups:facilitators", code=group.code)
