@@ -119,3 +119,16 @@ class Feedback(models.Model):
                 condition=Q(helpfulness__gte=1) & Q(helpfulness__lte=5), name="feedback_helpfulness_1_to_5"
             ),
         ]
+
+
+class SessionRegister(models.Model):
+    """That a session's register was taken. A facilitator's register is final
+    word on attendance; the sweep after a session ends (`automatic`) only turns
+    unrecorded places into no-shows, so people may still give feedback."""
+
+    session = models.OneToOneField(GroupSession, on_delete=models.CASCADE, related_name="register")
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    taken_at = models.DateTimeField()
+    automatic = models.BooleanField(default=False)

@@ -1,0 +1,97 @@
+from django import forms
+
+from signups.models import Booking
+
+HELPFULNESS = [
+    ("5", "5 – Very helpful"),
+    ("4", "4"),
+    ("3", "3"),
+    ("2", "2"),
+    ("1", "1 – Not helpful"),
+]
+
+
+class GroundRulesForm(forms.Form):
+    agree = forms.BooleanField(
+        label="I agree to keep to these ground rules",
+        error_messages={"required": "Tick the box to agree to the ground rules, or go back."},
+    )
+
+
+class ApplicationForm(forms.Form):
+    note = forms.CharField(
+        label="A short note for the facilitator (optional)",
+        help_text="For example, why you would like to join. Up to 1,000 characters.",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Your decision",
+        widget=forms.RadioSelect,
+        choices=[
+            ("accept", "Offer a place in the group"),
+            ("conversation", "Arrange a joining conversation first"),
+            ("decline", "Do not offer a place"),
+        ],
+    )
+    response = forms.CharField(
+        label="A message for the applicant (optional)",
+        help_text="They will see this. Up to 1,000 characters.",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, conversation_offered: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not conversation_offered:
+            self.fields["decision"].choices = [
+                c for c in self.fields["decision"].choices if c[0] != "conversation"
+            ]
+
+
+class IntakeForm(forms.Form):
+    intake_open = forms.TypedChoiceField(
+        choices=[("1", "open"), ("0", "closed")], coerce=lambda v: v == "1"
+    )
+
+
+class RegisterForm(forms.Form):
+    """One attended / did-not-attend question per confirmed place."""
+
+    def __init__(self, *args, bookings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.bookings = list(bookings)
+        for booking in self.bookings:
+            initial = booking.attendance if booking.attendance != Booking.Attendance.UNKNOWN else None
+            self.fields[f"b_{booking.code}"] = forms.ChoiceField(
+                label=booking.user.display_name or "Unnamed member",
+                choices=[(Booking.Attendance.ATTENDED, "Attended"), (Booking.Attendance.NO_SHOW, "Did not attend")],
+                widget=forms.RadioSelect,
+                initial=initial,
+                error_messages={"required": f"Choose whether {booking.user.display_name} attended."},
+            )
+
+    def marks(self) -> dict[str, str]:
+        return {name[2:]: value for name, value in self.cleaned_data.items()}
+
+
+class FeedbackForm(forms.Form):
+    helpfulness = forms.TypedChoiceField(
+        label="How helpful was this session for you?",
+        choices=HELPFULNESS,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how helpful the session was."},
+    )
+    comment = forms.CharField(
+        label="Anything you would like the facilitators to know? (optional)",
+        help_text="Your feedback is anonymous: it is not linked to you. Up to 2,000 characters.",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )

@@ -1,0 +1,98 @@
+"""iCalendar files: one session, or a person's subscription feed.
+
+Events say only "Peer support session": calendars are seen on shared screens,
+so the format or topic never shows; the group title the person chose to join is
+in the description. UIDs are stable per session, SEQUENCE grows with each change.
+"""
+
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar, Event, Timezone
+
+from groups.models import GroupSession, PeerGroup
+from signups.models import Booking
+
+LONDON = "Europe/London"
+SUMMARY = "Peer support session"
+FEED_HISTORY = timedelta(days=60)
+
+
+def _calendar(name: str) -> Calendar:
+    cal = Calendar()
+    cal.add("prodid", f"-//{settings.SERVICE_NAME}//Sessions//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", LONDON)
+    return cal
+
+
+def _sequence(*moments: datetime, since: datetime) -> int:
+    """Seconds from creation to the latest change: grows with every change."""
+    return max(0, int((max(moments) - since).total_seconds()))
+
+
+def _event(session: GroupSession, *, cancelled: bool, changed: datetime) -> Event:
+    group: PeerGroup = session.group
+    tz = ZoneInfo(LONDON)
+    page = settings.SITE_URL + reverse("signups:session", args=[session.code])
+    event = Event()
+    event.add("uid", f"session-{session.code}@{urlsplit(settings.SITE_URL).hostname}")
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", session.starts_at.astimezone(tz))
+    event.add("dtend", session.ends_at.astimezone(tz))
+    event.add("summary", SUMMARY)
+    event.add("description", f"{group.title}\n\nSession page: {page}")
+    event.add("url", page)
+    event.add("location", group.venue if group.delivery == PeerGroup.Delivery.IN_PERSON and group.venue else page)
+    event.add("sequence", _sequence(session.updated_at, changed, since=session.created_at))
+    event.add("last-modified", max(session.updated_at, changed))
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    event.add("transp", "TRANSPARENT" if cancelled else "OPAQUE")
+    return event
+
+
+def _finish(cal: Calendar) -> bytes:
+    # Only the years the events use, so the VTIMEZONE stays small.
+    this_year = timezone.localdate().year
+    cal.add_missing_timezones(first_date=date(this_year - 1, 1, 1), last_date=date(this_year + 3, 1, 1))
+    if not cal.timezones:  # an empty feed still names its zone for clients
+        cal.add_component(Timezone.from_tzid(LONDON, first_date=date(this_year, 1, 1),
+                                             last_date=date(this_year + 1, 1, 1)))
+    return cal.to_ical()
+
+
+def session_ics(session: GroupSession, booking: Booking | None = None) -> bytes:
+    cancelled = session.is_cancelled or (booking is not None and booking.status == Booking.Status.CANCELLED)
+    cal = _calendar(SUMMARY)
+    changed = booking.updated_at if booking is not None else session.updated_at
+    cal.add_component(_event(session, cancelled=cancelled, changed=changed))
+    return _finish(cal)
+
+
+def feed_bookings(user, *, now: datetime) -> Iterable[Booking]:
+    """Places held or given up, recent and to come. Waiting-list entries are
+    left out: they are not in the diary until a place is confirmed."""
+    return (
+        Booking.objects.filter(user=user, session__ends_at__gte=now - FEED_HISTORY)
+        .exclude(status=Booking.Status.WAITLISTED)
+        .select_related("session__group")
+        .order_by("session__starts_at")
+    )
+
+
+def feed_ics(user) -> bytes:
+    cal = _calendar(settings.SERVICE_NAME)
+    cal.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", "PT1H")
+    for booking in feed_bookings(user, now=timezone.now()):
+        cancelled = booking.session.is_cancelled or booking.status == Booking.Status.CANCELLED
+        cal.add_component(_event(booking.session, cancelled=cancelled, changed=booking.updated_at))
+    return _finish(cal)

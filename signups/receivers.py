@@ -1,0 +1,16 @@
+"""Receivers of the groups app's signals (connected in SignupsConfig.ready)."""
+
+from signups.services import group_members_place, group_promote_waiting, session_promote_waiting
+
+
+def give_members_places(sender, *, group, sessions, **kwargs) -> None:
+    """New sessions of a closed group: each member holds a place at them."""
+    group_members_place(group=group, sessions=sessions)
+
+
+def promote_waiting(sender, *, group, session=None, **kwargs) -> None:
+    """More places: the people waiting longest get them."""
+    if session is not None:
+        session_promote_waiting(session=session)
+    else:
+        group_promote_waiting(group=group)

@@ -1,0 +1,132 @@
+"""Booking a place, the waiting list, and cancelling.
+
+Every change to a session's places takes that session's row lock first
+(`lock_session`), late and briefly, then counts confirmed bookings: with the
+unique constraint on person + session, capacity can never be exceeded.
+"""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from groups.models import GroupSession, PeerGroup
+from signups import signals
+from signups.errors import SessionFull, SignupRefused
+from signups.models import Booking
+from signups.services.rules import (
+    LATE_CANCELLATION,
+    booking_window_open,
+    check_session_bookable,
+    confirmed_count,
+    is_drop_in,
+    lock_session,
+    waiting_in_line,
+)
+
+ACTIVE = (Booking.Status.CONFIRMED, Booking.Status.WAITLISTED)
+
+
+@transaction.atomic
+def booking_create(*, session: GroupSession, user, join_waitlist: bool = False, now: datetime | None = None) -> Booking:
+    """Book a place, or (with `join_waitlist`) queue for one when the session
+    is full. Asking again while booked or queued changes nothing."""
+    now = now or timezone.now()
+    check_session_bookable(session=session, user=user, now=now)
+    session = lock_session(session)
+    booking = Booking.objects.filter(session=session, user=user).first()
+    if booking is not None and booking.status in ACTIVE:
+        return booking
+    if confirmed_count(session) < session.effective_capacity:
+        status, queued_at = Booking.Status.CONFIRMED, None
+    elif join_waitlist and not is_drop_in(session.group):
+        status, queued_at = Booking.Status.WAITLISTED, now
+    else:
+        raise SessionFull(_full_message(session))
+    booking = _reopen(booking, session=session, user=user, status=status, now=now)
+    booking.queued_at = queued_at
+    booking.save()
+    if status == Booking.Status.CONFIRMED:
+        signals.send_after_commit(signals.booking_confirmed, Booking, booking=booking)
+    return booking
+
+
+def _full_message(session: GroupSession) -> str:
+    if is_drop_in(session.group):
+        return "This room is full. Please try another session."
+    return "This session is full. You can join the waiting list instead."
+
+
+def _reopen(booking: Booking | None, *, session, user, status: str, now: datetime) -> Booking:
+    """One row per person per session: reuse a cancelled booking's row."""
+    if booking is None:
+        booking = Booking(session=session, user=user)
+    booking.status = status
+    booking.confirmed_at = now if status == Booking.Status.CONFIRMED else None
+    booking.cancelled_at = None
+    booking.late_cancellation = False
+    booking.attendance = Booking.Attendance.UNKNOWN
+    # In a closed group only members book, so any place there is a member's.
+    booking.via_membership = session.group.is_closed
+    return booking
+
+
+@transaction.atomic
+def booking_cancel(*, booking: Booking, now: datetime | None = None) -> Booking:
+    """Give up a place (late within 24 hours of the start) or leave the waiting
+    list; the first person waiting then gets the place. Cancelling twice
+    changes nothing."""
+    now = now or timezone.now()
+    session = lock_session(booking.session)
+    booking = Booking.objects.get(pk=booking.pk)
+    if booking.status == Booking.Status.CANCELLED:
+        return booking
+    if not booking_window_open(session, now) and not session.is_cancelled:
+        raise SignupRefused("This session has already started, so the booking cannot be cancelled.", reason="past")
+    was_waitlisted = booking.status == Booking.Status.WAITLISTED
+    booking.status = Booking.Status.CANCELLED
+    booking.cancelled_at = now
+    booking.late_cancellation = (
+        not was_waitlisted and not session.is_cancelled and session.starts_at - now < LATE_CANCELLATION
+    )
+    booking.save()
+    signals.send_after_commit(
+        signals.booking_cancelled, Booking, booking=booking, late=booking.late_cancellation,
+        was_waitlisted=was_waitlisted,
+    )
+    if not was_waitlisted:
+        promote_waiting(session, now=now)
+    return booking
+
+
+def promote_waiting(session: GroupSession, *, now: datetime) -> list[Booking]:
+    """Give free places to the people waiting longest. The caller holds the
+    session's lock."""
+    if session.is_cancelled or not booking_window_open(session, now):
+        return []
+    free = session.effective_capacity - confirmed_count(session)
+    if free <= 0:
+        return []
+    promoted = list(waiting_in_line(session)[:free])
+    for booking in promoted:
+        booking.status = Booking.Status.CONFIRMED
+        booking.confirmed_at = now
+        booking.save(update_fields=["status", "confirmed_at", "updated_at"])
+        signals.send_after_commit(signals.waitlist_promoted, Booking, booking=booking)
+    return promoted
+
+
+@transaction.atomic
+def session_promote_waiting(*, session: GroupSession, now: datetime | None = None) -> list[Booking]:
+    """After a session's capacity was raised: fill the new places from its waiting list."""
+    return promote_waiting(lock_session(session), now=now or timezone.now())
+
+
+def group_promote_waiting(*, group: PeerGroup, now: datetime | None = None) -> list[Booking]:
+    """After a group's capacity was raised: each upcoming session in its own
+    short transaction, so one lock is held at a time."""
+    now = now or timezone.now()
+    promoted: list[Booking] = []
+    for session in group.sessions.filter(ends_at__gt=now, status=GroupSession.Status.SCHEDULED):
+        promoted += session_promote_waiting(session=session, now=now)
+    return promoted

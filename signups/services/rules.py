@@ -1,0 +1,72 @@
+"""Rules shared by the booking and membership services."""
+
+from datetime import datetime, timedelta
+
+from django.db.models import QuerySet
+
+from groups.eligibility import eligibility_refusal
+from groups.formats import Format
+from groups.models import GroupSession, PeerGroup
+from signups.errors import GroundRulesRequired, SignupRefused
+from signups.models import Booking, Membership
+from signups.selectors import ground_rules_pending
+
+LATE_CANCELLATION = timedelta(hours=24)
+
+
+def is_drop_in(group: PeerGroup) -> bool:
+    return group.format == Format.COMMON_ROOM
+
+
+def booking_window_open(session: GroupSession, now: datetime) -> bool:
+    """Booked sessions close at their start; a drop-in room takes people
+    until it ends."""
+    if is_drop_in(session.group):
+        return session.ends_at > now
+    return session.starts_at > now
+
+
+def check_group_joinable(*, group: PeerGroup, user) -> None:
+    """The checks a booking and an application share: a published group the
+    person is eligible for, whose current ground rules they accepted."""
+    if group.status != PeerGroup.Status.PUBLISHED:
+        raise SignupRefused("This group is not taking bookings at the moment.", reason="unavailable")
+    refusal = eligibility_refusal(group, user)
+    if refusal:
+        raise SignupRefused(refusal, reason="not_eligible")
+    pending = ground_rules_pending(user=user, group=group)
+    if pending is not None:
+        raise GroundRulesRequired(pending)
+
+
+def check_session_bookable(*, session: GroupSession, user, now: datetime) -> None:
+    group = session.group
+    if session.is_cancelled:
+        raise SignupRefused("This session has been cancelled.", reason="cancelled")
+    if not booking_window_open(session, now):
+        raise SignupRefused("This session has already taken place, so it cannot be booked.", reason="past")
+    if group.is_closed and not is_member(group=group, user=user):
+        raise SignupRefused(
+            "This is a closed group. Apply to join it: members have a place at every session.",
+            reason="closed_group",
+        )
+    check_group_joinable(group=group, user=user)
+
+
+def is_member(*, group: PeerGroup, user) -> bool:
+    return Membership.objects.filter(group=group, user=user, status=Membership.Status.ACCEPTED).exists()
+
+
+def lock_session(session: GroupSession) -> GroupSession:
+    """Take the session's row lock: every change to its places goes through
+    it, so counting confirmed bookings afterwards is safe. `of=self` leaves the
+    group row free."""
+    return GroupSession.objects.select_related("group").select_for_update(of=("self",)).get(pk=session.pk)
+
+
+def confirmed_count(session: GroupSession) -> int:
+    return Booking.objects.filter(session=session, status=Booking.Status.CONFIRMED).count()
+
+
+def waiting_in_line(session: GroupSession) -> QuerySet[Booking]:
+    return Booking.objects.filter(session=session, status=Booking.Status.WAITLISTED).order_by("queued_at", "pk")

@@ -1,0 +1,27 @@
+"""Signals sign-ups sends, for the notifications service. Each is sent only
+after the transaction that caused it commits (`send_after_commit`).
+
+booking_confirmed(sender=Booking, booking): a person booked a place
+    (not sent for a place that came from the waiting list: see waitlist_promoted,
+    nor for a closed group member's standing place).
+waitlist_promoted(sender=Booking, booking): a place freed and this person,
+    first in line, now holds it.
+booking_cancelled(sender=Booking, booking, late, was_waitlisted): a person gave
+    up a place (late: within 24 hours of the start) or left a waiting list.
+membership_decided(sender=Membership, membership, decision): a facilitator
+    accepted ("accepted"), declined ("declined") or arranged a joining
+    conversation ("conversation") for an application; `membership.response`
+    holds their optional message.
+"""
+
+from django.db import transaction
+from django.dispatch import Signal
+
+booking_confirmed = Signal()
+waitlist_promoted = Signal()
+booking_cancelled = Signal()
+membership_decided = Signal()
+
+
+def send_after_commit(signal: Signal, sender, **kwargs) -> None:
+    transaction.on_commit(lambda: signal.send(sender=sender, **kwargs))

@@ -1,0 +1,78 @@
+"""A session's page, booking, the waiting list and cancelling."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from groups.access import get_session_for_user
+from signups.errors import SignupRefused
+from signups.models import Booking
+from signups.selectors import bookings_for_user, membership_for_user
+from signups.services import booking_cancel, booking_create, feedback_allowed
+from signups.views.common import refused, safe_next
+
+
+@login_required
+def session_detail(request, code: str):
+    session, can_manage = get_session_for_user(request.user, code)
+    booking = bookings_for_user(user=request.user, sessions=[session]).get(session.pk)
+    context = {
+        "session": session,
+        "group": session.group,
+        "booking": booking,
+        "membership": membership_for_user(user=request.user, group=session.group),
+        "can_manage": can_manage,
+        "can_give_feedback": booking is not None and feedback_allowed(booking, now=timezone.now()),
+    }
+    return render(request, "signups/session_detail.html", context)
+
+
+def _book(request, code: str, *, join_waitlist: bool):
+    session, _ = get_session_for_user(request.user, code)
+    back = safe_next(request, reverse("signups:session", args=[session.code]))
+    try:
+        booking = booking_create(session=session, user=request.user, join_waitlist=join_waitlist)
+    except SignupRefused as exc:
+        intent = "waitlist" if join_waitlist else "book"
+        return refused(request, exc, back=back, group_code=session.group.code, intent=intent,
+                       session_code=session.code)
+    if booking.status == Booking.Status.WAITLISTED:
+        messages.success(request, "You are on the waiting list. If a place comes up, it is yours automatically.")
+    else:
+        messages.success(request, "Your place is booked.")
+    return redirect(back)
+
+
+@login_required
+@require_POST
+def session_book(request, code: str):
+    return _book(request, code, join_waitlist=False)
+
+
+@login_required
+@require_POST
+def session_waitlist(request, code: str):
+    return _book(request, code, join_waitlist=True)
+
+
+@login_required
+@require_POST
+def session_cancel(request, code: str):
+    """Cancel this person's own place, or leave the waiting list."""
+    session, _ = get_session_for_user(request.user, code)
+    back = safe_next(request, reverse("signups:session", args=[session.code]))
+    booking = bookings_for_user(user=request.user, sessions=[session]).get(session.pk)
+    if booking is None or booking.status == Booking.Status.CANCELLED:
+        messages.info(request, "You do not have a place at this session.")
+        return redirect(back)
+    was_waitlisted = booking.status == Booking.Status.WAITLISTED
+    try:
+        booking_cancel(booking=booking)
+    except SignupRefused as exc:
+        messages.error(request, exc.message)
+        return redirect(back)
+    messages.success(request, "You have left the waiting list." if was_waitlisted else "Your place is cancelled.")
+    return redirect(back)

@@ -1,0 +1,30 @@
+"""Helpers shared by sign-ups' views."""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from signups.errors import GroundRulesRequired, SignupRefused
+
+
+def safe_next(request: HttpRequest, default: str) -> str:
+    """Where to go after an action: a `next` on this site, else `default`."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if len(target) <= 500 and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return default
+
+
+def refused(request: HttpRequest, exc: SignupRefused, *, back: str, group_code: str,
+            intent: str = "", session_code: str = "") -> HttpResponse:
+    """Show why, and change nothing; ground rules send the person to read them,
+    then continue with what they asked for."""
+    if isinstance(exc, GroundRulesRequired):
+        query = urlencode({k: v for k, v in {"intent": intent, "session": session_code, "next": back}.items() if v})
+        return redirect(f"{reverse('signups:ground_rules', args=[group_code])}?{query}")
+    messages.error(request, exc.message)
+    return redirect(back)
