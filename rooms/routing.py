@@ -1,1 +1,7 @@
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from rooms.consumers import RoomConsumer
+
+websocket_urlpatterns: list = [
+    path("ws/rooms/<str:code>/", RoomConsumer.as_asgi()),
+]

@@ -5,7 +5,8 @@ import pytest
 
 from accounts.tests.factories import FacilitatorFactory, UserFactory
 from rooms.tests.factories import BookingFactory, GroupSessionFactory, PeerGroupFactory
-from rooms.tests.support import ensure_roles
+from rooms.tests.support import ensure_roles, fresh_channel_layer
+from tests.browser.conftest import assert_accessible, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -23,21 +24,20 @@ FRAMES_DECODED = """async () => {
 
 
 def _sign_in(page, base_url, user):
-    page.goto(base_url + "/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill("correct-horse-battery")
-    page.get_by_role("button", name="Sign In").click()
+    sign_in(page, base_url, user)
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
 @pytest.fixture
 def people(asgi_server):
+    fresh_channel_layer()  # the server thread's loop is new for every test
     ensure_roles()
     host = FacilitatorFactory(display_name="Sam Host")
     guest = UserFactory(display_name="Alex Guest")
-    session = GroupSessionFactory(group=PeerGroupFactory(facilitated_by=[host]))
+    session = GroupSessionFactory(group=PeerGroupFactory(facilitators=[host]))
     BookingFactory(session=session, user=guest)
-    return host, guest, session
+    yield host, guest, session
+    fresh_channel_layer()  # leave none bound to this test's server loop
 
 
 def test_two_people_meet_chat_raise_a_hand_and_see_each_other(asgi_server, browser, page, people):
@@ -54,19 +54,25 @@ def test_two_people_meet_chat_raise_a_hand_and_see_each_other(asgi_server, brows
         _sign_in(guest_page, asgi_server.url, guest)
         guest_page.goto(room_url)
         guest_page.get_by_role("heading", name="You are in the lobby").wait_for()
+        assert_accessible(guest_page)
 
         page.get_by_role("button", name="Let in Alex Guest").click()
         guest_page.get_by_text("You are in the room.").wait_for()
         page.get_by_role("button", name="Send to lobby Alex Guest").wait_for()  # listed, with controls
 
-        guest_page.get_by_label("Message").fill("Hello from the guest")
-        guest_page.get_by_role("button", name="Send").click()
+        guest_page.get_by_label("Message", exact=True).fill("Hello from the guest")
+        guest_page.get_by_role("button", name="Send message").click()
         page.locator("[role=log]").get_by_text("Hello from the guest").wait_for()
         guest_page.locator("[role=log]").get_by_text("Hello from the guest").wait_for()
 
         guest_page.get_by_role("button", name="Raise hand").click()
         page.locator("[data-room-hands]").get_by_text("Alex Guest").wait_for()
-        assert guest_page.get_by_role("button", name="Lower hand").get_attribute("aria-pressed") == "true"
+        guest_page.get_by_role("button", name="Lower hand").wait_for()
+        assert_accessible(page)  # the facilitator's page, with everything on it
+
+        page.get_by_role("button", name="Mute Alex Guest").click()
+        guest_page.get_by_role("button", name="Turn microphone on").wait_for()
+        page.locator("[data-room-people]").get_by_text("microphone off").wait_for()  # the guest's client told the room
 
         for each in (page, guest_page):
             each.wait_for_function(CONNECTED, timeout=20_000)
@@ -84,3 +90,47 @@ def test_the_support_button_shows_signposting(asgi_server, browser, page, people
     page.get_by_role("button", name="I need support").click()
     page.get_by_text("A facilitator has been told, privately").wait_for()
     assert page.get_by_role("link", name="Samaritans").is_visible()
+
+
+
+def _restart(asgi_server):
+    """Stop the ASGI server and start a new one on the same port, as a deploy
+    or a crash would: every WebSocket drops."""
+    import threading
+
+    import uvicorn
+
+    from wellbeing.asgi import application
+
+    asgi_server.stop()
+    config = uvicorn.Config(application, host="127.0.0.1", port=asgi_server.port, log_level="warning", lifespan="off")
+    asgi_server.server = uvicorn.Server(config)
+    asgi_server.thread = threading.Thread(target=asgi_server.server.run, daemon=True)
+    asgi_server.start()
+
+
+def test_after_a_server_restart_everyone_comes_back_to_the_room(asgi_server, browser, page, people):
+    host, guest, session = people
+    room_url = f"{asgi_server.url}/rooms/{session.code}/"
+    guest_context = browser.new_context(viewport={"width": 390, "height": 844})
+    guest_context.set_default_timeout(20_000)
+    guest_page = guest_context.new_page()
+    try:
+        _sign_in(page, asgi_server.url, host)
+        page.goto(room_url)
+        page.get_by_text("You are in the room.").wait_for()
+        _sign_in(guest_page, asgi_server.url, guest)
+        guest_page.goto(room_url)
+        page.get_by_role("button", name="Let in Alex Guest").click()
+        guest_page.get_by_text("You are in the room.").wait_for()
+
+        _restart(asgi_server)
+        guest_page.get_by_text("The connection was lost").wait_for()
+        guest_page.get_by_text("You are in the room.").wait_for()  # still admitted: not back to the lobby
+        page.get_by_text("You are in the room.").wait_for()
+
+        page.get_by_label("Message", exact=True).fill("Welcome back")
+        page.get_by_role("button", name="Send message").click()
+        guest_page.locator("[role=log]").get_by_text("Welcome back").wait_for()
+    finally:
+        guest_context.close()

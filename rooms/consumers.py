@@ -1,0 +1,294 @@
+"""The live room's WebSocket: authorise in `connect`, validate every message
+with `rooms.protocol`, and relay. Chat and media signalling pass through the
+channel layer only; nothing here stores or logs what anyone says."""
+
+import asyncio
+import logging
+import time
+
+from channels.db import database_sync_to_async as db
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.http import Http404
+from django.utils import timezone
+
+from groups.access import get_session_for_user
+from rooms import protocol, selectors, services
+from rooms.models import Presence
+from rooms.protocol import ProtocolError
+
+logger = logging.getLogger(__name__)
+ADMITTED = Presence.State.ADMITTED
+
+
+def _find_session(user, code: str):
+    if not selectors.is_code(code):
+        return None
+    try:
+        session, _ = get_session_for_user(user, code)
+    except Http404:
+        return None
+    return session
+
+
+class RoomConsumer(AsyncJsonWebsocketConsumer):
+    joined = False  # true once let in: refused sockets have no room state
+    closer = None
+
+    async def connect(self):
+        user = self.scope["user"]
+        if not user.is_authenticated:
+            return await self._refuse(protocol.CLOSE_ANONYMOUS)
+        session = await db(_find_session)(user, self.scope["url_route"]["kwargs"]["code"])
+        if session is None:
+            return await self._refuse(protocol.CLOSE_UNKNOWN)
+        result = await db(services.presence_connect)(session=session, user=user, channel_name=self.channel_name)
+        if result.refused:
+            return await self._refuse(result.refused)
+        self.session, self.room, self.presence = session, result.room, result.presence
+        self.peer = result.connection.peer
+        self.is_facilitator = self.presence.is_facilitator
+        self.state = self.presence.state
+        self.video = await db(selectors.video_allowed)(session)
+        self.buckets = protocol.new_buckets(time.monotonic())
+        base = f"room.{session.code}"
+        self.groups_of = {
+            "all": base,  # everyone connected, lobby included
+            "admitted": f"{base}.in",
+            "facilitators": f"{base}.facilitators",
+            "person": f"{base}.person.{self.presence.code}",  # every tab of one person
+        }
+        for name in ("all", "person"):
+            await self.channel_layer.group_add(self.groups_of[name], self.channel_name)
+        await self.channel_layer.group_add(self._peer_group(self.peer), self.channel_name)
+        if self.is_facilitator:
+            await self.channel_layer.group_add(self.groups_of["facilitators"], self.channel_name)
+        if self.state == ADMITTED:
+            await self.channel_layer.group_add(self.groups_of["admitted"], self.channel_name)
+        self.joined = True
+        self.closer = asyncio.ensure_future(self._close_at_end())
+        await self.accept()
+        await self._send_snapshot()
+        if self.state == ADMITTED:
+            await self._announce_participant(self.presence)
+        elif result.first_connection:
+            await self._announce_lobby()
+
+    async def _refuse(self, code: int):
+        # Accept, then close: a close before accepting reaches browsers as a
+        # bare handshake failure, without the code that explains it.
+        await self.accept()
+        await self.close(code=code)
+
+    async def disconnect(self, code):
+        if not self.joined:
+            return
+        self.joined = False
+        self.closer.cancel()
+        for name in self.groups_of.values():
+            await self.channel_layer.group_discard(name, self.channel_name)
+        await self.channel_layer.group_discard(self._peer_group(self.peer), self.channel_name)
+        left = await db(services.presence_disconnect)(channel_name=self.channel_name)
+        if self.state == ADMITTED:
+            await self._group("admitted", "room.peer_left", peer=self.peer, participant=self.presence.code)
+            if left:
+                await self._group("admitted", "room.participant_left", participant=self.presence.code)
+                await self._announce_hands()
+            else:
+                await self._announce_participant(self.presence)
+        elif left:
+            await self._announce_lobby()
+
+    async def _close_at_end(self):
+        await asyncio.sleep(max(0.0, (self.session.ends_at - timezone.now()).total_seconds()))
+        await self.send_json({"type": "ended"})
+        await self.close(code=protocol.CLOSE_NOT_OPEN)
+
+    # --- incoming --------------------------------------------------------------
+    async def receive(self, text_data=None, bytes_data=None):
+        if not self.joined:
+            return  # a refused socket, closing
+        try:
+            message = protocol.parse(text_data, is_facilitator=self.is_facilitator)
+            bucket = protocol.TYPES[message["type"]].bucket
+            if not self.buckets[bucket].take(time.monotonic()):
+                raise ProtocolError("rate_limited", "Too many messages: wait a moment and try again.")
+            await getattr(self, f"on_{message['type']}")(message)
+        except ProtocolError as error:
+            await self.send_json({"type": "error", "code": error.code, "message": error.message})
+        except Exception as error:  # noqa: BLE001 - one bad message must never drop the room
+            # Only the exception's class: its text or traceback could quote chat.
+            logger.error("room message failed: %s", type(error).__name__)
+            await self.send_json({"type": "error", "code": "server_error", "message": "Something went wrong."})
+
+    def _require_admitted(self):
+        if self.state != ADMITTED:
+            raise ProtocolError("not_admitted", "You are waiting in the lobby.")
+
+    async def on_ping(self, message):
+        await db(services.connection_seen)(channel_name=self.channel_name)
+        await self.send_json({"type": "pong"})
+
+    async def on_chat(self, message):
+        self._require_admitted()
+        await self._group(
+            "admitted", "room.chat", participant=self.presence.code,
+            name=selectors.display_name(self.scope["user"]), text=message["text"], at=timezone.now().isoformat(),
+        )
+
+    async def on_hand(self, message):
+        self._require_admitted()
+        await db(services.hand_set)(presence=self.presence, raised=message["raised"])
+        await self._announce_hands()
+
+    async def on_support(self, message):
+        await self._group("facilitators", "room.support", participant=self.presence.code,
+                          name=selectors.display_name(self.scope["user"]))
+        await self.send_json({"type": "support_sent"})
+
+    async def on_media(self, message):
+        self._require_admitted()
+        await self._group("admitted", "room.media", participant=self.presence.code,
+                          audio=message["audio"], video=message["video"])
+
+    async def on_signal(self, message):
+        self._require_admitted()
+        if not self.video:
+            raise ProtocolError("no_video", "This room has no audio or video.")
+        await self.channel_layer.group_send(self._peer_group(message["to"]), {
+            "type": "room.signal", "from_peer": self.peer, "participant": self.presence.code,
+            "kind": message["kind"], "data": message["data"],
+        })
+
+    async def on_admit(self, message):
+        presence = await db(services.presence_admit)(room=self.room, code=message["participant"])
+        if presence:
+            await self._person(presence, "room.admitted")
+            await self._announce_lobby()
+
+    async def on_to_lobby(self, message):
+        presence = await db(services.presence_to_lobby)(room=self.room, code=message["participant"])
+        if presence:
+            await self._person(presence, "room.sent_to_lobby")
+            await self._group("admitted", "room.participant_left", participant=presence.code)
+            await self._announce_hands()
+
+    async def on_remove(self, message):
+        presence = await db(services.presence_remove)(room=self.room, code=message["participant"])
+        if presence:
+            await self._person(presence, "room.removed")
+            await self._group("admitted", "room.participant_left", participant=presence.code)
+            await self._announce_hands()
+            await self._announce_lobby()
+
+    async def on_mute(self, message):
+        await self.channel_layer.group_send(
+            f"room.{self.session.code}.person.{message['participant']}", {"type": "room.mute"}
+        )
+
+    async def on_hands_clear(self, message):
+        await db(services.hands_clear)(room=self.room)
+        await self._announce_hands()
+
+    async def on_lock(self, message):
+        self.room = await db(services.room_set_locked)(room=self.room, locked=message["locked"])
+        await self._announce_settings()
+
+    async def on_lobby(self, message):
+        admitted = await db(services.room_set_lobby)(room=self.room, enabled=message["enabled"])
+        self.room.lobby_enabled = message["enabled"]
+        for presence in admitted:
+            await self._person(presence, "room.admitted")
+        await self._announce_settings()
+        await self._announce_lobby()
+
+    async def on_end(self, message):
+        await db(services.room_close)(session=self.session)
+        await self._group("all", "room.ended")
+
+    # --- outgoing ---------------------------------------------------------------
+    def _peer_group(self, peer: str) -> str:
+        return f"room.{self.session.code}.peer.{peer}"
+
+    async def _group(self, audience: str, event_type: str, **fields):
+        await self.channel_layer.group_send(self.groups_of[audience], {"type": event_type, **fields})
+
+    async def _person(self, presence: Presence, event_type: str):
+        await self.channel_layer.group_send(f"room.{self.session.code}.person.{presence.code}", {"type": event_type})
+
+    async def _send_snapshot(self):
+        presence = await db(lambda: Presence.objects.select_related("user").get(pk=self.presence.pk))()
+        self.presence, self.state = presence, presence.state
+        snapshot = await db(selectors.room_snapshot)(self.room, presence)
+        snapshot["me"]["peer"] = self.peer  # this tab's own WebRTC id
+        await self.send_json(snapshot)
+
+    async def _announce_participant(self, presence: Presence):
+        entry = await db(selectors.participant_summary)(presence)
+        await self._group("admitted", "room.participant", participant=entry)
+
+    async def _announce_hands(self):
+        await self._group("admitted", "room.hands", queue=await db(selectors.room_hands)(self.room))
+
+    async def _announce_lobby(self):
+        await self._group("facilitators", "room.lobby", waiting=await db(selectors.room_lobby)(self.room))
+
+    async def _announce_settings(self):
+        await self._group("all", "room.settings", locked=self.room.locked, lobby_enabled=self.room.lobby_enabled)
+
+    # --- channel-layer events (each sends one small message to this client) ----------
+    async def room_chat(self, event):
+        await self.send_json({"type": "chat", **_fields(event, "participant", "name", "text", "at")})
+
+    async def room_participant(self, event):
+        await self.send_json({"type": "participant", "participant": event["participant"]})
+
+    async def room_participant_left(self, event):
+        await self.send_json({"type": "participant_left", "participant": event["participant"]})
+
+    async def room_peer_left(self, event):
+        if event["peer"] != self.peer:
+            await self.send_json({"type": "peer_left", "peer": event["peer"], "participant": event["participant"]})
+
+    async def room_hands(self, event):
+        await self.send_json({"type": "hands", "queue": event["queue"]})
+
+    async def room_lobby(self, event):
+        await self.send_json({"type": "lobby", "waiting": event["waiting"]})
+
+    async def room_settings(self, event):
+        self.room.locked, self.room.lobby_enabled = event["locked"], event["lobby_enabled"]
+        await self.send_json({"type": "settings", **_fields(event, "locked", "lobby_enabled")})
+
+    async def room_support(self, event):
+        await self.send_json({"type": "support", **_fields(event, "participant", "name")})
+
+    async def room_media(self, event):
+        await self.send_json({"type": "media", **_fields(event, "participant", "audio", "video")})
+
+    async def room_signal(self, event):
+        if self.state == ADMITTED and self.video:
+            await self.send_json({"type": "signal", **_fields(event, "from_peer", "participant", "kind", "data")})
+
+    async def room_mute(self, event):
+        await self.send_json({"type": "mute"})
+
+    async def room_admitted(self, event):
+        await self.channel_layer.group_add(self.groups_of["admitted"], self.channel_name)
+        await self._send_snapshot()
+        await self._announce_participant(self.presence)
+
+    async def room_sent_to_lobby(self, event):
+        await self.channel_layer.group_discard(self.groups_of["admitted"], self.channel_name)
+        await self._send_snapshot()
+
+    async def room_removed(self, event):
+        await self.send_json({"type": "removed"})
+        await self.close(code=protocol.CLOSE_FORBIDDEN)
+
+    async def room_ended(self, event):
+        await self.send_json({"type": "ended"})
+        await self.close(code=protocol.CLOSE_NOT_OPEN)
+
+
+def _fields(event: dict, *names: str) -> dict:
+    return {name: event[name] for name in names}

@@ -1,0 +1,197 @@
+"""The room's WebSocket message schema, apart from the consumer so it can be
+tested (and property-tested) on its own.
+
+Every client message is a JSON object `{"type": ..., ...fields}`. `parse`
+returns a clean dict holding only the known fields, or raises ProtocolError
+whose text never quotes the message (it could be chat).
+
+Close codes sent by the server (the socket is accepted first, then closed, so
+browsers see the code):
+    4401  not signed in
+    4403  no confirmed place in this session, or removed by a facilitator
+    4404  no such session (or not visible to this person, or met in person)
+    4409  the room is not open (before it opens, after it closes or ends)
+    4423  the room is locked by a facilitator
+    4429  the room is full
+The client reconnects only after other codes (network drops, server restarts).
+"""
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+CLOSE_ANONYMOUS = 4401
+CLOSE_FORBIDDEN = 4403
+CLOSE_UNKNOWN = 4404
+CLOSE_NOT_OPEN = 4409
+CLOSE_LOCKED = 4423
+CLOSE_FULL = 4429
+FINAL_CLOSE_CODES = frozenset(
+    {CLOSE_ANONYMOUS, CLOSE_FORBIDDEN, CLOSE_UNKNOWN, CLOSE_NOT_OPEN, CLOSE_LOCKED, CLOSE_FULL}
+)
+
+MAX_MESSAGE_BYTES = 2048
+# WebRTC offers and answers carry SDP, which runs to several KB with video.
+MAX_SIGNAL_BYTES = 12 * 1024
+MAX_CHAT_CHARS = 1000
+MAX_SDP_CHARS = 10 * 1024
+MAX_CANDIDATE_CHARS = 1000
+
+CODE_RE = re.compile(r"[A-Za-z0-9_-]{1,16}")  # used with fullmatch
+
+
+class ProtocolError(ValueError):
+    """A message we refuse. `code` is a stable word for the client."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def _bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ProtocolError("invalid", "Expected true or false.")
+    return value
+
+
+def _code(value: Any) -> str:
+    if not isinstance(value, str) or not CODE_RE.fullmatch(value):
+        raise ProtocolError("invalid", "Expected a participant or peer code.")
+    return value
+
+
+def _chat_text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ProtocolError("invalid", "A chat message must be text.")
+    text = value.strip()
+    if not text:
+        raise ProtocolError("invalid", "A chat message cannot be empty.")
+    if len(text) > MAX_CHAT_CHARS:
+        raise ProtocolError("too_long", f"A chat message can be at most {MAX_CHAT_CHARS} characters.")
+    return text
+
+
+def _signal_kind(value: Any) -> str:
+    if value not in ("offer", "answer", "candidate"):
+        raise ProtocolError("invalid", "Expected offer, answer or candidate.")
+    return value
+
+
+def _signal_data(value: Any) -> dict:
+    """An RTCSessionDescription ({type, sdp}) or an RTCIceCandidate init."""
+    if not isinstance(value, dict):
+        raise ProtocolError("invalid", "Signal data must be an object.")
+    clean: dict[str, Any] = {}
+    if "sdp" in value:
+        if value.get("type") not in ("offer", "answer") or not isinstance(value["sdp"], str):
+            raise ProtocolError("invalid", "A session description needs a type and sdp.")
+        if len(value["sdp"]) > MAX_SDP_CHARS:
+            raise ProtocolError("too_long", "The session description is too long.")
+        clean = {"type": value["type"], "sdp": value["sdp"]}
+    elif "candidate" in value:
+        candidate = value["candidate"]
+        mid = value.get("sdpMid")
+        index = value.get("sdpMLineIndex")
+        if not isinstance(candidate, str) or len(candidate) > MAX_CANDIDATE_CHARS:
+            raise ProtocolError("invalid", "An ICE candidate must be short text.")
+        if mid is not None and (not isinstance(mid, str) or len(mid) > 32):
+            raise ProtocolError("invalid", "sdpMid must be short text.")
+        if index is not None and (not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < 64):
+            raise ProtocolError("invalid", "sdpMLineIndex must be a small number.")
+        clean = {"candidate": candidate, "sdpMid": mid, "sdpMLineIndex": index}
+    else:
+        raise ProtocolError("invalid", "Signal data must be a description or a candidate.")
+    return clean
+
+
+@dataclass(frozen=True)
+class MessageType:
+    fields: dict  # name -> validator
+    facilitator_only: bool = False
+    bucket: str = "control"  # which rate limit it draws on
+    max_bytes: int = MAX_MESSAGE_BYTES
+
+
+TYPES: dict[str, MessageType] = {
+    "ping": MessageType({}, bucket="ping"),
+    "chat": MessageType({"text": _chat_text}, bucket="chat"),
+    "hand": MessageType({"raised": _bool}),
+    "support": MessageType({}),
+    "media": MessageType({"audio": _bool, "video": _bool}),
+    "signal": MessageType(
+        {"to": _code, "kind": _signal_kind, "data": _signal_data}, bucket="signal", max_bytes=MAX_SIGNAL_BYTES
+    ),
+    # Facilitators only:
+    "admit": MessageType({"participant": _code}, facilitator_only=True),
+    "to_lobby": MessageType({"participant": _code}, facilitator_only=True),
+    "remove": MessageType({"participant": _code}, facilitator_only=True),
+    "mute": MessageType({"participant": _code}, facilitator_only=True),
+    "hands_clear": MessageType({}, facilitator_only=True),
+    "lock": MessageType({"locked": _bool}, facilitator_only=True),
+    "lobby": MessageType({"enabled": _bool}, facilitator_only=True),
+    "end": MessageType({}, facilitator_only=True),
+}
+
+
+def parse(raw: str | bytes | None, *, is_facilitator: bool = False) -> dict:
+    """A validated message, or ProtocolError. Sizes are checked before decoding."""
+    if not isinstance(raw, str):
+        raise ProtocolError("invalid", "Messages must be JSON text.")
+    size = len(raw.encode("utf-8", errors="surrogatepass"))
+    if size > MAX_SIGNAL_BYTES:
+        raise ProtocolError("too_large", "The message is too large.")
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):
+        raise ProtocolError("invalid", "Messages must be JSON.") from None
+    if not isinstance(data, dict):
+        raise ProtocolError("invalid", "Messages must be JSON objects.")
+    kind = data.get("type")
+    spec = TYPES.get(kind) if isinstance(kind, str) else None
+    if spec is None:
+        raise ProtocolError("unknown_type", "Unknown message type.")
+    if size > spec.max_bytes:
+        raise ProtocolError("too_large", "The message is too large.")
+    if spec.facilitator_only and not is_facilitator:
+        raise ProtocolError("forbidden", "Only facilitators can do that.")
+    message = {"type": kind}
+    for name, validate in spec.fields.items():
+        if name not in data:
+            raise ProtocolError("invalid", f"The field {name} is missing.")
+        message[name] = validate(data[name])
+    return message
+
+
+class TokenBucket:
+    """Per-connection rate limit: `capacity` messages at once, refilled at
+    `rate` a second. `now` is passed in so tests need no sleeping."""
+
+    def __init__(self, capacity: float, rate: float, now: float):
+        self.capacity = capacity
+        self.rate = rate
+        self.tokens = capacity
+        self.updated = now
+
+    def take(self, now: float) -> bool:
+        self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.rate)
+        self.updated = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        return False
+
+
+# (capacity, refill per second) of each bucket. ICE candidates come in bursts
+# of a few dozen per peer when a call starts, hence the large signal bucket.
+BUCKETS = {
+    "ping": (5, 1.0),
+    "chat": (5, 1.0),
+    "control": (10, 2.0),
+    "signal": (300, 60.0),
+}
+
+
+def new_buckets(now: float) -> dict[str, TokenBucket]:
+    return {name: TokenBucket(capacity, rate, now) for name, (capacity, rate) in BUCKETS.items()}

@@ -1,0 +1,136 @@
+"""Reads of rooms: whether a room is open, who may enter, and who is there."""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
+
+from groups.models import GroupSession, PeerGroup
+from rooms.models import Connection, Presence, Room
+from rooms.protocol import CODE_RE
+from signups.models import Booking
+
+# A connection whose heartbeat is older than this is taken to be gone (its
+# server process died without saying so). The client beats every 25 seconds.
+STALE_AFTER = timedelta(seconds=90)
+
+
+class RoomStatus:
+    NOT_YET = "not_yet"
+    OPEN = "open"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+    IN_PERSON = "in_person"
+
+
+def is_code(text: str) -> bool:
+    """Whether text could be one of our random codes; anything else (NUL
+    bytes, huge strings) never reaches the database."""
+    return bool(CODE_RE.fullmatch(text))
+
+
+def opens_at(session: GroupSession) -> datetime:
+    return session.starts_at - timedelta(minutes=getattr(settings, "ROOM_OPENS_MINUTES_BEFORE", 10))
+
+
+def room_status(session: GroupSession, room: Room | None, now: datetime | None = None) -> str:
+    now = now or timezone.now()
+    if session.is_cancelled:
+        return RoomStatus.CANCELLED
+    if session.group.delivery == PeerGroup.Delivery.IN_PERSON:
+        return RoomStatus.IN_PERSON
+    if (room and room.closed_at) or now >= session.ends_at:
+        return RoomStatus.CLOSED
+    if (room and room.opened_at) or now >= opens_at(session):
+        return RoomStatus.OPEN
+    return RoomStatus.NOT_YET
+
+
+def is_session_facilitator(user, session: GroupSession) -> bool:
+    """The group's own facilitators run its room. Programme admins may manage
+    every group but do not enter rooms: what is said there is confidential."""
+    return user.is_authenticated and session.group.facilitation_set.filter(user=user).exists()
+
+
+def has_confirmed_place(user, session: GroupSession) -> bool:
+    return Booking.objects.filter(session=session, user=user, status=Booking.Status.CONFIRMED).exists()
+
+
+def video_allowed(session: GroupSession) -> bool:
+    return session.group.video_enabled and session.effective_capacity <= getattr(settings, "ROOM_VIDEO_MAX", 12)
+
+
+def live_connections(now: datetime | None = None) -> QuerySet[Connection]:
+    return Connection.objects.filter(seen_at__gte=(now or timezone.now()) - STALE_AFTER)
+
+
+def online_presences(room: Room) -> QuerySet[Presence]:
+    """Presences with at least one live connection: a person in two tabs once."""
+    live = live_connections().filter(presence=OuterRef("pk"))
+    return room.presences.filter(Exists(live)).select_related("user")
+
+
+def display_name(user) -> str:
+    return user.display_name or "Participant"
+
+
+def participant_entry(presence: Presence, peers: list[str]) -> dict:
+    return {
+        "participant": presence.code,
+        "name": display_name(presence.user),
+        "role": "facilitator" if presence.is_facilitator else "participant",
+        "peers": peers,
+    }
+
+
+def room_snapshot(room: Room, viewer: Presence) -> dict:
+    """The whole state one person may see: sent on (re)connecting, so a dropped
+    connection comes back to the room as it now is."""
+    online = list(online_presences(room).order_by("joined_at", "pk"))
+    peers: dict[int, list[str]] = {}
+    for presence_id, peer in live_connections().filter(presence__in=online).values_list("presence_id", "peer"):
+        peers.setdefault(presence_id, []).append(peer)
+    admitted = [p for p in online if p.state == Presence.State.ADMITTED]
+    if viewer.state != Presence.State.ADMITTED:
+        admitted = []  # who is inside is for those inside
+    snapshot = {
+        "type": "state",
+        "me": {**participant_entry(viewer, peers.get(viewer.pk, [])), "state": viewer.state},
+        "room": {"locked": room.locked, "lobby_enabled": room.lobby_enabled},
+        "participants": [participant_entry(p, peers.get(p.pk, [])) for p in admitted],
+        "hands": hand_queue(admitted),
+    }
+    if viewer.is_facilitator:
+        snapshot["lobby"] = lobby_entries(online)
+    return snapshot
+
+
+def hand_queue(admitted: list[Presence]) -> list[str]:
+    """Participant codes with a hand up, first raised first."""
+    raised = sorted((p for p in admitted if p.hand_raised_at), key=lambda p: p.hand_raised_at)
+    return [p.code for p in raised]
+
+
+def lobby_entries(online: list[Presence]) -> list[dict]:
+    waiting = [p for p in online if p.state == Presence.State.LOBBY]
+    waiting.sort(key=lambda p: (p.waiting_since is None, p.waiting_since, p.pk))
+    return [{"participant": p.code, "name": display_name(p.user)} for p in waiting]
+
+
+def room_for_session(session: GroupSession) -> Room | None:
+    return Room.objects.filter(session=session).first()
+
+
+
+def participant_summary(presence: Presence) -> dict:
+    peers = list(live_connections().filter(presence=presence).values_list("peer", flat=True))
+    return participant_entry(presence, peers)
+
+
+def room_hands(room: Room) -> list[str]:
+    return hand_queue(list(online_presences(room).filter(state=Presence.State.ADMITTED)))
+
+
+def room_lobby(room: Room) -> list[dict]:
+    return lobby_entries(list(online_presences(room).filter(state=Presence.State.LOBBY)))

@@ -1,0 +1,122 @@
+"""WebSocket test helpers: a signed-in communicator is built from a real
+session cookie, through the full ASGI stack (origin check, auth, routing)."""
+
+import pytest
+import pytest_asyncio
+from channels.testing import WebsocketCommunicator
+
+from rooms.tests.factories import BookingFactory, GroupSessionFactory, PeerGroupFactory
+from rooms.tests.support import ensure_roles, fresh_channel_layer, session_cookie
+
+ORIGIN = b"http://127.0.0.1"
+TIMEOUT = 3
+
+
+class Sockets:
+    """Opens communicators and disconnects every one of them afterwards."""
+
+    def __init__(self):
+        from wellbeing.asgi import application
+
+        self.application = application
+        self.opened: list[WebsocketCommunicator] = []
+
+    async def open(self, session, *, user=None, cookie=None, origin=ORIGIN, path=None) -> WebsocketCommunicator:
+        headers = [(b"origin", origin)] if origin else []
+        if user is not None:
+            cookie = session_cookie(user)
+        if cookie:
+            headers.append((b"cookie", f"sessionid={cookie}".encode()))
+        communicator = WebsocketCommunicator(self.application, path or f"/ws/rooms/{session.code}/", headers=headers)
+        self.opened.append(communicator)
+        self.last_connected, _ = await communicator.connect(timeout=TIMEOUT)
+        return communicator
+
+    async def join(self, session, user) -> tuple[WebsocketCommunicator, dict]:
+        """Connect and return the first message, the room's state."""
+        communicator = await self.open(session, user=user)
+        state = await communicator.receive_json_from(timeout=TIMEOUT)
+        assert state["type"] == "state", state
+        return communicator, state
+
+    async def close_all(self):
+        for communicator in self.opened:
+            try:
+                await communicator.disconnect(timeout=TIMEOUT)
+            except Exception:  # noqa: S110 - already closed by the server
+                pass
+
+
+async def close_code(communicator: WebsocketCommunicator) -> int:
+    """The code the server closed with, skipping any events before it."""
+    while True:
+        output = await communicator.receive_output(timeout=TIMEOUT)
+        if output["type"] == "websocket.close":
+            return output.get("code", 1000)
+
+
+async def next_event(communicator: WebsocketCommunicator, event_type: str, where=None) -> dict:
+    """The next message of this type (and matching `where`), skipping others."""
+    while True:
+        message = await communicator.receive_json_from(timeout=TIMEOUT)
+        if message["type"] == event_type and (where is None or where(message)):
+            return message
+
+
+async def drain(communicator: WebsocketCommunicator) -> list[dict]:
+    """Every message that arrives in a short while."""
+    import json
+
+    messages = []
+    while not await communicator.receive_nothing(timeout=0.3):
+        output = await communicator.receive_output(timeout=TIMEOUT)
+        if output["type"] == "websocket.send":
+            messages.append(json.loads(output["text"]))
+    return messages
+
+
+@pytest_asyncio.fixture
+async def sockets():
+    layer = fresh_channel_layer()
+    await layer.flush()
+    opened = Sockets()
+    yield opened
+    await opened.close_all()
+    await layer.flush()
+    if hasattr(layer, "close_pools"):  # channels_redis: don't leave connections to a closed loop
+        await layer.close_pools()
+    fresh_channel_layer()
+
+
+@pytest.fixture
+def room_session(db, facilitator):
+    """A session under way whose group uses the lobby, run by `facilitator`."""
+    return GroupSessionFactory(group=PeerGroupFactory(facilitators=[facilitator]))
+
+
+@pytest.fixture
+def member(room_session, practitioner):
+    BookingFactory(session=room_session, user=practitioner)
+    return practitioner
+
+
+@pytest.fixture
+def second_member(room_session):
+    return BookingFactory(session=room_session).user
+
+
+
+@pytest.fixture
+def facilitator(db):
+    from accounts.tests.factories import FacilitatorFactory
+
+    ensure_roles()
+    return FacilitatorFactory()
+
+
+@pytest.fixture
+def programme_admin(db):
+    from accounts.tests.factories import ProgrammeAdminFactory
+
+    ensure_roles()
+    return ProgrammeAdminFactory()

@@ -1,0 +1,159 @@
+"""Inside the room: chat, hands, support, mute, WebRTC signalling, attendance."""
+
+import logging
+
+import pytest
+from django.db import connection
+
+from groups.models import PeerGroup
+from rooms import services
+from rooms.tests.conftest import drain, next_event
+from rooms.tests.factories import BookingFactory, GroupSessionFactory
+from signups.models import Booking
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
+
+
+@pytest.fixture
+def open_room(room_session):
+    """No lobby, so people are in as soon as they connect."""
+    PeerGroup.objects.filter(pk=room_session.group_id).update(lobby_enabled=False)
+    return room_session
+
+
+async def test_chat_reaches_everyone_in_the_room_and_nobody_outside(
+    sockets, open_room, member, second_member, facilitator
+):
+    other_session = GroupSessionFactory(group=open_room.group)
+    outsider_elsewhere = BookingFactory(session=other_session).user
+    elsewhere, _ = await sockets.join(other_session, outsider_elsewhere)
+    host, _ = await sockets.join(open_room, facilitator)
+    sender, state = await sockets.join(open_room, member)
+    receiver, _ = await sockets.join(open_room, second_member)
+    services.room_set_lobby(room=services.room_get_or_create(session=open_room), enabled=True)
+    waiting, waiting_state = await sockets.join(open_room, BookingFactory(session=open_room).user)
+    assert waiting_state["me"]["state"] == "lobby"
+    await sender.send_json_to({"type": "chat", "text": "  Hello, everyone  "})
+    for communicator in (host, sender, receiver):
+        chat = await next_event(communicator, "chat")
+        assert chat["text"] == "Hello, everyone"
+        assert chat["name"] == member.display_name
+        assert chat["participant"] == state["me"]["participant"]
+    for communicator in (elsewhere, waiting):
+        assert "chat" not in [m["type"] for m in await drain(communicator)]
+
+
+async def test_hands_queue_in_the_order_raised_and_facilitators_clear_them(
+    sockets, open_room, member, second_member, facilitator
+):
+    host, _ = await sockets.join(open_room, facilitator)
+    first, first_state = await sockets.join(open_room, second_member)
+    second, second_state = await sockets.join(open_room, member)
+    await first.send_json_to({"type": "hand", "raised": True})
+    await next_event(host, "hands", lambda m: len(m["queue"]) == 1)
+    await second.send_json_to({"type": "hand", "raised": True})
+    queue = (await next_event(host, "hands", lambda m: len(m["queue"]) == 2))["queue"]
+    assert queue == [first_state["me"]["participant"], second_state["me"]["participant"]]
+    await first.send_json_to({"type": "hand", "raised": True})  # again: keeps its place
+    await first.send_json_to({"type": "hand", "raised": False})
+    queue = (await next_event(host, "hands", lambda m: len(m["queue"]) == 1))["queue"]
+    assert queue == [second_state["me"]["participant"]]
+    await host.send_json_to({"type": "hands_clear"})
+    assert (await next_event(second, "hands", lambda m: m["queue"] == []))["queue"] == []
+
+
+async def test_support_alerts_facilitators_only(sockets, open_room, member, second_member, facilitator):
+    host, _ = await sockets.join(open_room, facilitator)
+    asker, state = await sockets.join(open_room, member)
+    bystander, _ = await sockets.join(open_room, second_member)
+    await asker.send_json_to({"type": "support"})
+    assert await next_event(asker, "support_sent")
+    alert = await next_event(host, "support")
+    assert alert == {"type": "support", "participant": state["me"]["participant"], "name": member.display_name}
+    assert "support" not in [m["type"] for m in await drain(bystander)]
+
+
+async def test_a_facilitator_can_ask_someones_client_to_mute(sockets, open_room, member, second_member, facilitator):
+    host, _ = await sockets.join(open_room, facilitator)
+    target, state = await sockets.join(open_room, member)
+    bystander, _ = await sockets.join(open_room, second_member)
+    await host.send_json_to({"type": "mute", "participant": state["me"]["participant"]})
+    assert await next_event(target, "mute") == {"type": "mute"}
+    assert "mute" not in [m["type"] for m in await drain(bystander)]
+
+
+async def test_signals_go_only_to_the_named_peer(sockets, open_room, member, second_member, facilitator):
+    caller, _ = await sockets.join(open_room, facilitator)
+    callee, callee_state = await sockets.join(open_room, member)
+    bystander, _ = await sockets.join(open_room, second_member)
+    offer = {"type": "offer", "sdp": "v=0\r\n"}
+    await caller.send_json_to({"type": "signal", "to": callee_state["me"]["peer"], "kind": "offer", "data": offer})
+    signal = await next_event(callee, "signal")
+    assert signal["kind"] == "offer"
+    assert signal["data"] == offer
+    assert "signal" not in [m["type"] for m in await drain(bystander)]
+
+
+async def test_signals_cannot_reach_another_rooms_peer(sockets, open_room, member, facilitator):
+    other_session = GroupSessionFactory(group=open_room.group)
+    PeerGroup.objects.filter(pk=open_room.group_id).update(lobby_enabled=False)
+    elsewhere, elsewhere_state = await sockets.join(other_session, BookingFactory(session=other_session).user)
+    caller, _ = await sockets.join(open_room, facilitator)
+    await caller.send_json_to({"type": "signal", "to": elsewhere_state["me"]["peer"], "kind": "candidate",
+                               "data": {"candidate": "candidate:1 1 udp 1 127.0.0.1 9 typ host"}})
+    assert "signal" not in [m["type"] for m in await drain(elsewhere)]
+
+
+async def test_no_signalling_where_video_is_off(sockets, open_room, member, facilitator):
+    PeerGroup.objects.filter(pk=open_room.group_id).update(video_enabled=False)
+    caller, _ = await sockets.join(open_room, facilitator)
+    _, callee_state = await sockets.join(open_room, member)
+    await caller.send_json_to({"type": "signal", "to": callee_state["me"]["peer"], "kind": "offer",
+                               "data": {"type": "offer", "sdp": "v=0"}})
+    assert (await next_event(caller, "error"))["code"] == "no_video"
+
+
+async def test_presence_feeds_attendance(sockets, open_room, member):
+    communicator, _ = await sockets.join(open_room, member)
+    booking = Booking.objects.get(session=open_room, user=member)
+    assert booking.attendance == Booking.Attendance.ATTENDED
+    assert booking.joined_room_at is not None
+    assert booking.left_room_at is None
+    await communicator.disconnect()
+    booking.refresh_from_db()
+    assert booking.left_room_at >= booking.joined_room_at
+
+
+async def test_waiting_in_the_lobby_is_not_attending(sockets, room_session, member):
+    await sockets.join(room_session, member)
+    assert Booking.objects.get(session=room_session, user=member).attendance == Booking.Attendance.UNKNOWN
+
+
+def _every_row_of_every_table() -> str:
+    rows = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608 - our own table names
+            rows.extend(repr(row) for row in cursor.fetchall())
+    assert len(rows) > 10  # the dump really saw the data
+    return "\n".join(rows)
+
+
+async def test_chat_is_never_stored_or_logged(
+    sockets, open_room, member, second_member, facilitator, caplog, settings
+):
+    settings.DEBUG = True  # so every SQL statement, with its parameters, is logged too
+    canary = "CANARY-7f3a9 my shift was awful"
+    with caplog.at_level(logging.DEBUG), caplog.at_level(logging.DEBUG, logger="django.db.backends"):
+        host, _ = await sockets.join(open_room, facilitator)
+        sender, _ = await sockets.join(open_room, member)
+        receiver, _ = await sockets.join(open_room, second_member)
+        await sender.send_json_to({"type": "chat", "text": canary})
+        assert (await next_event(receiver, "chat"))["text"] == canary
+        await sender.send_json_to({"type": "chat", "text": canary + "x" * 2000})  # refused: too long
+        assert (await next_event(sender, "error"))["code"] in ("too_long", "too_large")
+        for communicator in (host, sender, receiver):
+            await communicator.disconnect()
+    assert "CANARY-7f3a9" not in _every_row_of_every_table()
+    assert any(r.name == "django.db.backends" for r in caplog.records)  # SQL was captured
+    assert "CANARY-7f3a9" not in caplog.text

@@ -1,0 +1,93 @@
+"""The message schema alone, including properties over arbitrary input."""
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rooms import protocol
+from rooms.protocol import ProtocolError, TokenBucket, parse
+
+
+def test_it_keeps_only_known_fields():
+    assert parse('{"type": "chat", "text": "hi", "extra": 1}') == {"type": "chat", "text": "hi"}
+
+
+def test_facilitator_controls_need_a_facilitator():
+    raw = json.dumps({"type": "lock", "locked": True})
+    with pytest.raises(ProtocolError) as refused:
+        parse(raw)
+    assert refused.value.code == "forbidden"
+    assert parse(raw, is_facilitator=True) == {"type": "lock", "locked": True}
+
+
+def test_a_signal_carries_only_a_description_or_a_candidate():
+    offer = parse(json.dumps({"type": "signal", "to": "abc", "kind": "offer",
+                              "data": {"type": "offer", "sdp": "v=0", "evil": "x"}}))
+    assert offer["data"] == {"type": "offer", "sdp": "v=0"}
+    candidate = parse(json.dumps({"type": "signal", "to": "abc", "kind": "candidate",
+                                  "data": {"candidate": "c", "sdpMid": "0", "sdpMLineIndex": 0}}))
+    assert candidate["data"] == {"candidate": "c", "sdpMid": "0", "sdpMLineIndex": 0}
+    with pytest.raises(ProtocolError):
+        parse(json.dumps({"type": "signal", "to": "abc", "kind": "offer", "data": {"sdpMLineIndex": True}}))
+
+
+def test_a_bool_is_not_a_number_and_a_number_is_not_a_bool():
+    with pytest.raises(ProtocolError):
+        parse('{"type": "hand", "raised": 1}')
+    with pytest.raises(ProtocolError):
+        parse(json.dumps({"type": "signal", "to": "a", "kind": "candidate",
+                          "data": {"candidate": "c", "sdpMLineIndex": True}}))
+
+
+def test_error_messages_never_quote_the_input():
+    secret = "a private thing " * 80
+    with pytest.raises(ProtocolError) as refused:
+        parse(json.dumps({"type": "chat", "text": secret}))
+    assert "private" not in str(refused.value)
+
+
+def test_deeply_nested_json_is_refused_not_crashed():
+    with pytest.raises(ProtocolError):
+        parse("[" * 5000 + "]" * 5000)
+
+
+def test_the_token_bucket_refills_over_time():
+    bucket = TokenBucket(capacity=2, rate=1.0, now=0.0)
+    assert bucket.take(0.0)
+    assert bucket.take(0.0)
+    assert not bucket.take(0.5)
+    assert bucket.take(1.6)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=50),
+    lambda children: st.lists(children, max_size=5) | st.dictionaries(st.text(max_size=10), children, max_size=5),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(kind=st.sampled_from([*protocol.TYPES, "other"]), fields=st.dictionaries(
+    st.sampled_from(["text", "raised", "participant", "to", "kind", "data", "locked", "enabled", "audio", "video"]),
+    json_values, max_size=6))
+def test_any_message_is_either_clean_or_refused(kind, fields):
+    raw = json.dumps({"type": kind, **fields})
+    try:
+        message = parse(raw, is_facilitator=True)
+    except ProtocolError as error:
+        refused = error.code
+    else:
+        refused = None
+        assert set(message) == {"type", *protocol.TYPES[kind].fields}
+    assert refused in {None, "invalid", "too_long", "too_large", "unknown_type"}
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=300) | st.binary(max_size=50))
+def test_any_text_is_either_a_message_or_refused(raw):
+    try:
+        parse(raw)
+    except ProtocolError:
+        pass
