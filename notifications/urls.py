@@ -1,2 +1,11 @@
+from django.urls import path
+
+from notifications import views
+
 app_name = "notifications"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.notification_list, name="list"),
+    path("read/", views.notifications_read_all, name="read_all"),
+    path("<str:code>/read/", views.notification_read, name="read"),
+    path("reminders/", views.preferences, name="preferences"),
+]

@@ -1,0 +1,195 @@
+"""Sending notifications exactly once.
+
+Each row is claimed before it is sent: pending -> sending, stamping
+`claimed_at` (the lease and claim token) and counting the attempt, in its own
+short transaction with `SELECT ... FOR UPDATE SKIP LOCKED`, so two sweeps never
+take the same row. The outcome (sent, skipped, retry later, failed) is then
+recorded only if the claim is still ours. A worker that dies mid-send leaves
+its row "sending"; once the lease has run out any sweep takes it again, so
+nothing is lost. The one window left is an SMTP server accepting a message
+and the worker dying before recording it (milliseconds); the Message-ID is the
+same on every attempt so mail systems can recognise such a repeat.
+"""
+
+import logging
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from groups.models import GroupSession
+from notifications.email import build_email
+from notifications.messages import compose
+from notifications.models import MEMBERSHIP_KINDS, REMINDER_KINDS, Kind, Notification, Preference
+from notifications.scheduling import reminder_stamp
+from signups.models import Booking, Membership
+
+logger = logging.getLogger("notifications")
+
+# Far longer than an SMTP attempt can take (EMAIL_TIMEOUT is 10 seconds), so a
+# live worker never loses its claim to another.
+LEASE = timedelta(minutes=5)
+MAX_ATTEMPTS = 5
+BACKOFF = [timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1)]
+SWEEP_LIMIT = 500
+
+Status = Notification.Status
+
+
+def _claimable(now: datetime) -> Q:
+    stale = Q(status=Status.SENDING, claimed_at__lt=now - LEASE)
+    return Q(due_at__lte=now, status__in=[Status.PENDING, Status.SENDING]) & (Q(status=Status.PENDING) | stale)
+
+
+def _take(queryset, now: datetime) -> datetime | None:
+    updated = queryset.update(status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    return now if updated else None
+
+
+def notification_claim_next(*, now: datetime) -> tuple[int, datetime] | None:
+    """Claim the most overdue unclaimed row, or None when nothing is due."""
+    while True:
+        with transaction.atomic():
+            row = (
+                Notification.objects.filter(_claimable(now))
+                .order_by("due_at")
+                .select_for_update(skip_locked=True)
+                .only("pk", "attempts", "kind", "code")
+                .first()
+            )
+            if row is None:
+                return None
+            if row.attempts >= MAX_ATTEMPTS:
+                # Its worker was lost on every attempt: stop, and let an admin look.
+                Notification.objects.filter(pk=row.pk).update(
+                    status=Status.FAILED, last_error="worker lost on every attempt"
+                )
+                logger.error("notification %s (%s) failed: worker lost on every attempt", row.code, row.kind)
+                continue
+            # The row lock already makes this ours; the condition keeps it so
+            # on a database without SKIP LOCKED too.
+            token = _take(Notification.objects.filter(_claimable(now), pk=row.pk), now)
+            if token is not None:
+                return row.pk, token
+
+
+def notification_claim(*, notification_id: int, now: datetime) -> datetime | None:
+    """Claim one row if it is due and nobody holds it (the send-now path)."""
+    rows = Notification.objects.filter(_claimable(now), pk=notification_id, attempts__lt=MAX_ATTEMPTS)
+    return _take(rows, now)
+
+
+def skip_reason(notification: Notification, now: datetime) -> str | None:
+    """Why this message should no longer go out, or None to send it."""
+    if not notification.user.is_active:
+        return "person's account is inactive"
+    kind = notification.kind
+    if kind in MEMBERSHIP_KINDS:
+        wanted = Membership.Status.ACCEPTED if kind == Kind.APPLICATION_ACCEPTED else Membership.Status.DECLINED
+        return None if notification.membership.status == wanted else "application decision changed"
+    booking = notification.booking
+    session = booking.session
+    if kind == Kind.SESSION_CANCELLED:
+        return None
+    if session.status == GroupSession.Status.CANCELLED:
+        return "session cancelled"
+    if booking.status == Booking.Status.CANCELLED:
+        return "booking cancelled"
+    if kind == Kind.FEEDBACK_INVITATION:
+        return "feedback already given" if booking.feedback_given else None
+    if kind == Kind.SESSION_MOVED:
+        return None
+    if booking.status != Booking.Status.CONFIRMED:
+        return "booking not confirmed"
+    if session.starts_at <= now:
+        return "session already started"
+    if kind in REMINDER_KINDS:
+        if notification.stamp != reminder_stamp(session.starts_at):
+            return "session moved since this reminder was scheduled"
+        preference = Preference.objects.filter(user=notification.user).first()
+        if preference and not preference.wants(kind):
+            return "reminder switched off by the person"
+    return None
+
+
+def _record(notification_id: int, token: datetime, **fields) -> bool:
+    """Write an outcome only while the claim is still ours."""
+    return bool(
+        Notification.objects.filter(pk=notification_id, status=Status.SENDING, claimed_at=token).update(**fields)
+    )
+
+
+def _load(notification_id: int) -> Notification | None:
+    return (
+        Notification.objects.select_related(
+            "user", "booking__session__group", "membership__group"
+        ).filter(pk=notification_id).first()
+    )
+
+
+def _attempt_failed(notification: Notification, token: datetime, now: datetime, exc: Exception) -> str:
+    error = type(exc).__name__
+    shown = Coalesce(F("shown_at"), now)  # the in-app channel still works
+    if notification.attempts >= MAX_ATTEMPTS:
+        _record(notification.pk, token, status=Status.FAILED, last_error=error, shown_at=shown)
+        logger.error("notification %s (%s) failed after %d attempts (%s)",
+                     notification.code, notification.kind, notification.attempts, error)
+        return Status.FAILED
+    retry_at = now + BACKOFF[min(notification.attempts, len(BACKOFF)) - 1]
+    _record(notification.pk, token, status=Status.PENDING, due_at=retry_at, last_error=error, shown_at=shown)
+    logger.warning("notification %s (%s) attempt %d failed (%s); trying again at %s",
+                   notification.code, notification.kind, notification.attempts, error, retry_at.isoformat())
+    return Status.PENDING
+
+
+def notification_deliver(*, notification_id: int, token: datetime, now: datetime) -> str:
+    """Send one claimed notification; returns the status it ended in."""
+    notification = _load(notification_id)
+    if notification is None:
+        logger.info("notification %s vanished before sending (person or booking deleted)", notification_id)
+        return "vanished"
+    if notification.status != Status.SENDING or notification.claimed_at != token:
+        logger.info("notification %s is no longer claimed by this worker", notification.code)
+        return "lost"
+    reason = skip_reason(notification, now)
+    if reason:
+        _record(notification_id, token, status=Status.SKIPPED, last_error=reason)
+        logger.info("notification %s (%s) skipped: %s", notification.code, notification.kind, reason)
+        return Status.SKIPPED
+    try:
+        build_email(notification, compose(notification, now=now)).send()
+    except Exception as exc:  # SMTP refusal, timeout, or a bug: retried, then visible to admins
+        if not isinstance(exc, OSError):  # smtplib errors are OSErrors; anything else is ours
+            logger.exception("notification %s (%s) could not be built", notification.code, notification.kind)
+        return _attempt_failed(notification, token, now, exc)
+    if not _record(notification_id, token, status=Status.SENT, sent_at=now, last_error="",
+                   shown_at=Coalesce(F("shown_at"), now)):
+        logger.warning("notification %s sent but its row changed meanwhile", notification.code)
+    logger.info("notification %s (%s) sent", notification.code, notification.kind)
+    return Status.SENT
+
+
+def notification_send(*, notification_id: int, now: datetime | None = None) -> str | None:
+    """Send one notification now if it is due and unclaimed (after a booking)."""
+    now = now or timezone.now()
+    token = notification_claim(notification_id=notification_id, now=now)
+    if token is None:
+        return None
+    return notification_deliver(notification_id=notification_id, token=token, now=now)
+
+
+def notifications_send_due(*, now: datetime | None = None, limit: int = SWEEP_LIMIT) -> dict[str, int]:
+    """The sweep: claim and send due rows one at a time until none is left.
+
+    Safe to run in any number of workers at once."""
+    outcomes: dict[str, int] = {}
+    for _ in range(limit):
+        moment = now or timezone.now()
+        claim = notification_claim_next(now=moment)
+        if claim is None:
+            break
+        outcome = notification_deliver(notification_id=claim[0], token=claim[1], now=moment)
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    return outcomes

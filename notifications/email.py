@@ -1,0 +1,39 @@
+"""Turns a composed notification into an email: plain text, simple NHS.UK-styled
+HTML, an .ics where there is a session, and the "Need help now?" footer."""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+
+from notifications import links
+from notifications.messages import Composed
+from notifications.models import Notification
+
+
+def message_id(notification: Notification) -> str:
+    """The same on every attempt, so a mail system that sees a message twice
+    (the unavoidable SMTP edge: accepted, then the worker died before
+    recording it) can tell it is one message."""
+    host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "localhost"
+    return f"<notification-{notification.code}@{host}>"
+
+
+def build_email(notification: Notification, message: Composed) -> EmailMultiAlternatives:
+    context = {
+        "message": message,
+        "display_name": notification.user.display_name,
+        "signposting": settings.SIGNPOSTING,
+        "service_name": settings.SERVICE_NAME,
+        "notifications_url": links.notifications_link(),
+        "preferences_url": links.preferences_link(),
+    }
+    email = EmailMultiAlternatives(
+        subject=message.subject,
+        body=render_to_string("email/notification.txt", context),
+        to=[notification.user.email],
+        headers={"Message-ID": message_id(notification), "Auto-Submitted": "auto-generated"},
+    )
+    email.attach_alternative(render_to_string("email/notification.html", context), "text/html")
+    if message.calendar:
+        email.attach(message.calendar_name, message.calendar, "text/calendar")
+    return email

@@ -1,0 +1,40 @@
+"""Dates and times as NHS.UK writes them, in Europe/London: "Tuesday 3 March
+2026", "12:45pm", "midday"."""
+
+from datetime import date, datetime
+
+from django.utils import timezone
+
+
+def local(moment: datetime) -> datetime:
+    return timezone.localtime(moment)
+
+
+def clock(moment: datetime) -> str:
+    moment = local(moment)
+    if moment.minute == 0 and moment.hour in (0, 12):
+        return "midnight" if moment.hour == 0 else "midday"
+    hour = moment.hour % 12 or 12
+    suffix = "am" if moment.hour < 12 else "pm"
+    return f"{hour}{suffix}" if moment.minute == 0 else f"{hour}:{moment.minute:02d}{suffix}"
+
+
+def day(moment: datetime | date, *, year: bool = True) -> str:
+    moment = local(moment) if isinstance(moment, datetime) else moment
+    text = f"{moment:%A} {moment.day} {moment:%B}"
+    return f"{text} {moment.year}" if year else text
+
+
+def span(starts_at: datetime, ends_at: datetime) -> str:
+    """'Tuesday 3 March 2026, 12:45pm to 2pm'."""
+    return f"{day(starts_at)}, {clock(starts_at)} to {clock(ends_at)}"
+
+
+def relative_day(moment: datetime, *, now: datetime) -> str:
+    """'today', 'tomorrow' or 'on Tuesday 3 March', judged on London dates."""
+    delta = (local(moment).date() - local(now).date()).days
+    if delta == 0:
+        return "today"
+    if delta == 1:
+        return "tomorrow"
+    return f"on {day(moment, year=False)}"

@@ -1,0 +1,34 @@
+"""Reads: a person's notifications list and unread count."""
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from notifications.models import Notification, Preference
+
+
+def notifications_for_user(*, user) -> QuerySet[Notification]:
+    """What has reached the person's list (sent, or tried by email), newest first."""
+    return (
+        Notification.objects.filter(user=user, shown_at__isnull=False)
+        .select_related("booking__session__group", "membership__group")
+        .order_by("-shown_at", "-pk")
+    )
+
+
+def unread_count(*, user) -> int:
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(user=user, shown_at__isnull=False, read_at__isnull=True).count()
+
+
+def get_notification_for_user(*, user, code: str) -> Notification:
+    """The person's own notification, or 404 (also for everyone else's)."""
+    notification = notifications_for_user(user=user).filter(code=code).first()
+    if notification is None:
+        raise Http404("No notification found")
+    return notification
+
+
+def preference_for_user(*, user) -> Preference:
+    """Their saved choices, or the defaults (unsaved)."""
+    return Preference.objects.filter(user=user).first() or Preference(user=user)

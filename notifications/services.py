@@ -1,0 +1,196 @@
+"""Writes: notifications created from what happens to bookings, sessions and
+applications; reminders kept in step with sessions; preferences; read marks.
+
+Every creation is idempotent through the once-only constraints, so a repeated
+signal or a job run twice at once never makes a second message.
+"""
+
+import logging
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from groups.models import GroupSession
+from notifications.models import REMINDER_KINDS, Kind, Notification, Preference
+from notifications.scheduling import change_stamp, event_stamp, reminder_due_at, reminder_stamp
+from signups.models import Booking, Membership
+
+logger = logging.getLogger("notifications")
+
+Status = Notification.Status
+FEEDBACK_WINDOW = timedelta(days=2)  # invite for sessions that ended this recently
+# Far enough ahead to create a "day before" reminder before it falls due,
+# even on the 25-hour day of the autumn clock change.
+REMINDER_HORIZON = timedelta(hours=26)
+
+
+def _enqueue(task_name: str, *args) -> None:
+    """Ask a worker to act once the transaction commits. The rows are already
+    safe in the database: if the broker is down, the next sweep sends them."""
+
+    def send() -> None:
+        from notifications import tasks
+
+        try:
+            getattr(tasks, task_name).delay(*args)
+        except Exception as exc:  # broker unreachable: the sweep is the backstop
+            logger.warning("could not enqueue %s (%s); the sweep will pick it up", task_name, type(exc).__name__)
+
+    transaction.on_commit(send)
+
+
+def _reminders_schedule(*, booking: Booking, now: datetime) -> None:
+    session = booking.session
+    stamp = reminder_stamp(session.starts_at)
+    # Reminders for an earlier start of this session are no longer true.
+    booking.notifications.filter(kind__in=REMINDER_KINDS, status=Status.PENDING).exclude(stamp=stamp).delete()
+    for kind in REMINDER_KINDS:
+        due_at = reminder_due_at(kind, session.starts_at)
+        if due_at <= now:
+            continue  # booked too late for this one: the confirmation says it all
+        reminder, created = Notification.objects.get_or_create(
+            booking=booking, kind=kind, stamp=stamp, defaults={"user_id": booking.user_id, "due_at": due_at}
+        )
+        if not created and reminder.status == Status.SKIPPED:
+            # Booked again after cancelling: the same reminder is wanted again.
+            Notification.objects.filter(pk=reminder.pk, status=Status.SKIPPED).update(
+                status=Status.PENDING, due_at=due_at, attempts=0, claimed_at=None, last_error=""
+            )
+
+
+@transaction.atomic
+def notifications_booking_confirmed(*, booking: Booking, kind: str = Kind.BOOKING_CONFIRMED,
+                                    now: datetime | None = None) -> Notification:
+    """A confirmed place (booked, or from the waiting list): tell the person
+    now and schedule their reminders."""
+    now = now or timezone.now()
+    notification, created = Notification.objects.get_or_create(
+        booking=booking, kind=kind, stamp=event_stamp(booking.confirmed_at),
+        defaults={"user_id": booking.user_id, "due_at": now},
+    )
+    _reminders_schedule(booking=booking, now=now)
+    if created:
+        _enqueue("deliver_notification", notification.pk)
+    return notification
+
+
+@transaction.atomic
+def reminders_ensure(*, now: datetime | None = None) -> int:
+    """Every confirmed place starting soon has its reminder rows. Catches the
+    places no signal announces (a closed group member's standing place) and
+    any a failed receiver missed. Inserting an existing row does nothing."""
+    now = now or timezone.now()
+    bookings = Booking.objects.filter(
+        status=Booking.Status.CONFIRMED, session__status=GroupSession.Status.SCHEDULED,
+        session__starts_at__gt=now, session__starts_at__lte=now + REMINDER_HORIZON,
+    ).select_related("session").only("pk", "user_id", "session__starts_at")
+    rows = [
+        Notification(user_id=b.user_id, booking=b, kind=kind, stamp=reminder_stamp(b.session.starts_at), due_at=due)
+        for b in bookings
+        for kind in REMINDER_KINDS
+        if (due := reminder_due_at(kind, b.session.starts_at)) > now
+    ]
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
+@transaction.atomic
+def notifications_booking_cancelled(*, booking: Booking) -> int:
+    """Unsent reminders go; one already claimed is skipped when it is checked."""
+    deleted, _ = booking.notifications.filter(kind__in=REMINDER_KINDS, status=Status.PENDING).delete()
+    return deleted
+
+
+@transaction.atomic
+def notifications_session_changed(*, session: GroupSession, change: str, now: datetime | None = None) -> int:
+    """Tell everyone booked or waiting, once per change; keep reminders true."""
+    now = now or timezone.now()
+    kind = Kind.SESSION_CANCELLED if change == "cancelled" else Kind.SESSION_MOVED
+    bookings = list(session.bookings.filter(status__in=[Booking.Status.CONFIRMED, Booking.Status.WAITLISTED]))
+    unsent = Notification.objects.filter(booking__session=session, status=Status.PENDING)
+    # A newer change supersedes an unsent report of an older one.
+    unsent.filter(kind__in=[Kind.SESSION_MOVED, Kind.SESSION_CANCELLED]).update(
+        status=Status.SKIPPED, last_error="superseded by a later change"
+    )
+    if kind == Kind.SESSION_CANCELLED:
+        unsent.filter(kind__in=REMINDER_KINDS).delete()
+    else:
+        for booking in bookings:
+            if booking.status == Booking.Status.CONFIRMED:
+                _reminders_schedule(booking=booking, now=now)
+    stamp = change_stamp(session.starts_at, session.updated_at)
+    Notification.objects.bulk_create(
+        [Notification(user_id=b.user_id, booking=b, kind=kind, stamp=stamp, due_at=now) for b in bookings],
+        ignore_conflicts=True,  # the same change reported twice is told once
+    )
+    if bookings:
+        _enqueue("send_due_notifications")
+    logger.info("session %s %s: %d people to tell", session.code, change, len(bookings))
+    return len(bookings)
+
+
+@transaction.atomic
+def notification_membership_decided(*, membership: Membership, now: datetime | None = None) -> Notification | None:
+    kind = {
+        Membership.Status.ACCEPTED: Kind.APPLICATION_ACCEPTED,
+        Membership.Status.DECLINED: Kind.APPLICATION_DECLINED,
+    }.get(membership.status)
+    if kind is None:
+        return None
+    notification, created = Notification.objects.get_or_create(
+        membership=membership, kind=kind, stamp=event_stamp(membership.decided_at),
+        defaults={"user_id": membership.user_id, "due_at": now or timezone.now()},
+    )
+    if created:
+        _enqueue("deliver_notification", notification.pk)
+    return notification
+
+
+@transaction.atomic
+def feedback_invitations_schedule(*, now: datetime | None = None) -> int:
+    """One invitation per attended booking of a session that has ended."""
+    now = now or timezone.now()
+    bookings = (
+        Booking.objects.filter(
+            attendance=Booking.Attendance.ATTENDED, feedback_given=False,
+            session__status=GroupSession.Status.SCHEDULED,
+            session__ends_at__lte=now, session__ends_at__gt=now - FEEDBACK_WINDOW,
+        )
+        .exclude(notifications__kind=Kind.FEEDBACK_INVITATION)
+        .only("pk", "user_id")
+    )
+    bookings = list(bookings)
+    Notification.objects.bulk_create(
+        [Notification(user_id=b.user_id, booking=b, kind=Kind.FEEDBACK_INVITATION, due_at=now) for b in bookings],
+        ignore_conflicts=True,  # a second run at the same moment adds nothing
+    )
+    return len(bookings)
+
+
+@transaction.atomic
+def preference_update(*, user, reminder_24h: bool, reminder_1h: bool) -> Preference:
+    preference, _ = Preference.objects.update_or_create(
+        user=user, defaults={"reminder_24h": reminder_24h, "reminder_1h": reminder_1h}
+    )
+    return preference
+
+
+@transaction.atomic
+def notification_mark_read(*, notification: Notification, now: datetime | None = None) -> None:
+    Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now or timezone.now())
+
+
+@transaction.atomic
+def notifications_mark_all_read(*, user, now: datetime | None = None) -> int:
+    return Notification.objects.filter(user=user, shown_at__isnull=False, read_at__isnull=True).update(
+        read_at=now or timezone.now()
+    )
+
+
+@transaction.atomic
+def notifications_send_again(*, notifications, now: datetime | None = None) -> int:
+    """An admin's retry of failed notifications: back in the queue, attempts reset."""
+    return notifications.filter(status=Status.FAILED).update(
+        status=Status.PENDING, attempts=0, claimed_at=None, last_error="", due_at=now or timezone.now()
+    )

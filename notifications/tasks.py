@@ -1,0 +1,41 @@
+"""Thin Celery tasks: ids in, one service call. The rows in PostgreSQL are the
+schedule, so a lost task message loses nothing: the sweep runs every minute."""
+
+import logging
+
+from celery import shared_task
+from django.db import OperationalError
+
+from notifications import delivery, services
+
+logger = logging.getLogger("notifications")
+
+
+@shared_task(name="notifications.tasks.send_due_notifications")
+def send_due_notifications() -> dict[str, int]:
+    """The reminder sweep (every minute, and after a session changes)."""
+    services.reminders_ensure()
+    return delivery.notifications_send_due()
+
+
+@shared_task(
+    name="notifications.tasks.deliver_notification",
+    autoretry_for=(OperationalError,), retry_backoff=5, max_retries=5,
+)
+def deliver_notification(notification_id: int) -> str | None:
+    """Send one notification straight away (a booking was just confirmed).
+    SMTP failures are retried on the row, with backoff, by the sweep."""
+    return delivery.notification_send(notification_id=notification_id)
+
+
+@shared_task(name="notifications.tasks.invite_feedback")
+def invite_feedback() -> int:
+    return services.feedback_invitations_schedule()
+
+
+@shared_task(name="notifications.tasks.close_finished_sessions")
+def close_finished_sessions() -> int:
+    """Sign-ups closes finished sessions and records no-shows; this runs it."""
+    from signups.services import sessions_close_finished
+
+    return sessions_close_finished()

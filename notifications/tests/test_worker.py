@@ -1,0 +1,89 @@
+"""Real Celery workers: killed mid-batch and restarted, every reminder is sent
+exactly once; and embedded mode's file-system broker delivers to the outbox."""
+
+import email
+import uuid
+from datetime import timedelta
+
+import pytest
+from celery import Celery
+from django.conf import settings
+from django.db.models import F
+
+from core.testing import postgres_configured
+from notifications import delivery
+from notifications.models import Notification
+from notifications.tests.factories import NotificationFactory
+from notifications.tests.workers import SmtpSink, Worker, wait_for, worker_env
+
+SWEEP = "notifications.tasks.send_due_notifications"
+Status = Notification.Status
+
+
+def statuses() -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for status in Notification.objects.values_list("status", flat=True):
+        counts[status] = counts.get(status, 0) + 1
+    return counts
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not (postgres_configured() and settings.REDIS_URL),
+                    reason="needs PostgreSQL and Redis: set DATABASE_URL and REDIS_URL (CI does)")
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_mid_batch_and_restarted_sends_every_reminder_exactly_once(tmp_path):
+    notifications = NotificationFactory.create_batch(8)
+    expected = sorted(f"<notification-{n.code}@127.0.0.1>" for n in notifications)
+    queue = f"test-notifications-{uuid.uuid4().hex[:12]}"
+    broker = Celery("probe", broker=settings.CELERY_BROKER_URL)
+    log = tmp_path / "worker.log"
+    with SmtpSink(hold_after=3) as sink:
+        env = worker_env(tmp_path, REDIS_URL=settings.REDIS_URL, EMAIL_HOST="127.0.0.1",
+                         EMAIL_PORT=str(sink.port), EMAIL_USE_TLS="false")
+        worker = Worker(env=env, queue=queue, log=log).start()
+        try:
+            broker.send_task(SWEEP, queue=queue)
+            # The fourth message is on the wire, not yet accepted: kill the worker there.
+            wait_for(sink.holding.is_set, timeout=90, what="the worker to reach the fourth message", log=log)
+            worker.kill()
+            assert statuses() == {Status.SENT: 3, Status.SENDING: 1, Status.PENDING: 4}
+            sink.release.set()
+
+            # Five minutes pass: the dead worker's lease runs out (wound back, not waited for).
+            Notification.objects.filter(status=Status.SENDING).update(
+                claimed_at=F("claimed_at") - delivery.LEASE - timedelta(seconds=1))
+            worker = Worker(env=env, queue=queue, log=log).start()
+            broker.send_task(SWEEP, queue=queue)  # the next beat tick
+            wait_for(lambda: statuses() == {Status.SENT: 8}, timeout=90, what="every reminder sent", log=log)
+        finally:
+            worker.stop()
+            with broker.connection_for_write() as conn:
+                conn.default_channel.queue_delete(queue)
+        assert sorted(sink.accepted) == expected
+    held = Notification.objects.filter(attempts=2)
+    assert held.count() == 1, "the message held when the worker died was sent by the second worker"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_embedded_mode_a_worker_on_the_file_system_broker_writes_due_reminders_to_the_outbox(tmp_path):
+    notification = NotificationFactory()
+    var = tmp_path / "var"
+    queue_dir = var / "broker" / "queue"
+    queue_dir.mkdir(parents=True)
+    broker = Celery("probe", broker="filesystem://")
+    broker.conf.broker_transport_options = {"data_folder_in": str(queue_dir), "data_folder_out": str(queue_dir),
+                                            "processed_folder": str(var / "broker" / "processed"),
+                                            "store_processed": False}
+    log = tmp_path / "worker.log"
+    worker = Worker(env=worker_env(tmp_path), queue="celery", log=log).start()
+    outbox = var / "outbox"
+    try:
+        broker.send_task(SWEEP)
+        wait_for(lambda: outbox.exists() and any(outbox.glob("*.eml")), timeout=90, what="an .eml", log=log)
+        wait_for(lambda: statuses() == {Status.SENT: 1}, timeout=30, what="the row marked sent", log=log)
+    finally:
+        worker.stop()
+    [eml] = outbox.glob("*.eml")
+    message = email.message_from_bytes(eml.read_bytes())
+    assert message["To"] == notification.user.email
+    assert message["Subject"].startswith("Reminder: your session")
