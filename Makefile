@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 export DEBUG ?= true
 export PYTHONUNBUFFERED := 1
 
-.PHONY: run test install migrate demo lint frontend bench clean
+.PHONY: run test install migrate demo demo-code lint frontend bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,10 @@ migrate: install
 
 demo: migrate
 	$(BIN)/python manage.py seed_demo
+
+# The current two-factor code of the demo facilitators and admin.
+demo-code: install
+	@$(BIN)/python manage.py demo_code
 
 run: demo
 	$(BIN)/python manage.py serve

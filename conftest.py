@@ -54,3 +54,13 @@ def outsider(db):
     from accounts.tests.factories import UserFactory
 
     return UserFactory()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _celery_broker_in_memory():
+    """Tasks that tests enqueue (e.g. a notification after a booking commits)
+    go to an in-memory broker, never a developer's var/broker or CI's Redis.
+    The worker tests start their own Celery processes with their own broker."""
+    from wellbeing.celery import app
+
+    app.conf.broker_url = "memory://localhost/"

@@ -7,6 +7,8 @@ from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from accounts.mfa import has_totp, mfa_required
+
 # Paths a person may visit before finishing onboarding: the account pages
 # (sign out, verify email, MFA), help, health checks and static files.
 _OPEN_PREFIXES = ("/accounts/", "/help/", "/healthz", "/static/", "/admin/", "/privacy/", "/accessibility/")
@@ -81,3 +83,34 @@ def _sign_out(request, reason: str):
     messages.info(request, text + " Sign in again to continue.")
     target = request.get_full_path() if request.method == "GET" else "/"
     return redirect(f"{reverse('account_login')}?next={quote(target)}")
+
+
+class MfaRequiredMiddleware:
+    """Facilitators and programme admins must set up two-factor authentication
+    before anything else; checked on every request, remembered in the session
+    once satisfied (they cannot remove their last authenticator)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._must_set_up(request):
+            messages.warning(
+                request,
+                "Because you run groups or see programme information, you must set up "
+                "two-factor authentication before you continue.",
+            )
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)
+
+    @staticmethod
+    def _must_set_up(request) -> bool:
+        user = request.user
+        if not user.is_authenticated or request.session.get("mfa_ok"):
+            return False
+        if request.path.startswith(_OPEN_PREFIXES) or not mfa_required(user):
+            return False
+        if has_totp(user):
+            request.session["mfa_ok"] = True
+            return False
+        return True

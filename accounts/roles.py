@@ -5,6 +5,7 @@ granted with `manage.py role grant|revoke ROLE EMAIL`.
 """
 
 from django.contrib.auth.models import Group as AuthGroup
+from django.contrib.auth.models import Permission
 
 FACILITATOR = "facilitator"
 PROGRAMME_ADMIN = "programme_admin"
@@ -18,6 +19,19 @@ ROLES = {
 def auth_group_for(role: str) -> AuthGroup:
     name, _ = ROLES[role]
     return AuthGroup.objects.get(name=name)
+
+
+def role_groups_ensure(**_kwargs) -> None:
+    """Create the role groups with their permissions if missing. Runs after
+    every migrate (and so after a test database flush, which empties tables
+    that the data migration filled)."""
+    for name, perms in ROLES.values():
+        group, _ = AuthGroup.objects.get_or_create(name=name)
+        for perm in perms:
+            app_label, codename = perm.split(".")
+            permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            if permission is not None:
+                group.permissions.add(permission)
 
 
 def is_facilitator(user) -> bool:

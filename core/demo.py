@@ -1,6 +1,10 @@
 """Demo people for `make run`. Idempotent: running it again changes nothing."""
 
+import time
+
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.utils import timezone
 
 from accounts.choices import CareerStage, Profession, Region
@@ -8,6 +12,10 @@ from accounts.models import User
 from accounts.services import role_grant
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - published demo logins, embedded mode only
+# Facilitators and admins must use two-factor authentication. The demo ones
+# share this published secret: add it to an authenticator app, or run
+# `make demo-code` for the current code.
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105
 
 PEOPLE = [
     # email, display name, profession, career stage, region, roles
@@ -43,5 +51,15 @@ def seed_people() -> dict[str, User]:
         )
         for role in roles:
             role_grant(user=user, role=role)
+        if roles and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+            TOTP.activate(user, DEMO_TOTP_SECRET)
         people[email] = user
     return people
+
+
+def demo_totp_code(at: float | None = None) -> str:
+    """The current two-factor code of the demo facilitators and admin."""
+    from allauth.mfa import app_settings
+
+    counter = int(at if at is not None else time.time()) // app_settings.TOTP_PERIOD
+    return format_hotp_value(hotp_value(DEMO_TOTP_SECRET, counter))

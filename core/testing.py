@@ -12,3 +12,13 @@ requires_postgres = pytest.mark.skipif(
     not postgres_configured(),
     reason="needs PostgreSQL: set DATABASE_URL (CI does); SQLite cannot show row-lock behaviour",
 )
+
+
+def queries_for(callable_) -> int:
+    """How many database queries `callable_()` makes."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as context:
+        callable_()
+    return len(context.captured_queries)

@@ -166,6 +166,8 @@ class GroupSession(models.Model):
             models.Index(fields=["group", "starts_at"], name="session_group_starts"),
             # sweeps over sessions starting or ending soon
             models.Index(fields=["starts_at"], name="session_starts"),
+            # reports: sessions held (scheduled, ended) in a period
+            models.Index(fields=["status", "starts_at"], name="session_status_starts"),
         ]
 
     def __str__(self) -> str:

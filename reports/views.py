@@ -7,6 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.roles import is_programme_admin
+from privacy.decorators import audited
 from reports import charts, export
 from reports.forms import PeriodForm
 from reports.report import Report, build_report
@@ -43,6 +44,7 @@ def _sections(report: Report) -> dict:
 
 @never_cache
 @require_GET
+@audited("report.view")
 def index(request):
     _require_programme_admin(request)
     form = _period_form(request)
@@ -55,6 +57,7 @@ def index(request):
 
 @never_cache
 @require_GET
+@audited("report.export")
 def csv_export(request):
     _require_programme_admin(request)
     form = _period_form(request)

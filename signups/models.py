@@ -49,6 +49,11 @@ class Booking(models.Model):
             models.Index(fields=["session", "status", "queued_at"], name="booking_session_status_queue"),
             # My sessions
             models.Index(fields=["user", "status"], name="booking_user_status"),
+            # reports: whether a person attended anything before a period ("new" participants)
+            models.Index(
+                fields=["user", "session"], name="booking_user_attended",
+                condition=Q(status="confirmed", attendance="attended"),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 
 from wellbeing.beat import BEAT_SCHEDULE
 from wellbeing.env import env_bool, env_int, env_list, env_str, require_secret_key
@@ -57,9 +58,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "accounts.middleware.SessionTimeoutMiddleware",
+    "accounts.middleware.MfaRequiredMiddleware",
     "accounts.middleware.OnboardingRequiredMiddleware",
 ]
 
@@ -77,7 +80,9 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
                 "core.context_processors.service",
+                "notifications.context_processors.unread",
             ],
         },
     },
@@ -251,6 +256,21 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 FILE_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 
 # --- Security ----------------------------------------------------------------
+# Nothing from other hosts, no inline code: every script is a file of ours
+# (JSON data blocks are not executed, so they need no exception).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],  # includes same-origin WebSockets
+    "media-src": [CSP.SELF, "blob:", "mediastream:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -265,6 +285,17 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# --- Live rooms ---------------------------------------------------------------
+ROOM_OPENS_MINUTES_BEFORE = env_int("ROOM_OPENS_MINUTES_BEFORE", 10)
+ROOM_VIDEO_MAX = env_int("ROOM_VIDEO_MAX", 12)
+# JSON list of RTCIceServer objects, e.g. [{"urls": "stun:stun.example.org:3478"}]
+ROOM_ICE_SERVERS = json.loads(env_str("ROOM_ICE_SERVERS", "[]"))
+
+# --- Retention (privacy.tasks.retention_purge, daily) ---------------------
+RETENTION_ATTENDANCE_MONTHS = env_int("RETENTION_ATTENDANCE_MONTHS", 24)
+RETENTION_FEEDBACK_COMMENT_MONTHS = env_int("RETENTION_FEEDBACK_COMMENT_MONTHS", 12)
+RETENTION_AUDIT_MONTHS = env_int("RETENTION_AUDIT_MONTHS", 24)
 
 # --- "Need help now?" signposting ----------------------------------------
 # Replace the whole list with SIGNPOSTING_FILE (JSON: a list of objects with

@@ -14,10 +14,12 @@ from groups.scheduling import session_cancel, session_move
 from groups.selectors import roster as roster_of
 from groups.selectors import sessions_with_counts
 from groups.views.common import posted
+from privacy.decorators import audited
 
 
 @login_required
 @require_GET
+@audited("roster.view", object_type="groups.groupsession")
 def roster(request, code: str):
     session = get_managed_session(request.user, code)
     session = sessions_with_counts(GroupSession.objects.filter(pk=session.pk).select_related("group")).get()

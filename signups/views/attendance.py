@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from groups.access import get_managed_group, get_managed_session, get_session_for_user
+from privacy.decorators import audited
 from signups.errors import SignupRefused
 from signups.forms import FeedbackForm, RegisterForm
 from signups.models import SessionRegister
@@ -15,6 +16,7 @@ from signups.services import attendance_register_save, feedback_allowed, feedbac
 
 
 @login_required
+@audited("register.view", object_type="groups.groupsession")
 def register(request, code: str):
     session = get_managed_session(request.user, code)
     form = RegisterForm(request.POST if request.method == "POST" else None, bookings=register_bookings(session))
@@ -54,6 +56,7 @@ def feedback(request, code: str):
 
 
 @login_required
+@audited("feedback.view", object_type="groups.peergroup")
 def group_feedback(request, code: str):
     group = get_managed_group(request.user, code)
     sessions = feedback_for_group(group, now=timezone.now())

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from groups.access import get_group_for_user, get_managed_group
 from groups.models import GroupSession
+from privacy.decorators import audited
 from signups.errors import SignupRefused
 from signups.forms import ApplicationForm, DecisionForm, GroundRulesForm, IntakeForm
 from signups.models import Booking, Membership
@@ -118,6 +119,7 @@ def leave(request, code: str):
 
 
 @login_required
+@audited("applications.view", object_type="groups.peergroup")
 def applications(request, code: str):
     group = get_managed_group(request.user, code)
     rows = list(applications_for_group(group))
@@ -130,6 +132,7 @@ def applications(request, code: str):
 
 
 @login_required
+@audited("application.view", object_type="signups.membership", kwarg="membership_code")
 def decide(request, code: str, membership_code: str):
     group = get_managed_group(request.user, code)
     membership = Membership.objects.filter(group=group, code=membership_code).select_related("user").first()

@@ -7,20 +7,11 @@ import pytest
 from django.utils import timezone
 
 from accounts.tests.factories import FacilitatorFactory, UserFactory
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "correct-horse-battery"
 TITLE = "Wednesday reflective practice"
-
-
-def sign_in(page, base_url: str, email: str) -> None:
-    page.goto(base_url + "/accounts/login/")
-    page.locator('input[name="login"]').fill(email)
-    page.locator('input[name="password"]').fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Sign In").click()
-    page.get_by_role("heading", name="Hello").wait_for()
 
 
 def test_a_facilitator_publishes_a_group_and_a_practitioner_finds_it(page, browser, live_server):
@@ -28,7 +19,7 @@ def test_a_facilitator_publishes_a_group_and_a_practitioner_finds_it(page, brows
     practitioner = UserFactory(display_name="Sam")
     first_date = timezone.localdate() + timedelta(days=9)
 
-    sign_in(page, live_server.url, facilitator.email)
+    sign_in(page, live_server.url, facilitator)
     page.get_by_role("link", name="Groups I run").first.click()
     page.get_by_role("button", name="Create a group").or_(page.get_by_role("link", name="Create a group")).click()
     assert_accessible(page)
@@ -54,7 +45,7 @@ def test_a_facilitator_publishes_a_group_and_a_practitioner_finds_it(page, brows
     try:
         them = other.new_page()
         them.set_default_timeout(10_000)
-        sign_in(them, live_server.url, practitioner.email)
+        sign_in(them, live_server.url, practitioner)
         them.goto(live_server.url + "/groups/")
         them.get_by_label("Format").select_option("reflective")
         them.get_by_label("Day of the week").select_option(str(first_date.isoweekday()))

@@ -1,21 +1,15 @@
 import pytest
 
 from accounts.tests.factories import UserFactory
+from tests.browser.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _sign_in(page, base_url, user):
-    page.goto(base_url + "/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill("correct-horse-battery")
-    page.get_by_role("button", name="Sign In").click()
 
 
 def test_the_timeout_warning_lets_a_person_stay_signed_in(page, live_server, settings):
     user = UserFactory()
     page.clock.install()
-    _sign_in(page, live_server.url, user)
+    sign_in(page, live_server.url, user)
     dialog = page.get_by_role("dialog", name="You will be signed out soon")
     assert not dialog.is_visible()
 

@@ -4,17 +4,9 @@ import pytest
 
 from accounts.tests.factories import UserFactory
 from signups.tests.factories import GroupSessionFactory, PeerGroupFactory
+from tests.browser.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "correct-horse-battery"
-
-
-def sign_in(page, base_url: str, email: str) -> None:
-    page.goto(f"{base_url}/accounts/login/")
-    page.fill('input[name="login"]', email)
-    page.fill('input[name="password"]', PASSWORD)
-    page.locator("main").get_by_role("button", name="Sign in").click()
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
 def test_a_cancelled_place_goes_to_the_first_person_waiting(page, browser, live_server):
@@ -22,7 +14,7 @@ def test_a_cancelled_place_goes_to_the_first_person_waiting(page, browser, live_
     first, second = UserFactory(display_name="Ash"), UserFactory(display_name="Bea")
     session_url = f"{live_server.url}/sessions/{session.code}/"
 
-    sign_in(page, live_server.url, first.email)
+    sign_in(page, live_server.url, first)
     page.goto(session_url)
     assert page.get_by_text("1 place left").is_visible()
     page.get_by_role("button", name="Book a place").click()
@@ -32,7 +24,7 @@ def test_a_cancelled_place_goes_to_the_first_person_waiting(page, browser, live_
     other.set_default_timeout(10_000)
     page_b = other.new_page()
     try:
-        sign_in(page_b, live_server.url, second.email)
+        sign_in(page_b, live_server.url, second)
         page_b.goto(session_url)
         assert page_b.get_by_text("This session is full.").is_visible()
         page_b.get_by_role("button", name="Join the waiting list").click()

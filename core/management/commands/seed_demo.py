@@ -2,9 +2,10 @@
 
 from importlib import import_module
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
-from core.demo import DEMO_PASSWORD, PEOPLE, seed_people
+from core.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, PEOPLE, seed_people
 
 # Each app that has demo data offers `<app>.demo.seed(people)`.
 DEMO_APPS = ["groups", "signups"]
@@ -14,6 +15,8 @@ class Command(BaseCommand):
     help = "Load idempotent demo data (people, and each app's groups and bookings)."
 
     def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError("Demo data has published passwords: load it only with DEBUG=true.")
         people = seed_people()
         for app in DEMO_APPS:
             try:
@@ -26,3 +29,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
         for email, *_rest, roles in PEOPLE:
             self.stdout.write(f"  {email:<28} {', '.join(roles) or 'practitioner'}")
+        self.stdout.write(
+            f"Facilitators and the admin also need a two-factor code: add the secret {DEMO_TOTP_SECRET} "
+            "to an authenticator app, or run `make demo-code`."
+        )
