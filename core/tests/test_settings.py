@@ -31,3 +31,17 @@ def test_a_malformed_boolean_is_a_one_line_explanation():
     result = _start(DEBUG="perhaps")
     assert result.returncode != 0
     assert "DEBUG must be true or false" in result.stderr
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    # The test process allows async-unsafe calls for Playwright; production doesn't.
+    ignored = {"SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean = {k: v for k, v in os.environ.items() if k not in ignored}
+    env = {**clean, "DEBUG": "false", "SECRET_KEY": "k" * 20 + "-production-like-secret-key-value-50+chars",
+           "ALLOWED_HOSTS": "peersupport.example.nhs.uk"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
