@@ -44,3 +44,8 @@ frontend:
 
 clean:
 	rm -rf $(VENV) var staticfiles
+
+# Benchmarks against the real PostgreSQL and Redis (BENCH_DATABASE_URL,
+# BENCH_REDIS_URL); writes docs/PERFORMANCE.md. See bench/README.md.
+bench: install
+	DEBUG=false $(BIN)/python -m bench $(BENCH_ARGS)

@@ -1,0 +1,97 @@
+"""S6 main pages: browse, a group, My sessions, the room lobby and reports at
+1, 10 and 50 concurrent users, against a hello-world view on the same server;
+and the queries each page makes with 10 and with 1,000 rows behind it."""
+
+import asyncio
+from datetime import timedelta
+
+from bench.common import Result, Server, env_int, ms, pct, ratio, timed_gets
+from bench.fixtures import cookies_for, make_group, make_session, make_users
+
+LEVELS = (1, 10, 50)
+
+
+def _grow(person, facilitator, rows: int) -> None:
+    """Published groups, each with an upcoming session the person booked."""
+    from django.utils import timezone
+
+    from groups.models import GroupSession, PeerGroup
+    from signups.models import Booking
+
+    now = timezone.now()
+    groups = PeerGroup.objects.bulk_create([
+        PeerGroup(title=f"Bench group {i}", format="reflective", description="Bench.", membership="open",
+                  capacity=10, duration_minutes=60, status=PeerGroup.Status.PUBLISHED) for i in range(rows)])
+    sessions = GroupSession.objects.bulk_create([
+        GroupSession(group=g, starts_at=now + timedelta(days=2, minutes=i),
+                     ends_at=now + timedelta(days=2, minutes=i + 60)) for i, g in enumerate(groups)])
+    Booking.objects.bulk_create([Booking(session=s, user=person, status=Booking.Status.CONFIRMED, confirmed_at=now)
+                                 for s in sessions])
+
+
+def _queries(pages: dict[str, tuple[str, object]]) -> dict[str, int]:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    counts = {}
+    for name, (path, user) in pages.items():
+        client = Client(HTTP_HOST="127.0.0.1")
+        client.force_login(user)
+        session = client.session
+        session["mfa_ok"] = True
+        session.save()
+        with CaptureQueriesContext(connection) as ctx:
+            status = client.get(path).status_code
+        counts[name] = ctx.captured_queries.__len__() if status == 200 else -status
+    return counts
+
+
+def run(result: Result) -> None:
+    from django.utils import timezone
+
+    from signups.models import Booking
+
+    seconds = env_int("BENCH_S6_SECONDS", 3)
+    result.scale = f"{seconds} s per page and level, uvicorn ×1; queries counted in-process"
+    person, = make_users(1, "s6p")
+    admin, = make_users(1, "s6a", role="programme_admin")
+    facilitator, = make_users(1, "s6f", role="facilitator")
+    group = make_group(title="Lobby group", capacity=12, facilitator=facilitator)
+    live = make_session(group, starts_at=timezone.now() - timedelta(minutes=5), minutes=240)
+    Booking.objects.create(session=live, user=person, status=Booking.Status.CONFIRMED, confirmed_at=timezone.now())
+    _grow(person, facilitator, 9)
+    pages = {
+        "hello-world (baseline)": ("/bench/hello/", person),
+        "browse": ("/groups/", person),
+        "group": (f"/groups/{group.code}/", person),
+        "My sessions": ("/my-sessions/", person),
+        "room lobby": (f"/rooms/{live.code}/", person),
+        "reports": ("/reports/", admin),
+    }
+    small = _queries(pages)
+    cookies = {user.pk: cookie for user, cookie in zip((person, admin), cookies_for([person, admin]), strict=True)}
+    figures: dict[tuple[str, int], list[float]] = {}
+    with Server("uvicorn", workers=1) as server:
+        for name, (path, user) in pages.items():
+            for level in LEVELS:
+                lat, errors = asyncio.run(timed_gets(server.port, [(path, cookies[user.pk])], level, seconds))
+                figures[name, level] = lat
+                if errors:
+                    result.note(f"{name} at {level}: {errors} responses were not 200")
+    _grow(person, facilitator, 991)
+    large = _queries(pages)
+    base = {level: figures["hello-world (baseline)", level] for level in LEVELS}
+    for name in pages:
+        for level in LEVELS:
+            lat = figures[name, level]
+            result.row(f"{name}, {level} user(s): p50 / p95", f"{ms(pct(lat, 50))} / {ms(pct(lat, 95))}",
+                       f"{ms(pct(base[level], 50))} / {ms(pct(base[level], 95))}",
+                       ratio(pct(lat, 95), pct(base[level], 95)))
+        result.row(f"{name}: queries with 10 → 1,000 rows", f"{small[name]} → {large[name]}")
+    result.note("Query counts are negative HTTP statuses where the page did not answer 200.")
+    for name in list(pages)[1:]:
+        p95 = pct(figures[name, 1], 95)
+        result.target(f"{name}: p95 ≤ 50 ms for one user", p95 <= 0.050, f"({ms(p95)})")
+        result.target(f"{name}: queries flat as data grows", 0 < large[name] <= small[name],
+                      f"({small[name]} → {large[name]})")
