@@ -17,16 +17,23 @@ TARGET = ROOT / "static" / "vendor" / "nhsuk-frontend"
 ASSET_URL = "/static/vendor/nhsuk-frontend/assets/"
 
 
+def _strip_source_map(text: str) -> str:
+    return re.sub(r"\n?(/\*# sourceMappingURL=[^*]*\*/|//# sourceMappingURL=\S*)\s*$", "\n", text)
+
+
 def main() -> None:
     version = json.loads((SOURCE / "package.json").read_text())["version"]
     dist = SOURCE / "dist" / "nhsuk"
     shutil.rmtree(TARGET, ignore_errors=True)
     TARGET.mkdir(parents=True)
     shutil.copytree(dist / "assets", TARGET / "assets")
-    shutil.copy(dist / "nhsuk-frontend.min.js", TARGET)
+    # Source maps are not vendored, so their references go (the manifest
+    # storage of collectstatic refuses a reference to a missing file).
+    js = (dist / "nhsuk-frontend.min.js").read_text()
+    (TARGET / "nhsuk-frontend.min.js").write_text(_strip_source_map(js))
     css = (dist / "nhsuk-frontend.min.css").read_text()
     css = re.sub(r"@font-face\{[^}]*assets\.nhs\.uk[^}]*\}", "", css)
-    css = css.replace("/assets/", ASSET_URL)
+    css = _strip_source_map(css.replace("/assets/", ASSET_URL))
     if "https://" in css or "http://" in css:
         raise SystemExit("the stylesheet still names a remote host")
     (TARGET / "nhsuk-frontend.min.css").write_text(css)
