@@ -1,8 +1,14 @@
+import asyncio
+import hashlib
+import logging
+
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import ROLES, auth_group_for
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -29,5 +35,58 @@ def role_grant(*, user: User, role: str) -> None:
 
 @transaction.atomic
 def role_revoke(*, user: User, role: str) -> None:
+    """Remove a role. The person's live connections close (they may have been
+    let in by the role) and reconnect only if still allowed."""
     _check_role(role)
     user.groups.remove(auth_group_for(role))
+    live_connections_close(user_id=user.pk, reason=ACCESS_CHANGED)
+
+
+# --- live connections ---------------------------------------------------------
+# Every live connection (a room's WebSocket) of a signed-in person joins this
+# channel-layer group, so any process can end them when access ends.
+FORCE_CLOSE_EVENT = "user.force_close"
+SIGNED_OUT = "signed_out"  # the connection's sign-in ended
+ACCESS_CHANGED = "access_changed"  # deactivated, or a role removed: it must be authorised afresh
+
+_sending: set = set()  # holds sends started from a running event loop until they finish
+
+
+def user_channel_group(user_id: int) -> str:
+    return f"user-{user_id}"
+
+
+def session_fingerprint(session_key: str) -> str:
+    """Names a browser session in a channel-layer message without sending the key itself."""
+    return hashlib.sha256(session_key.encode()).hexdigest()[:32]
+
+
+def live_connections_close(*, user_id: int, reason: str, session_key: str | None = None) -> None:
+    """Close this person's live connections (only those of one browser session
+    when `session_key` is given) once the current transaction commits."""
+    event = {"type": FORCE_CLOSE_EVENT, "reason": reason}
+    if session_key:
+        event["session"] = session_fingerprint(session_key)
+    transaction.on_commit(lambda: _group_send(user_channel_group(user_id), event))
+
+
+def _group_send(group: str, event: dict) -> None:
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        try:
+            async_to_sync(layer.group_send)(group, event)
+        except Exception:  # noqa: BLE001 - signing out must work even when the channel layer is down
+            logger.warning("could not close live connections: the channel layer is unavailable", exc_info=True)
+        return
+    # Called from synchronous code on an event loop's own thread (an async
+    # test, or sync code inside async code): send without blocking the loop.
+    task = asyncio.ensure_future(layer.group_send(group, event))
+    _sending.add(task)
+    task.add_done_callback(_sending.discard)

@@ -12,7 +12,8 @@ from accounts.services import profile_save
 
 def _safe_next(request, default: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+    # Only a path: `redirect` would take a bare word such as "0" for a view name.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return target
     return default
 
@@ -21,7 +22,7 @@ def _safe_next(request, default: str) -> str:
 def onboarding(request):
     if request.user.is_onboarded:
         return redirect("accounts:profile")
-    form = ProfileForm(request.POST or None, instance=request.user)
+    form = ProfileForm(request.POST if request.method == "POST" else None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         profile_save(user=request.user, data=form.cleaned_data)
         messages.success(request, "Thank you. Your profile is set up.")
@@ -31,7 +32,7 @@ def onboarding(request):
 
 @login_required
 def profile(request):
-    form = ProfileForm(request.POST or None, instance=request.user)
+    form = ProfileForm(request.POST if request.method == "POST" else None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         profile_save(user=request.user, data=form.cleaned_data)
         messages.success(request, "Your profile has been updated.")

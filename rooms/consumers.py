@@ -11,6 +11,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.http import Http404
 from django.utils import timezone
 
+from accounts.services import ACCESS_CHANGED, SIGNED_OUT, session_fingerprint, user_channel_group
 from groups.access import get_session_for_user
 from rooms import protocol, selectors, services
 from rooms.models import Presence
@@ -56,8 +57,9 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             "admitted": f"{base}.in",
             "facilitators": f"{base}.facilitators",
             "person": f"{base}.person.{self.presence.code}",  # every tab of one person
+            "user": user_channel_group(user.pk),  # closed when the person's access ends
         }
-        for name in ("all", "person"):
+        for name in ("all", "person", "user"):
             await self.channel_layer.group_add(self.groups_of[name], self.channel_name)
         await self.channel_layer.group_add(self._peer_group(self.peer), self.channel_name)
         if self.is_facilitator:
@@ -284,6 +286,16 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
     async def room_removed(self, event):
         await self.send_json({"type": "removed"})
         await self.close(code=protocol.CLOSE_FORBIDDEN)
+
+    async def user_force_close(self, event):
+        """The person signed out (of this browser, when `session` is given),
+        was deactivated, or lost a role: close; the client shows why."""
+        session = event.get("session")
+        if session and session != session_fingerprint(self.scope["session"].session_key or ""):
+            return  # signed out of another browser: this one's sign-in still stands
+        code = {SIGNED_OUT: protocol.CLOSE_ANONYMOUS, ACCESS_CHANGED: protocol.CLOSE_FORBIDDEN}.get(
+            event.get("reason"), protocol.CLOSE_FORBIDDEN)
+        await self.close(code=code)
 
     async def room_ended(self, event):
         await self.send_json({"type": "ended"})

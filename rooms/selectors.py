@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
+from accounts.roles import is_facilitator
 from groups.models import GroupSession, PeerGroup
 from rooms.models import Connection, Presence, Room
 from rooms.protocol import CODE_RE
@@ -50,7 +51,7 @@ def room_status(session: GroupSession, room: Room | None, now: datetime | None =
 def is_session_facilitator(user, session: GroupSession) -> bool:
     """The group's own facilitators run its room. Programme admins may manage
     every group but do not enter rooms: what is said there is confidential."""
-    return user.is_authenticated and session.group.facilitation_set.filter(user=user).exists()
+    return is_facilitator(user) and session.group.facilitation_set.filter(user=user).exists()
 
 
 def has_confirmed_place(user, session: GroupSession) -> bool:

@@ -7,6 +7,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.roles import is_facilitator
 from groups.models import GroupSession
 from rooms import attendance, protocol
 from rooms.models import Connection, Presence, Room
@@ -94,7 +95,9 @@ class Joined:
 @transaction.atomic
 def presence_connect(*, session: GroupSession, user, channel_name: str) -> Joined:
     """Let one connection in, or say why not (a close code)."""
-    facilitator = is_session_facilitator(user, session)
+    # The role as well as the group's list: someone whose facilitator role was
+    # revoked no longer runs rooms (accounts.services.role_revoke closes theirs).
+    facilitator = is_facilitator(user) and is_session_facilitator(user, session)
     if not facilitator and not has_confirmed_place(user, session):
         return Joined(refused=protocol.CLOSE_FORBIDDEN)
     room = _locked_room(session)

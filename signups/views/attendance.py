@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from core.ratelimit import FEEDBACK, rate_limited
 from groups.access import get_managed_group, get_managed_session, get_session_for_user
 from privacy.decorators import audited
 from signups.errors import SignupRefused
@@ -35,6 +36,7 @@ def register(request, code: str):
 
 
 @login_required
+@rate_limited(FEEDBACK)
 def feedback(request, code: str):
     session, _ = get_session_for_user(request.user, code)
     booking = bookings_for_user(user=request.user, sessions=[session]).get(session.pk)

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.ratelimit import BOOKING, rate_limited
 from groups.access import get_session_for_user
 from signups.errors import SignupRefused
 from signups.models import Booking
@@ -48,18 +49,21 @@ def _book(request, code: str, *, join_waitlist: bool):
 
 @login_required
 @require_POST
+@rate_limited(BOOKING)
 def session_book(request, code: str):
     return _book(request, code, join_waitlist=False)
 
 
 @login_required
 @require_POST
+@rate_limited(BOOKING)
 def session_waitlist(request, code: str):
     return _book(request, code, join_waitlist=True)
 
 
 @login_required
 @require_POST
+@rate_limited(BOOKING)
 def session_cancel(request, code: str):
     """Cancel this person's own place, or leave the waiting list."""
     session, _ = get_session_for_user(request.user, code)

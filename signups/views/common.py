@@ -14,7 +14,10 @@ from signups.errors import GroundRulesRequired, SignupRefused
 def safe_next(request: HttpRequest, default: str) -> str:
     """Where to go after an action: a `next` on this site, else `default`."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if len(target) <= 500 and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+    # Only a path: `redirect` would take a bare word such as "0" for a view name.
+    if not target.startswith("/") or len(target) > 500:
+        return default
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return target
     return default
 

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from core.ratelimit import APPLICATION, BOOKING, rate_limited
 from groups.access import get_group_for_user, get_managed_group
 from groups.models import GroupSession
 from privacy.decorators import audited
@@ -36,6 +37,7 @@ def _group_back(request, group) -> str:
 
 
 @login_required
+@rate_limited(BOOKING)  # agreeing can go on to book a place
 def ground_rules(request, code: str):
     """Read and agree to a group's ground rules, then carry on with what the
     person was doing (booking a place, joining a waiting list, applying)."""
@@ -75,6 +77,7 @@ def _continue(request, *, group, intent: str, session_code: str, back: str):
 
 
 @login_required
+@rate_limited(APPLICATION)
 def apply(request, code: str):
     group, _ = get_group_for_user(request.user, code)
     back = _group_back(request, group)
@@ -98,6 +101,7 @@ def apply(request, code: str):
 
 @login_required
 @require_POST
+@rate_limited(APPLICATION)
 def withdraw(request, code: str):
     group, _ = get_group_for_user(request.user, code)
     membership = membership_for_user(user=request.user, group=group)
