@@ -33,8 +33,11 @@ run: demo
 lint: install
 	$(BIN)/ruff check .
 
+# Browser tests run in a second pytest process: Playwright's sync API keeps an
+# event loop running in the main thread, which async tests must not inherit.
 test: install lint
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
 
 # Refresh the vendored NHS.UK frontend (and axe-core for the browser tests)
 # from the versions pinned in package.json / package-lock.json.
