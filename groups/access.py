@@ -74,3 +74,24 @@ def get_managed_session(user, code: str) -> GroupSession:
     if not can_manage:
         raise Http404("No session found")
     return session
+
+
+def facilitates(user, group: PeerGroup) -> bool:
+    """Runs this group. Programme admins manage every group but never see who
+    booked, attended or applied, nor what anyone wrote (PRODUCT.md)."""
+    return user.is_authenticated and is_facilitator(user) and group.facilitation_set.filter(user=user).exists()
+
+
+def get_facilitated_group(user, code: str) -> PeerGroup:
+    """A group this person facilitates, or 404: for pages that show people."""
+    group, _ = get_group_for_user(user, code)
+    if not facilitates(user, group):
+        raise Http404("No group found")
+    return group
+
+
+def get_facilitated_session(user, code: str) -> GroupSession:
+    session, _ = get_session_for_user(user, code)
+    if not facilitates(user, session.group):
+        raise Http404("No session found")
+    return session

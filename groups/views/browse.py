@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from accounts.roles import is_programme_admin
-from groups.access import get_group_for_user
+from groups.access import facilitates, get_group_for_user
 from groups.forms import BrowseForm, ProgrammeFilterForm
 from groups.selectors import (
     BrowseFilters,
@@ -54,7 +54,7 @@ def detail(request, code: str):
         "group": group, "can_manage": can_manage, "sessions": sessions, "bookings": bookings,
         "membership": membership, "facilitators": facilitators_of(group),
         "ground_rules": group.current_ground_rules,
-        "fellow_members": fellow_member_names(group=group) if member or can_manage else [],
+        "fellow_members": fellow_member_names(group=group) if member or facilitates(request.user, group) else [],
         "show_link": can_manage or has_place,
     })
 

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.roles import is_facilitator, is_programme_admin
-from groups.access import get_managed_group
+from groups.access import facilitates, get_managed_group
 from groups.formats import defaults_as_json, format_rows
 from groups.forms import CoFacilitatorForm, GroupForm, add_service_errors
 from groups.models import Facilitation
@@ -77,6 +77,8 @@ def manage(request, code: str):
     return render(request, "groups/manage.html", {
         "group": group, "sessions": upcoming_sessions(group=group), "facilitators": facilitators_of(group),
         "schedule": getattr(group, "schedule", None),
+        # Programme admins manage the group but never see who booked.
+        "facilitates": facilitates(request.user, group),
     })
 
 

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from groups.access import get_managed_session
+from groups.access import get_facilitated_session, get_managed_session
 from groups.forms import SessionCancelForm, SessionMoveForm, add_service_errors
 from groups.models import GroupSession
 from groups.scheduling import session_cancel, session_move
@@ -21,7 +21,7 @@ from privacy.decorators import audited
 @require_GET
 @audited("roster.view", object_type="groups.groupsession")
 def roster(request, code: str):
-    session = get_managed_session(request.user, code)
+    session = get_facilitated_session(request.user, code)
     session = sessions_with_counts(GroupSession.objects.filter(pk=session.pk).select_related("group")).get()
     return render(request, "groups/roster.html", {"session": session, "group": session.group,
                                                   "names": roster_of(session=session)})

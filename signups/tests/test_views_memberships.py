@@ -98,9 +98,10 @@ def test_the_applications_list_has_a_fixed_number_of_queries(client, closed_grou
     assert queries_for(page) == few
 
 
-def test_a_programme_admin_may_see_applications(client, closed_group, programme_admin):
+def test_a_programme_admin_never_sees_who_applied(client, closed_group, programme_admin):
+    # Admins manage every group but never see individuals (PRODUCT.md).
     client.force_login(programme_admin)
-    assert client.get(url("applications", closed_group)).status_code == 200
+    assert client.get(url("applications", closed_group)).status_code == 404
 
 
 @pytest.mark.parametrize("who", ["practitioner", "outsider", "other_facilitator"])

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from core.ratelimit import FEEDBACK, rate_limited
-from groups.access import get_managed_group, get_managed_session, get_session_for_user
+from groups.access import get_facilitated_group, get_facilitated_session, get_session_for_user
 from privacy.decorators import audited
 from signups.errors import SignupRefused
 from signups.forms import FeedbackForm, RegisterForm
@@ -19,7 +19,7 @@ from signups.services import attendance_register_save, feedback_allowed, feedbac
 @login_required
 @audited("register.view", object_type="groups.groupsession")
 def register(request, code: str):
-    session = get_managed_session(request.user, code)
+    session = get_facilitated_session(request.user, code)
     form = RegisterForm(request.POST if request.method == "POST" else None, bookings=register_bookings(session))
     if request.method == "POST" and form.is_valid():
         try:
@@ -60,6 +60,6 @@ def feedback(request, code: str):
 @login_required
 @audited("feedback.view", object_type="groups.peergroup")
 def group_feedback(request, code: str):
-    group = get_managed_group(request.user, code)
+    group = get_facilitated_group(request.user, code)
     sessions = feedback_for_group(group, now=timezone.now())
     return render(request, "signups/group_feedback.html", {"group": group, "sessions": sessions})

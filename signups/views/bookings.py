@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.ratelimit import BOOKING, rate_limited
-from groups.access import get_session_for_user
+from groups.access import facilitates, get_session_for_user
 from signups.errors import SignupRefused
 from signups.models import Booking
 from signups.selectors import bookings_for_user, membership_for_user
@@ -25,7 +25,7 @@ def session_detail(request, code: str):
         "group": session.group,
         "booking": booking,
         "membership": membership_for_user(user=request.user, group=session.group),
-        "can_manage": can_manage,
+        "can_manage": can_manage and facilitates(request.user, session.group),
         "can_give_feedback": booking is not None and feedback_allowed(booking, now=timezone.now()),
     }
     return render(request, "signups/session_detail.html", context)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core.ratelimit import APPLICATION, BOOKING, rate_limited
-from groups.access import get_group_for_user, get_managed_group
+from groups.access import get_facilitated_group, get_group_for_user, get_managed_group
 from groups.models import GroupSession
 from privacy.decorators import audited
 from signups.errors import SignupRefused
@@ -125,7 +125,7 @@ def leave(request, code: str):
 @login_required
 @audited("applications.view", object_type="groups.peergroup")
 def applications(request, code: str):
-    group = get_managed_group(request.user, code)
+    group = get_facilitated_group(request.user, code)
     rows = list(applications_for_group(group))
     pending = [m for m in rows if m.status in (Membership.Status.APPLIED, Membership.Status.CONVERSATION)]
     members = [m for m in rows if m.status == Membership.Status.ACCEPTED]
@@ -138,7 +138,7 @@ def applications(request, code: str):
 @login_required
 @audited("application.view", object_type="signups.membership", kwarg="membership_code")
 def decide(request, code: str, membership_code: str):
-    group = get_managed_group(request.user, code)
+    group = get_facilitated_group(request.user, code)
     membership = Membership.objects.filter(group=group, code=membership_code).select_related("user").first()
     if membership is None:
         raise Http404("No application found")

@@ -32,7 +32,11 @@ const mesh = config.video
     })
   : null;
 // Harmless hook for tests and troubleshooting: this page's own peer connections.
-window.roomDebug = { connections: () => (mesh ? mesh.connections() : []) };
+let opened = 0; // connections opened so far (1 + reconnections), for tests
+window.roomDebug = {
+  connections: () => (mesh ? mesh.connections() : []),
+  opened: () => (socket && socket.readyState === WebSocket.OPEN ? opened : 0),
+};
 
 function send(message) {
   if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
@@ -47,6 +51,7 @@ function connect() {
   socket = new WebSocket(`${scheme}://${window.location.host}${config.wsPath}`);
   socket.addEventListener("open", () => {
     attempts = 0;
+    opened += 1;
     heartbeat = window.setInterval(() => send({ type: "ping" }), 25000);
   });
   socket.addEventListener("message", (event) => {
