@@ -132,13 +132,17 @@ def test_policy_line(line, world, client_as):
     assert wrong == {}, f"{first.method} {path}"
 
 
-@pytest.mark.parametrize("cell", [
-    pytest.param(c, id=c.id, marks=pytest.mark.xfail(strict=True, reason=f"KNOWN_BUG: {_bug(c)}"))
-    for c in CELLS if _bug(c)
-])
-def test_known_bug_cell(cell, world, client_as):
-    path = reverse(cell.name, kwargs=TARGETS[cell.target](world))
-    assert outcome(client_as(cell.role), cell.method, path) == cell.expected
+# Only while KNOWN_BUGS lists something: an empty parameter set would be a
+# skipped test that says nothing.
+if any(_bug(c) for c in CELLS):
+
+    @pytest.mark.parametrize("cell", [
+        pytest.param(c, id=c.id, marks=pytest.mark.xfail(strict=True, reason=f"KNOWN_BUG: {_bug(c)}"))
+        for c in CELLS if _bug(c)
+    ])
+    def test_known_bug_cell(cell, world, client_as):
+        path = reverse(cell.name, kwargs=TARGETS[cell.target](world))
+        assert outcome(client_as(cell.role), cell.method, path) == cell.expected
 
 
 
