@@ -36,10 +36,10 @@ def role_grant(*, user: User, role: str) -> None:
 @transaction.atomic
 def role_revoke(*, user: User, role: str) -> None:
     """Remove a role. The person's live connections close (they may have been
-    let in by the role) and reconnect only if still allowed."""
+    let in by the role) and reconnect only if still allowed: the m2m receiver
+    in `accounts.signals` does that for every way a role is removed."""
     _check_role(role)
     user.groups.remove(auth_group_for(role))
-    live_connections_close(user_id=user.pk, reason=ACCESS_CHANGED)
 
 
 # --- live connections ---------------------------------------------------------

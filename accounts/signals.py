@@ -1,7 +1,8 @@
 """When a person's access ends, their live connections (room WebSockets) end
 too, in every process: signing out closes those of that browser session;
-deactivation closes them all. Removing a role does the same from
-`accounts.services.role_revoke`. Connected in `AccountsConfig.ready`."""
+deactivation closes them all; so does losing a role (an auth group), however
+it is removed: `manage.py role revoke`, the admin's user form, or the admin's
+group page. Connected in `AccountsConfig.ready`."""
 
 from django.contrib.auth.signals import user_logged_out
 
@@ -28,12 +29,32 @@ def on_user_session_ended(sender, instance, **kwargs) -> None:
     live_connections_close(user_id=instance.user_id, reason=SIGNED_OUT, session_key=instance.session_key)
 
 
+def on_groups_changed(sender, instance, action: str, reverse: bool, pk_set, **kwargs) -> None:
+    """A role removed from the user's side (`user.groups.remove/set/clear`, as
+    the admin's user form does) or from the group's (`group.user_set...`)."""
+    if action == "pre_clear":
+        # After the clear the members can no longer be found: note them now.
+        instance._roles_cleared_for = [instance.pk] if not reverse else list(
+            instance.user_set.values_list("pk", flat=True))
+        return
+    if action == "post_clear":
+        user_ids = getattr(instance, "_roles_cleared_for", [])
+    elif action == "post_remove":
+        user_ids = sorted(pk_set or ()) if reverse else [instance.pk]
+    else:
+        return
+    for user_id in user_ids:
+        live_connections_close(user_id=user_id, reason=ACCESS_CHANGED)
+
+
 def connect() -> None:
     from django.apps import apps
-    from django.db.models.signals import post_delete, post_save
+    from django.db.models.signals import m2m_changed, post_delete, post_save
 
     user_logged_out.connect(on_logged_out, dispatch_uid="accounts.live_connections.logout")
     post_save.connect(on_user_saved, sender=User, dispatch_uid="accounts.live_connections.deactivated")
+    m2m_changed.connect(on_groups_changed, sender=User.groups.through,
+                        dispatch_uid="accounts.live_connections.role_removed")
     if apps.is_installed("allauth.usersessions"):
         post_delete.connect(on_user_session_ended, sender=apps.get_model("usersessions", "UserSession"),
                             dispatch_uid="accounts.live_connections.session_ended")

@@ -100,3 +100,31 @@ async def test_a_revoked_facilitator_cannot_come_back_in(sockets, room_session, 
     await sync_to_async(role_revoke)(user=facilitator, role="facilitator")
     communicator = await sockets.open(room_session, user=facilitator)
     assert await close_code(communicator) == protocol.CLOSE_FORBIDDEN
+
+
+# The admin's user form saves groups with `user.groups.set(...)`; the admin's
+# group page (and scripts) may change it from the group's side.
+@pytest.mark.parametrize("remove", [
+    lambda user, group: user.groups.set([]),
+    lambda user, group: user.groups.clear(),
+    lambda user, group: group.user_set.remove(user),
+    lambda user, group: group.user_set.clear(),
+], ids=["user.groups.set", "user.groups.clear", "group.user_set.remove", "group.user_set.clear"])
+async def test_removing_the_role_group_any_way_closes_their_socket(sockets, room_session, facilitator, member,  # noqa: F811
+                                                                  remove):
+    from accounts.roles import auth_group_for
+
+    host = await join_with(sockets, room_session, browser(facilitator)[1])
+    guest = await join_with(sockets, room_session, browser(member)[1])
+    group = await sync_to_async(auth_group_for)("facilitator")
+    await sync_to_async(remove)(facilitator, group)
+    assert await close_code(host) == protocol.CLOSE_FORBIDDEN
+    assert await still_open(guest)
+
+
+async def test_adding_a_role_leaves_sockets_open(sockets, room_session, member):  # noqa: F811
+    from accounts.services import role_grant
+
+    guest = await join_with(sockets, room_session, browser(member)[1])
+    await sync_to_async(role_grant)(user=member, role="programme_admin")
+    assert await still_open(guest)
