@@ -12,10 +12,30 @@ HELPFULNESS = [
 
 
 class GroundRulesForm(forms.Form):
+    """Agreeing to the version the person read: if a facilitator saves a new
+    version meanwhile, the form is shown again with the new text."""
+
     agree = forms.BooleanField(
         label="I agree to keep to these ground rules",
         error_messages={"required": "Tick the box to agree to the ground rules, or go back."},
     )
+    # The version shown; checked in clean() so that a missing or altered value
+    # is reported on the checkbox, the only control the person can see.
+    version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=12)
+
+    def __init__(self, *args, current_version: int, **kwargs):
+        super().__init__(*args, initial={"version": current_version}, **kwargs)
+        self.current_version = current_version
+
+    def clean(self):
+        cleaned = super().clean()
+        if "agree" not in self.errors and cleaned.get("version") != str(self.current_version):
+            self.add_error("agree", "The ground rules changed while you were reading them. "
+                                    "Read this version and tick the box again if you agree.")
+            # Shown again, the form must carry the version now on the page.
+            self.data = self.data.copy()
+            self.data["version"] = str(self.current_version)
+        return cleaned
 
 
 class ApplicationForm(forms.Form):

@@ -213,7 +213,8 @@ TARGETS = [
     Target("privacy.EraseForm", "post", "practitioner", _erase, lambda w, d: EraseForm(d)),
     Target("reports.PeriodForm", "get", "programme_admin", _report, lambda w, d: PeriodForm(d)),
     Target("reports.PeriodForm", "get", "programme_admin", _report_csv, lambda w, d: PeriodForm(d)),
-    Target("signups.GroundRulesForm", "post", "practitioner", _ground_rules, lambda w, d: GroundRulesForm(d)),
+    Target("signups.GroundRulesForm", "post", "practitioner", _ground_rules,
+           lambda w, d: GroundRulesForm(d, current_version=w.group.current_ground_rules.version)),
     Target("signups.ApplicationForm", "post", "practitioner", _apply, lambda w, d: ApplicationForm(d)),
     Target("signups.DecisionForm", "post", "facilitator", _decide, lambda w, d: DecisionForm(d)),
     Target("signups.IntakeForm", "post", "facilitator", _intake, lambda w, d: IntakeForm(d)),
@@ -299,10 +300,11 @@ def test_is_valid_never_raises(target, world):
 
 
 # Inputs the fuzzing found to fail once, kept as fixed examples.
+CURRENT_RULES = "<the version of the ground rules shown>"
 FOUND = [
     # `next=0` passed the host check and `redirect("0")` looked for a view called "0".
     ("signups.ApplicationForm@_apply", {"next": "0"}),
-    ("signups.GroundRulesForm@_ground_rules", {"agree": "on", "next": "0"}),
+    ("signups.GroundRulesForm@_ground_rules", {"agree": "on", "version": CURRENT_RULES, "next": "0"}),
 ]
 
 
@@ -311,6 +313,8 @@ def test_inputs_that_once_failed_are_answered(target_id, data, world):
     target = next(t for t in TARGETS if t.id == target_id)
     client = Client(raise_request_exception=False)
     client.force_login(getattr(world, target.who))
+    version = str(world.group.current_ground_rules.version)
+    data = {name: version if value == CURRENT_RULES else value for name, value in data.items()}
     response = getattr(client, target.method)(target.url(world), data)
     assert response.status_code == 302
     assert response["Location"] != "0"

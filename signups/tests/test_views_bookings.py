@@ -144,18 +144,39 @@ def test_ground_rules_come_first_then_the_booking_goes_ahead(client, group, sess
     assert unticked.text.count("Error: ") >= 1
     assert "Tick the box" in unticked.text
     assert not Booking.objects.exists()
-    done = client.post(response["Location"], {"agree": "on"})
+    done = client.post(response["Location"], {"agree": "on", "version": rules.version})
     assert done["Location"] == url("session", session)
     assert GroundRulesAcceptance.objects.filter(user=practitioner, ground_rules=rules).exists()
     assert Booking.objects.get(user=practitioner).status == Booking.Status.CONFIRMED
 
 
+def test_agreeing_to_a_version_replaced_while_reading_shows_the_new_one(client, group, session, practitioner):
+    old = GroundRulesFactory(group=group, text="Version one.")
+    client.force_login(practitioner)
+    page = client.post(url("book", session))["Location"]
+    assert f'name="version" value="{old.version}"' in client.get(page).text
+    new = GroundRulesFactory(group=group, version=old.version + 1, text="Version two: cameras on.")
+    stale = client.post(page, {"agree": "on", "version": old.version})
+    assert stale.status_code == 200
+    assert "changed while you were reading" in stale.text
+    assert "Version two" in stale.text
+    assert f'name="version" value="{new.version}"' in stale.text
+    assert not GroundRulesAcceptance.objects.exists()
+    assert not Booking.objects.exists()
+    for junk in ["", "x" * 50, "-1", "2.0"]:
+        assert client.post(page, {"agree": "on", "version": junk}).status_code == 200
+    assert not Booking.objects.exists()
+    done = client.post(page, {"agree": "on", "version": new.version})
+    assert done["Location"] == url("session", session)
+    assert GroundRulesAcceptance.objects.get(user=practitioner).ground_rules == new
+
+
 def test_the_ground_rules_page_ignores_a_session_of_another_group(client, group, practitioner):
-    GroundRulesFactory(group=group)
+    rules = GroundRulesFactory(group=group)
     other = GroupSessionFactory()
     client.force_login(practitioner)
     page = reverse("signups:ground_rules", args=[group.code]) + f"?intent=book&session={other.code}"
-    client.post(page, {"agree": "on"})
+    client.post(page, {"agree": "on", "version": rules.version})
     assert not Booking.objects.exists()
 
 

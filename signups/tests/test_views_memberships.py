@@ -36,11 +36,11 @@ def test_an_oversized_note_is_an_error_not_a_500(client, closed_group, practitio
 
 
 def test_applying_asks_for_the_ground_rules_first(client, closed_group, practitioner):
-    GroundRulesFactory(group=closed_group)
+    rules = GroundRulesFactory(group=closed_group)
     client.force_login(practitioner)
     response = client.get(url("apply", closed_group))
     assert url("ground_rules", closed_group) in response["Location"]
-    agreed = client.post(response["Location"], {"agree": "on"})
+    agreed = client.post(response["Location"], {"agree": "on", "version": rules.version})
     assert url("apply", closed_group) in agreed["Location"]
     assert client.get(agreed["Location"]).status_code == 200
 

@@ -49,7 +49,7 @@ def ground_rules(request, code: str):
     if rules is None:
         return redirect(back)
     accepted = ground_rules_pending(user=request.user, group=group) is None
-    form = GroundRulesForm(request.POST if request.method == "POST" else None)
+    form = GroundRulesForm(request.POST if request.method == "POST" else None, current_version=rules.version)
     if request.method == "POST" and form.is_valid():
         ground_rules_accept(user=request.user, ground_rules=rules)
         return _continue(request, group=group, intent=intent, session_code=session_code, back=back)
