@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 export DEBUG ?= true
 export PYTHONUNBUFFERED := 1
 
-.PHONY: run test install migrate demo demo-code lint frontend bench clean
+.PHONY: run test install migrate demo demo-code lint frontend bench audit clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -45,8 +45,19 @@ frontend:
 	npm ci --no-audit --no-fund
 	$(BIN)/python scripts/update_frontend.py
 
+# Known vulnerabilities in every installed package (transitive ones too), from
+# PyPI's advisory data; fails on any not waived in pip-audit-waivers.txt, and
+# (--strict) on any package it could not check. pip-audit lives in a venv of
+# its own so its dependencies never mix with the project's.
+AUDIT_VENV := .venv-audit
+WAIVED := $(shell sed -n 's/^\([A-Za-z0-9][A-Za-z0-9_-]*\).*/--ignore-vuln \1/p' pip-audit-waivers.txt)
+audit: install
+	test -x $(AUDIT_VENV)/bin/pip-audit || ($(PYTHON) -m venv $(AUDIT_VENV) && $(AUDIT_VENV)/bin/pip install --quiet pip-audit==2.10.1)
+	$(AUDIT_VENV)/bin/pip-audit --strict --progress-spinner off --vulnerability-service $${AUDIT_SERVICE:-pypi} \
+		--path $$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])') $(WAIVED)
+
 clean:
-	rm -rf $(VENV) var staticfiles
+	rm -rf $(VENV) $(AUDIT_VENV) var staticfiles
 
 # Benchmarks against the real PostgreSQL and Redis (BENCH_DATABASE_URL,
 # BENCH_REDIS_URL); writes docs/PERFORMANCE.md. See bench/README.md.
