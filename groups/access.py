@@ -1,21 +1,28 @@
-"""Who may see and manage which group. Outsiders get 404, never 403, so a URL
-never confirms that a group exists."""
+"""Who may see, manage and facilitate which group. Outsiders get 404, never
+403, so a URL never confirms that a group exists.
 
-import re
+Two kinds of access, deliberately different:
+- **manage** (`can_manage_group`, `get_managed_*`): the group's own
+  facilitators *and* programme admins. For the group itself: edit, publish,
+  archive, schedule, move or cancel sessions, co-facilitators.
+- **facilitate** (`facilitates`, `get_facilitated_*`): the group's own
+  facilitators only. For anything that shows people: rosters, registers,
+  applications, members' names, and the live room
+  (`rooms.selectors.is_session_facilitator`). Programme admins run the
+  programme but never see who booked, attended or applied (PRODUCT.md).
+"""
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.roles import is_facilitator, is_programme_admin
+from core.codes import is_public_code
 from groups.models import GroupSession, PeerGroup
-
-# The shape of core.codes.new_code(); anything else (NUL bytes, huge strings)
-# is refused before it reaches the database.
-_CODE = re.compile(r"[A-Za-z0-9_-]{1,16}")
 
 
 def _check_code(code: str) -> None:
-    if not isinstance(code, str) or not _CODE.fullmatch(code):
+    # The URL converters refuse other shapes already; callers outside URLs may not.
+    if not is_public_code(code):
         raise Http404("No such code")
 
 

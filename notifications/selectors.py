@@ -1,11 +1,11 @@
 
 """Reads: a person's notifications list and unread count."""
 
-import re
 
 from django.db.models import QuerySet
 from django.http import Http404
 
+from core.codes import is_public_code
 from notifications.models import Notification, Preference
 
 
@@ -24,12 +24,9 @@ def unread_count(*, user) -> int:
     return Notification.objects.filter(user=user, shown_at__isnull=False, read_at__isnull=True).count()
 
 
-_CODE = re.compile(r"[A-Za-z0-9_-]{1,16}")  # the shape of core.codes.new_code()
-
-
 def get_notification_for_user(*, user, code: str) -> Notification:
     """The person's own notification, or 404 (also for everyone else's)."""
-    if not _CODE.fullmatch(code):  # PostgreSQL refuses NUL bytes with an error
+    if not is_public_code(code):  # PostgreSQL refuses NUL bytes with an error
         raise Http404("No notification found")
     notification = notifications_for_user(user=user).filter(code=code).first()
     if notification is None:

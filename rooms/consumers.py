@@ -12,6 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.services import ACCESS_CHANGED, SIGNED_OUT, session_fingerprint, user_channel_group
+from core.codes import is_public_code
 from groups.access import get_session_for_user
 from rooms import protocol, selectors, services
 from rooms.models import Presence
@@ -22,7 +23,7 @@ ADMITTED = Presence.State.ADMITTED
 
 
 def _find_session(user, code: str):
-    if not selectors.is_code(code):
+    if not is_public_code(code):
         return None
     try:
         session, _ = get_session_for_user(user, code)

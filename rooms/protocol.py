@@ -17,9 +17,10 @@ The client reconnects only after other codes (network drops, server restarts).
 """
 
 import json
-import re
 from dataclasses import dataclass
 from typing import Any
+
+from core.codes import is_public_code
 
 CLOSE_ANONYMOUS = 4401
 CLOSE_FORBIDDEN = 4403
@@ -38,7 +39,6 @@ MAX_CHAT_CHARS = 1000
 MAX_SDP_CHARS = 10 * 1024
 MAX_CANDIDATE_CHARS = 1000
 
-CODE_RE = re.compile(r"[A-Za-z0-9_-]{1,16}")  # used with fullmatch
 
 
 class ProtocolError(ValueError):
@@ -57,7 +57,7 @@ def _bool(value: Any) -> bool:
 
 
 def _code(value: Any) -> str:
-    if not isinstance(value, str) or not CODE_RE.fullmatch(value):
+    if not is_public_code(value):
         raise ProtocolError("invalid", "Expected a participant or peer code.")
     return value
 

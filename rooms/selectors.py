@@ -6,10 +6,9 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from accounts.roles import is_facilitator
+from groups.access import facilitates
 from groups.models import GroupSession, PeerGroup
 from rooms.models import Connection, Presence, Room
-from rooms.protocol import CODE_RE
 from signups.models import Booking
 
 # A connection whose heartbeat is older than this is taken to be gone (its
@@ -23,12 +22,6 @@ class RoomStatus:
     CLOSED = "closed"
     CANCELLED = "cancelled"
     IN_PERSON = "in_person"
-
-
-def is_code(text: str) -> bool:
-    """Whether text could be one of our random codes; anything else (NUL
-    bytes, huge strings) never reaches the database."""
-    return bool(CODE_RE.fullmatch(text))
 
 
 def opens_at(session: GroupSession) -> datetime:
@@ -51,7 +44,7 @@ def room_status(session: GroupSession, room: Room | None, now: datetime | None =
 def is_session_facilitator(user, session: GroupSession) -> bool:
     """The group's own facilitators run its room. Programme admins may manage
     every group but do not enter rooms: what is said there is confidential."""
-    return is_facilitator(user) and session.group.facilitation_set.filter(user=user).exists()
+    return facilitates(user, session.group)
 
 
 def has_confirmed_place(user, session: GroupSession) -> bool:

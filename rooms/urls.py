@@ -4,7 +4,7 @@ from rooms import views
 
 app_name = "rooms"
 urlpatterns = [
-    path("<str:code>/", views.room, name="room"),
-    path("<str:code>/open/", views.room_open, name="open"),
-    path("<str:code>/close/", views.room_close, name="close"),
+    path("<code:code>/", views.room, name="room"),
+    path("<code:code>/open/", views.room_open, name="open"),
+    path("<code:code>/close/", views.room_close, name="close"),
 ]

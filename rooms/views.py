@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from core.codes import is_public_code
 from groups.access import get_session_for_user
 from rooms import display, selectors, services
 
@@ -14,7 +15,7 @@ from rooms import display, selectors, services
 def _session_for_room(user, code: str):
     """The session and whether this person runs its room; 404 unless they run
     it or hold a confirmed place (a URL never confirms a room exists)."""
-    if not selectors.is_code(code):
+    if not is_public_code(code):
         raise Http404("No session found")
     session, _ = get_session_for_user(user, code)
     facilitator = selectors.is_session_facilitator(user, session)

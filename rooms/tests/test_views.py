@@ -79,7 +79,7 @@ def test_a_cancelled_booking_gets_404(client, session, practitioner):
 def test_a_garbage_code_gets_404(client, member):
     client.force_login(member)
     assert client.get("/rooms/%00../").status_code == 404
-    assert client.get(reverse("rooms:room", args=["x" * 300])).status_code == 404
+    assert client.get("/rooms/" + "x" * 300 + "/").status_code == 404
 
 
 def test_anonymous_people_are_sent_to_sign_in(client, session):

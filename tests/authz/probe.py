@@ -10,7 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 @dataclass(frozen=True)
 class Route:
     name: str  # "namespace:name", or "" for an unnamed pattern
-    route: str  # the full pattern text, e.g. "groups/<groupcode:code>/"
+    route: str  # the full pattern text, e.g. "groups/<code:code>/"
     module: str  # the view's module, to tell our apps from third-party ones
     kwargs: tuple[str, ...]  # the names of the captured arguments
 
