@@ -21,12 +21,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def session(facilitator):
-    return GroupSessionFactory(group=PeerGroupFactory(facilitated_by=[facilitator]))
+    return GroupSessionFactory(group=PeerGroupFactory(facilitators=[facilitator]))
 
 
 @pytest.fixture
 def closed_group(facilitator):
-    return ClosedGroupFactory(facilitated_by=[facilitator])
+    return ClosedGroupFactory(facilitators=[facilitator])
 
 
 def signed_in(user) -> Client:

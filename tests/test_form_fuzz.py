@@ -92,7 +92,7 @@ class World:
 
 @pytest.fixture
 def world(practitioner, facilitator, programme_admin):
-    group = PeerGroupFactory(facilitated_by=[facilitator])
+    group = PeerGroupFactory(facilitators=[facilitator])
     GroundRulesFactory(group=group)
     start = timezone.now() - timedelta(hours=2)
     finished = GroupSessionFactory(group=group, starts_at=start, ends_at=start + timedelta(minutes=75))
@@ -100,7 +100,7 @@ def world(practitioner, facilitator, programme_admin):
     BookingFactory(session=finished)
     return World(
         practitioner=practitioner, facilitator=facilitator, programme_admin=programme_admin, group=group,
-        session=GroupSessionFactory(group=group), closed_group=ClosedGroupFactory(facilitated_by=[facilitator]),
+        session=GroupSessionFactory(group=group), closed_group=ClosedGroupFactory(facilitators=[facilitator]),
         finished=finished,
     )
 

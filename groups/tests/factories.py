@@ -9,7 +9,7 @@ from groups.models import Facilitation, GroundRules, GroupSession, PeerGroup, Sc
 
 class PeerGroupFactory(factory.django.DjangoModelFactory):
     """A published open reflective-practice group online, with no facilitator
-    unless `facilitators=[...]` is given."""
+    unless `facilitators=[...]` is given. Every app's tests build on these."""
 
     class Meta:
         model = PeerGroup
@@ -34,7 +34,7 @@ class GroundRulesFactory(factory.django.DjangoModelFactory):
         model = GroundRules
 
     group = factory.SubFactory(PeerGroupFactory)
-    version = 1
+    version = factory.Sequence(lambda n: n + 1)  # unique per group, whatever else a test made
     text = "What is said in the group stays in the group."
 
 

@@ -24,7 +24,7 @@ def form_data(**changes) -> dict:
 @pytest.fixture
 def group(facilitator):
     group = PeerGroupFactory(facilitators=[facilitator], title="Existing group")
-    GroundRulesFactory(group=group)
+    GroundRulesFactory(group=group, version=1)
     ScheduleFactory(group=group)
     return group
 

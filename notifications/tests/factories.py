@@ -1,64 +1,41 @@
-"""Factories for notifications' tests, kept local so they do not depend on
-other apps' test modules."""
-
-from datetime import timedelta
+"""Notifications' factories, on top of the groups and sign-ups ones. The
+groups' titles name a topic, so tests can check that no subject line gives
+it away."""
 
 import factory
 from django.utils import timezone
 
-from accounts.tests.factories import UserFactory
 from groups.formats import Format, Membership
-from groups.models import GroupSession, PeerGroup
+from groups.tests.factories import PeerGroupFactory as BasePeerGroupFactory
 from notifications.models import Kind, Notification
-from signups.models import Booking
 from signups.models import Membership as GroupMembership
+from signups.tests import factories as signups_factories
 
 TOPIC_TITLE = "Balint group for junior doctors on grief"
 
 
-class PeerGroupFactory(factory.django.DjangoModelFactory):
-    """A published online Balint group whose title names its topic, so tests
-    can check that no subject line gives it away."""
-
-    class Meta:
-        model = PeerGroup
+class PeerGroupFactory(BasePeerGroupFactory):
+    """A published online Balint group whose title names its topic."""
 
     title = factory.Sequence(lambda n: f"{TOPIC_TITLE} {n}")
     format = Format.BALINT
-    description = "A confidential group."
-    membership = Membership.OPEN
     capacity = 10
-    duration_minutes = 75
-    status = PeerGroup.Status.PUBLISHED
 
 
-class GroupSessionFactory(factory.django.DjangoModelFactory):
+class GroupSessionFactory(signups_factories.GroupSessionFactory):
     """A session three days from now."""
 
-    class Meta:
-        model = GroupSession
-
     group = factory.SubFactory(PeerGroupFactory)
-    starts_at = factory.LazyFunction(lambda: timezone.now().replace(microsecond=0) + timedelta(days=3))
-    ends_at = factory.LazyAttribute(lambda s: s.starts_at + timedelta(minutes=75))
 
 
-class BookingFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Booking
-
+class BookingFactory(signups_factories.BookingFactory):
     session = factory.SubFactory(GroupSessionFactory)
-    user = factory.SubFactory(UserFactory)
-    status = Booking.Status.CONFIRMED
-    confirmed_at = factory.LazyFunction(timezone.now)
 
 
-class MembershipFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = GroupMembership
+class MembershipFactory(signups_factories.MembershipFactory):
+    """An accepted member of a closed group."""
 
     group = factory.SubFactory(PeerGroupFactory, membership=Membership.CLOSED)
-    user = factory.SubFactory(UserFactory)
     status = GroupMembership.Status.ACCEPTED
     decided_at = factory.LazyFunction(timezone.now)
 

@@ -31,13 +31,13 @@ def person(practitioner, facilitator):
     """`practitioner`, with a past and a future place, a closed-group
     application, two-factor authentication, a calendar feed and more."""
     now = timezone.now()
-    group = PeerGroupFactory(facilitated_by=[facilitator], title="Thursday reflective practice")
+    group = PeerGroupFactory(facilitators=[facilitator], title="Thursday reflective practice")
     week_ago = now - timedelta(days=7)
     past = GroupSessionFactory(group=group, starts_at=week_ago, ends_at=week_ago + timedelta(hours=1))
     future = GroupSessionFactory(group=group, capacity=1)
     past_booking = BookingFactory(session=past, user=practitioner, attendance=Booking.Attendance.ATTENDED)
     future_booking = BookingFactory(session=future, user=practitioner)
-    closed = ClosedGroupFactory(facilitated_by=[facilitator], title="Balint for new consultants")
+    closed = ClosedGroupFactory(facilitators=[facilitator], title="Balint for new consultants")
     membership = MembershipFactory(group=closed, user=practitioner, note="I had a hard year on the ward.",
                                    response="Welcome: let's talk first.")
     rules = GroundRulesFactory(group=group)

@@ -63,7 +63,7 @@ def test_the_export_says_feedback_is_not_included_and_why(person):
 
 
 def test_the_export_of_a_facilitator_lists_their_groups(facilitator):
-    group = PeerGroupFactory(facilitated_by=[facilitator], title="Monday Balint")
+    group = PeerGroupFactory(facilitators=[facilitator], title="Monday Balint")
     data = personal_data_export(user=facilitator)
     assert data["groups_facilitated"][0]["group_code"] == group.code
     assert data["roles"] == ["Facilitators"]
@@ -89,9 +89,9 @@ def test_rows_without_a_rule_are_still_exported_without_secrets(person, monkeypa
 
 
 def test_sole_facilitated_groups_are_active_groups_with_no_one_else(facilitator, other_facilitator):
-    alone = PeerGroupFactory(facilitated_by=[facilitator], status=PeerGroup.Status.DRAFT)
-    PeerGroupFactory(facilitated_by=[facilitator, other_facilitator])
-    PeerGroupFactory(facilitated_by=[facilitator], status=PeerGroup.Status.ARCHIVED)
+    alone = PeerGroupFactory(facilitators=[facilitator], status=PeerGroup.Status.DRAFT)
+    PeerGroupFactory(facilitators=[facilitator, other_facilitator])
+    PeerGroupFactory(facilitators=[facilitator], status=PeerGroup.Status.ARCHIVED)
     assert list(sole_facilitated_groups(user=facilitator)) == [alone]
     Facilitation.objects.create(group=alone, user=other_facilitator)
     assert list(sole_facilitated_groups(user=facilitator)) == []

@@ -85,7 +85,7 @@ def test_it_ends_the_persons_signed_in_sessions_only(client, person, outsider):
 
 
 def test_it_refuses_the_only_facilitator_of_a_running_group(facilitator):
-    group = PeerGroupFactory(facilitated_by=[facilitator], status=PeerGroup.Status.PUBLISHED)
+    group = PeerGroupFactory(facilitators=[facilitator], status=PeerGroup.Status.PUBLISHED)
     with pytest.raises(ErasureRefused, match="Hand your groups to a co-facilitator first") as refusal:
         account_erase(user=facilitator)
     assert refusal.value.groups == [group]
@@ -93,8 +93,8 @@ def test_it_refuses_the_only_facilitator_of_a_running_group(facilitator):
 
 
 def test_a_facilitator_with_a_co_facilitator_can_go(facilitator, other_facilitator):
-    group = PeerGroupFactory(facilitated_by=[facilitator, other_facilitator])
-    PeerGroupFactory(facilitated_by=[facilitator], status=PeerGroup.Status.ARCHIVED)
+    group = PeerGroupFactory(facilitators=[facilitator, other_facilitator])
+    PeerGroupFactory(facilitators=[facilitator], status=PeerGroup.Status.ARCHIVED)
     _erase(facilitator)
     assert list(Facilitation.objects.filter(group=group).values_list("user", flat=True)) == [other_facilitator.pk]
     assert not Facilitation.objects.filter(user=facilitator).exists()

@@ -90,7 +90,7 @@ def test_the_delete_page_asks_for_confirmation(client, practitioner):
 
 
 def test_the_delete_page_tells_a_sole_facilitator_to_hand_over_first(client, facilitator):
-    group = PeerGroupFactory(facilitated_by=[facilitator], title="Wednesday Balint")
+    group = PeerGroupFactory(facilitators=[facilitator], title="Wednesday Balint")
     client.force_login(facilitator)
     page = client.get(reverse("privacy:delete")).content.decode()
     assert "Hand your groups to a co-facilitator first" in page
@@ -143,7 +143,7 @@ def test_erase_survives_malformed_input(client, practitioner):
 
 
 def test_erase_refuses_a_sole_facilitator(client, facilitator):
-    PeerGroupFactory(facilitated_by=[facilitator], status=PeerGroup.Status.PUBLISHED)
+    PeerGroupFactory(facilitators=[facilitator], status=PeerGroup.Status.PUBLISHED)
     client.force_login(facilitator)
     reauthenticate(client, facilitator)
     response = client.post(reverse("privacy:erase"), {"confirm": "on"})

@@ -8,7 +8,7 @@ from signups.tests.factories import ClosedGroupFactory, GroupSessionFactory, Pee
 
 @pytest.fixture
 def group(facilitator):
-    return PeerGroupFactory(facilitated_by=[facilitator])
+    return PeerGroupFactory(facilitators=[facilitator])
 
 
 @pytest.fixture
@@ -18,7 +18,7 @@ def session(group):
 
 @pytest.fixture
 def closed_group(facilitator):
-    return ClosedGroupFactory(facilitated_by=[facilitator])
+    return ClosedGroupFactory(facilitators=[facilitator])
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
-"""Factories for sign-ups' tests. Groups and sessions are made here too (kept
-local to these tests) so sign-ups' tests do not depend on the groups app's."""
+"""Sign-ups' factories, on top of the groups app's (re-exported here so a
+test imports everything it builds from one place)."""
 
 from datetime import timedelta
 
@@ -8,29 +8,12 @@ from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
 from groups.formats import Format, Membership
-from groups.models import Facilitation, GroundRules, GroupSession, PeerGroup
+from groups.tests import factories as groups_factories
+from groups.tests.factories import GroundRulesFactory, PeerGroupFactory
 from signups import models
 
-
-class PeerGroupFactory(factory.django.DjangoModelFactory):
-    """A published open group."""
-
-    class Meta:
-        model = PeerGroup
-        skip_postgeneration_save = True
-
-    title = factory.Sequence(lambda n: f"Wednesday group {n}")
-    format = Format.REFLECTIVE
-    description = "A place to talk about the emotional side of work."
-    membership = Membership.OPEN
-    capacity = 8
-    duration_minutes = 75
-    status = PeerGroup.Status.PUBLISHED
-
-    @factory.post_generation
-    def facilitated_by(obj, create, extracted, **kwargs):
-        for user in extracted or []:
-            Facilitation.objects.create(group=obj, user=user)
+__all__ = ["BookingFactory", "ClosedGroupFactory", "CommonRoomFactory", "GroundRulesFactory", "GroupSessionFactory",
+           "MembershipFactory", "PeerGroupFactory"]
 
 
 class ClosedGroupFactory(PeerGroupFactory):
@@ -46,24 +29,10 @@ class CommonRoomFactory(PeerGroupFactory):
     duration_minutes = 60
 
 
-class GroundRulesFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = GroundRules
-
-    group = factory.SubFactory(PeerGroupFactory)
-    version = factory.Sequence(lambda n: n + 1)
-    text = "What is said in the group stays in the group."
-
-
-class GroupSessionFactory(factory.django.DjangoModelFactory):
+class GroupSessionFactory(groups_factories.GroupSessionFactory):
     """A session starting in three days."""
 
-    class Meta:
-        model = GroupSession
-
-    group = factory.SubFactory(PeerGroupFactory)
     starts_at = factory.LazyFunction(lambda: timezone.now().replace(microsecond=0) + timedelta(days=3))
-    ends_at = factory.LazyAttribute(lambda s: s.starts_at + timedelta(minutes=75))
 
 
 class BookingFactory(factory.django.DjangoModelFactory):

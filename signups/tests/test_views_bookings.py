@@ -15,7 +15,7 @@ def url(name, session):
 
 @pytest.fixture
 def draft_session(facilitator):
-    return GroupSessionFactory(group=PeerGroupFactory(status=PeerGroup.Status.DRAFT, facilitated_by=[facilitator]))
+    return GroupSessionFactory(group=PeerGroupFactory(status=PeerGroup.Status.DRAFT, facilitators=[facilitator]))
 
 
 def test_the_session_page_needs_sign_in(client, session):

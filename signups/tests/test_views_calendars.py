@@ -153,7 +153,7 @@ def test_a_sessions_calendar_file(client, session, practitioner):
 
 
 def test_the_calendar_file_is_only_for_people_who_can_see_the_session(client, outsider, facilitator):
-    hidden = GroupSessionFactory(group=PeerGroupFactory(status=PeerGroup.Status.DRAFT, facilitated_by=[facilitator]))
+    hidden = GroupSessionFactory(group=PeerGroupFactory(status=PeerGroup.Status.DRAFT, facilitators=[facilitator]))
     client.force_login(outsider)
     assert client.get(reverse("signups:session_calendar", args=[hidden.code])).status_code == 404
     client.force_login(facilitator)

@@ -154,7 +154,7 @@ def test_tampered_decisions_are_errors_not_500s(client, closed_group, facilitato
 
 
 def test_accepting_into_a_full_group_shows_why(client, facilitator):
-    group = ClosedGroupFactory(capacity=1, facilitated_by=[facilitator])
+    group = ClosedGroupFactory(capacity=1, facilitators=[facilitator])
     MembershipFactory(group=group, status=Membership.Status.ACCEPTED)
     membership = MembershipFactory(group=group)
     client.force_login(facilitator)

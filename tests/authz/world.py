@@ -51,10 +51,10 @@ def build_world() -> World:
 
     open_group = PeerGroupFactory(title="Open world group", facilitators=[facilitator, co_facilitator])
     GroundRulesFactory(group=open_group)
-    closed_group = ClosedGroupFactory(title="Closed world group", facilitated_by=[facilitator])
+    closed_group = ClosedGroupFactory(title="Closed world group", facilitators=[facilitator])
     draft_group = PeerGroupFactory(status=PeerGroup.Status.DRAFT, facilitators=[facilitator])
     archived_group = PeerGroupFactory(status=PeerGroup.Status.ARCHIVED, facilitators=[facilitator])
-    other_group = ClosedGroupFactory(title="Other closed group", facilitated_by=[other_facilitator])
+    other_group = ClosedGroupFactory(title="Other closed group", facilitators=[other_facilitator])
 
     open_session = GroupSessionFactory(group=open_group)
     past_session = _past_session(open_group)
