@@ -40,46 +40,52 @@ def people(asgi_server):
     fresh_channel_layer()  # leave none bound to this test's server loop
 
 
-def test_two_people_meet_chat_raise_a_hand_and_see_each_other(asgi_server, browser, page, people):
+@pytest.fixture
+def guest_page(browser):
+    """A second person's page, on a phone-sized screen."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    context.set_default_timeout(20_000)
+    yield context.new_page()
+    context.close()
+
+
+def _host_lets_guest_in(server_url, page, guest_page, people, *, in_lobby=lambda guest_page: None):
+    """The facilitator opens the room; the guest arrives in the lobby and is let in."""
     host, guest, session = people
-    room_url = f"{asgi_server.url}/rooms/{session.code}/"
-    guest_context = browser.new_context(viewport={"width": 390, "height": 844})
-    guest_context.set_default_timeout(15_000)
-    guest_page = guest_context.new_page()
-    try:
-        _sign_in(page, asgi_server.url, host)
-        page.goto(room_url)
-        page.get_by_text("You are in the room.").wait_for()
+    room_url = f"{server_url}/rooms/{session.code}/"
+    _sign_in(page, server_url, host)
+    page.goto(room_url)
+    page.get_by_text("You are in the room.").wait_for()
+    _sign_in(guest_page, server_url, guest)
+    guest_page.goto(room_url)
+    guest_page.get_by_role("heading", name="You are in the lobby").wait_for()
+    in_lobby(guest_page)
+    page.get_by_role("button", name="Let in Alex Guest").click()
+    guest_page.get_by_text("You are in the room.").wait_for()
 
-        _sign_in(guest_page, asgi_server.url, guest)
-        guest_page.goto(room_url)
-        guest_page.get_by_role("heading", name="You are in the lobby").wait_for()
-        assert_accessible(guest_page)
 
-        page.get_by_role("button", name="Let in Alex Guest").click()
-        guest_page.get_by_text("You are in the room.").wait_for()
-        page.get_by_role("button", name="Send to lobby Alex Guest").wait_for()  # listed, with controls
+def test_two_people_meet_chat_raise_a_hand_and_see_each_other(asgi_server, page, guest_page, people):
+    _host_lets_guest_in(asgi_server.url, page, guest_page, people, in_lobby=assert_accessible)
+    page.get_by_role("button", name="Send to lobby Alex Guest").wait_for()  # listed, with controls
 
-        guest_page.get_by_label("Message", exact=True).fill("Hello from the guest")
-        guest_page.get_by_role("button", name="Send message").click()
-        page.locator("[role=log]").get_by_text("Hello from the guest").wait_for()
-        guest_page.locator("[role=log]").get_by_text("Hello from the guest").wait_for()
+    guest_page.get_by_label("Message", exact=True).fill("Hello from the guest")
+    guest_page.get_by_role("button", name="Send message").click()
+    page.locator("[role=log]").get_by_text("Hello from the guest").wait_for()
+    guest_page.locator("[role=log]").get_by_text("Hello from the guest").wait_for()
 
-        guest_page.get_by_role("button", name="Raise hand").click()
-        page.locator("[data-room-hands]").get_by_text("Alex Guest").wait_for()
-        guest_page.get_by_role("button", name="Lower hand").wait_for()
-        assert_accessible(page)  # the facilitator's page, with everything on it
+    guest_page.get_by_role("button", name="Raise hand").click()
+    page.locator("[data-room-hands]").get_by_text("Alex Guest").wait_for()
+    guest_page.get_by_role("button", name="Lower hand").wait_for()
+    assert_accessible(page)  # the facilitator's page, with everything on it
 
-        page.get_by_role("button", name="Mute Alex Guest").click()
-        guest_page.get_by_role("button", name="Turn microphone on").wait_for()
-        page.locator("[data-room-people]").get_by_text("microphone off").wait_for()  # the guest's client told the room
+    page.get_by_role("button", name="Mute Alex Guest").click()
+    guest_page.get_by_role("button", name="Turn microphone on").wait_for()
+    page.locator("[data-room-people]").get_by_text("microphone off").wait_for()  # the guest's client told the room
 
-        for each in (page, guest_page):
-            each.wait_for_function(CONNECTED, timeout=20_000)
-            each.wait_for_function(f"({FRAMES_DECODED})().then((n) => n > 0)", timeout=20_000, polling=500)
-            assert each.evaluate(FRAMES_DECODED) > 0
-    finally:
-        guest_context.close()
+    for each in (page, guest_page):
+        each.wait_for_function(CONNECTED, timeout=20_000)
+        each.wait_for_function(f"({FRAMES_DECODED})().then((n) => n > 0)", timeout=20_000, polling=500)
+        assert each.evaluate(FRAMES_DECODED) > 0
 
 
 def test_the_support_button_shows_signposting(asgi_server, browser, page, people):
@@ -90,7 +96,6 @@ def test_the_support_button_shows_signposting(asgi_server, browser, page, people
     page.get_by_role("button", name="I need support").click()
     page.get_by_text("A facilitator has been told, privately").wait_for()
     assert page.get_by_role("link", name="Samaritans").is_visible()
-
 
 
 def _restart(asgi_server):
@@ -109,30 +114,15 @@ def _restart(asgi_server):
     asgi_server.start()
 
 
-def test_after_a_server_restart_everyone_comes_back_to_the_room(asgi_server, browser, page, people):
-    host, guest, session = people
-    room_url = f"{asgi_server.url}/rooms/{session.code}/"
-    guest_context = browser.new_context(viewport={"width": 390, "height": 844})
-    guest_context.set_default_timeout(20_000)
-    guest_page = guest_context.new_page()
-    try:
-        _sign_in(page, asgi_server.url, host)
-        page.goto(room_url)
-        page.get_by_text("You are in the room.").wait_for()
-        _sign_in(guest_page, asgi_server.url, guest)
-        guest_page.goto(room_url)
-        page.get_by_role("button", name="Let in Alex Guest").click()
-        guest_page.get_by_text("You are in the room.").wait_for()
+def test_after_a_server_restart_everyone_comes_back_to_the_room(asgi_server, page, guest_page, people):
+    _host_lets_guest_in(asgi_server.url, page, guest_page, people)
+    _restart(asgi_server)
+    for each in (guest_page, page):
+        # Both reconnect by themselves (a second socket is open) and are
+        # still admitted, not sent back to the lobby.
+        each.wait_for_function("() => window.roomDebug.opened() >= 2", timeout=45_000)
+        each.get_by_text("You are in the room.").wait_for()
 
-        _restart(asgi_server)
-        for each in (guest_page, page):
-            # Both reconnect by themselves (a second socket is open) and are
-            # still admitted, not sent back to the lobby.
-            each.wait_for_function("() => window.roomDebug.opened() >= 2", timeout=45_000)
-            each.get_by_text("You are in the room.").wait_for()
-
-        page.get_by_label("Message", exact=True).fill("Welcome back")
-        page.get_by_role("button", name="Send message").click()
-        guest_page.locator("[role=log]").get_by_text("Welcome back").wait_for()
-    finally:
-        guest_context.close()
+    page.get_by_label("Message", exact=True).fill("Welcome back")
+    page.get_by_role("button", name="Send message").click()
+    guest_page.locator("[role=log]").get_by_text("Welcome back").wait_for()
