@@ -6,6 +6,7 @@ import smtplib
 from datetime import timedelta
 
 import pytest
+from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
 
 from notifications import delivery
@@ -68,13 +69,10 @@ def test_the_send_now_path_and_the_sweep_never_both_send(mailoutbox):
     assert len(mailoutbox) == 1
 
 
-class RefusingBackend:
+class RefusingBackend(BaseEmailBackend):
     """An SMTP server that refuses (or times out) on every message."""
 
     error: Exception = smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
-
-    def __init__(self, *args, **kwargs):
-        pass
 
     def send_messages(self, messages):
         raise self.error

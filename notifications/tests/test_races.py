@@ -4,6 +4,7 @@ import threading
 import time
 
 import pytest
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection
 
 from core.testing import requires_postgres
@@ -17,11 +18,8 @@ _sent: list[str] = []
 _lock = threading.Lock()
 
 
-class SlowRecordingBackend:
+class SlowRecordingBackend(BaseEmailBackend):
     """Delivery takes a while, as over a network, so the sweeps overlap."""
-
-    def __init__(self, *args, **kwargs):
-        pass
 
     def send_messages(self, messages):
         time.sleep(0.02)

@@ -55,3 +55,18 @@ def test_the_closing_task_runs_sign_ups_service():
     assert tasks.close_finished_sessions.delay().get() == 1
     booking.refresh_from_db()
     assert booking.attendance == Booking.Attendance.NO_SHOW
+
+
+@pytest.mark.django_db
+def test_a_sweep_that_hits_its_limit_queues_the_next_one_at_once(mailoutbox, monkeypatch):
+    from notifications import delivery, services
+
+    monkeypatch.setattr(delivery, "SWEEP_LIMIT", 3)
+    ensured = []
+    real_ensure = services.reminders_ensure
+    monkeypatch.setattr(services, "reminders_ensure", lambda: ensured.append(1) or real_ensure())
+    NotificationFactory.create_batch(7)
+    assert tasks.send_due_notifications.delay().get() == {"sent": 3}  # and two follow-ups: 3, then 1
+    assert len(mailoutbox) == 7
+    assert Notification.objects.filter(status=Notification.Status.SENT).count() == 7
+    assert len(ensured) == 1, "only beat's sweep looks for missing reminders"
