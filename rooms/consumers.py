@@ -32,6 +32,27 @@ def _find_session(user, code: str):
     return session
 
 
+def _join(user, code: str, channel_name: str):
+    """What a new connection needs from the database before it is accepted,
+    in one thread hop (bench S3: six hops made a join storm queue on the
+    single database thread): (session or None, presence_connect's result,
+    whether video is allowed)."""
+    session = _find_session(user, code)
+    if session is None:
+        return None, None, False
+    result = services.presence_connect(session=session, user=user, channel_name=channel_name)
+    return session, result, (not result.refused) and selectors.video_allowed(session)
+
+
+def _arrival(room, presence_pk: int) -> tuple[Presence, dict, dict | None]:
+    """The room as this person now sees it, and (if they are in) the entry
+    that announces them to the others: one thread hop."""
+    presence = Presence.objects.select_related("user").get(pk=presence_pk)
+    snapshot = selectors.room_snapshot(room, presence)
+    entry = selectors.participant_summary(presence) if presence.state == ADMITTED else None
+    return presence, snapshot, entry
+
+
 class RoomConsumer(AsyncJsonWebsocketConsumer):
     joined = False  # true once let in: refused sockets have no room state
     closer = None
@@ -40,17 +61,16 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         user = self.scope["user"]
         if not user.is_authenticated:
             return await self._refuse(protocol.CLOSE_ANONYMOUS)
-        session = await db(_find_session)(user, self.scope["url_route"]["kwargs"]["code"])
+        session, result, self.video = await db(_join)(user, self.scope["url_route"]["kwargs"]["code"],
+                                                     self.channel_name)
         if session is None:
             return await self._refuse(protocol.CLOSE_UNKNOWN)
-        result = await db(services.presence_connect)(session=session, user=user, channel_name=self.channel_name)
         if result.refused:
             return await self._refuse(result.refused)
         self.session, self.room, self.presence = session, result.room, result.presence
         self.peer = result.connection.peer
         self.is_facilitator = self.presence.is_facilitator
         self.state = self.presence.state
-        self.video = await db(selectors.video_allowed)(session)
         self.buckets = protocol.new_buckets(time.monotonic())
         base = f"room.{session.code}"
         self.groups_of = {
@@ -60,19 +80,22 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             "person": f"{base}.person.{self.presence.code}",  # every tab of one person
             "user": user_channel_group(user.pk),  # closed when the person's access ends
         }
-        for name in ("all", "person", "user"):
-            await self.channel_layer.group_add(self.groups_of[name], self.channel_name)
-        await self.channel_layer.group_add(self._peer_group(self.peer), self.channel_name)
+        groups = [self.groups_of[name] for name in ("all", "person", "user")] + [self._peer_group(self.peer)]
         if self.is_facilitator:
-            await self.channel_layer.group_add(self.groups_of["facilitators"], self.channel_name)
+            groups.append(self.groups_of["facilitators"])
         if self.state == ADMITTED:
-            await self.channel_layer.group_add(self.groups_of["admitted"], self.channel_name)
+            groups.append(self.groups_of["admitted"])
+        await asyncio.gather(*(self.channel_layer.group_add(group, self.channel_name) for group in groups))
         self.joined = True
         self.closer = asyncio.ensure_future(self._close_at_end())
         await self.accept()
-        await self._send_snapshot()
-        if self.state == ADMITTED:
-            await self._announce_participant(self.presence)
+        # After joining the groups, so no change between the two is missed.
+        self.presence, snapshot, entry = await db(_arrival)(self.room, self.presence.pk)
+        self.state = self.presence.state
+        snapshot["me"]["peer"] = self.peer  # this tab's own WebRTC id
+        await self.send_json(snapshot)
+        if entry is not None:
+            await self._group("admitted", "room.participant", participant=entry)
         elif result.first_connection:
             await self._announce_lobby()
 
