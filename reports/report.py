@@ -3,6 +3,12 @@
 
 Cells are keyed (dimension, row, measure). The whole-period row has the same
 key in every table, so a total suppressed in one table is suppressed in all.
+
+Sessions whose bookings the retention purge has deleted count through their
+anonymous summaries (see `selectors`): places and attendance stay exact, but
+a figure that needs to know who held each place (participants, new,
+returning, waited, and every profile breakdown) is NOT_AVAILABLE in a row
+that includes such a session, rather than silently counting too few.
 """
 
 from collections.abc import Hashable, Iterable
@@ -55,6 +61,9 @@ PROFILE = {"profession": Profession, "career_stage": CareerStage, "region": Regi
 SUMMARY = ["sessions_held", "places_booked", "attended", "attendance_rate", "no_show_rate", "participants",
            "new", "returning", "waited", "responses", "mean"]
 SUMMARY_LABELS = {"responses": "Feedback responses", "mean": "Mean helpfulness rating (1 to 5)"}
+# Figures that need to know who held each place; a summary only has totals.
+PEOPLE = ("participants", "new", "returning", "waited")
+NOT_AVAILABLE = ".."  # the detail was deleted after the retention period (the ONS/NHS ".." convention)
 DIMENSION_LABELS = {"format": "format", "month": "month", "profession": "profession",
                     "career_stage": "career stage", "region": "region"}
 
@@ -62,7 +71,7 @@ DIMENSION_LABELS = {"format": "format", "month": "month", "profession": "profess
 @dataclass(frozen=True)
 class Cell:
     measure: Measure
-    value: int | Decimal | str | None  # published: rounded, or None when suppressed
+    value: int | Decimal | str | None  # published: rounded, None when suppressed, or a marker
 
     @property
     def text(self) -> str:
@@ -145,7 +154,30 @@ def _raw_counts(period: Period, now: datetime) -> dict[tuple, int | float | None
     for dimension in [None, *selectors.SESSION_DIMENSIONS]:
         store(dimension or ALL, selectors.session_counts(period=period, now=now, dimension=dimension))
         store(dimension or ALL, selectors.feedback_counts(period=period, now=now, dimension=dimension))
+    # Purged sessions' places and attendance, from their summaries (which came
+    # with the sessions' queries, so the query count stays the same).
+    for (dimension, row, measure), value in list(raw.items()):
+        if measure.startswith("summarised_") and value:
+            key = (dimension, row, measure.removeprefix("summarised_"))
+            raw[key] = (raw.get(key) or 0) + value
     return raw
+
+
+def _not_kept(raw: dict, period: Period) -> set[tuple]:
+    """The keys of figures that need per-person detail the purge deleted: the
+    PEOPLE figures of a format, month or whole-period row with a summarised
+    session, and every figure of a profile row when any session in the period
+    was summarised (nobody knows whose places they were)."""
+    lost = set()
+    for slug, _caption, measures in LAYOUT:
+        dimension = _dimension(slug)
+        for row in [*(key for key, _label in _row_labels(dimension, period)), ALL]:
+            profile_row = dimension in PROFILE and row != ALL
+            summarised = raw.get((ALL, ALL, "summarised")) if profile_row else raw.get(
+                _key(dimension, row, "summarised"))
+            if summarised:
+                lost |= {_key(dimension, row, m.slug) for m in measures if profile_row or m.slug in PEOPLE}
+    return lost
 
 
 def _key(dimension: str, row: Hashable, measure: str) -> tuple:
@@ -173,11 +205,19 @@ def _counted(measures: Iterable[Measure]) -> list[str]:
     return [m.slug for m in measures if m.kind == "count"]
 
 
-def _counts_and_groups(raw: dict, period: Period) -> tuple[dict[tuple, int], list[Group]]:
+def _counts_and_groups(raw: dict, period: Period, lost: set[tuple]) -> tuple[dict[tuple, int], list[Group]]:
     """Every count the tables show, and how they add up: each column to its
-    whole-period row, and within each row the parts of ROW_SUMS."""
+    whole-period row, and within each row the parts of ROW_SUMS. A figure not
+    available is not shown, so it is left out; a group keeps its shown parts
+    only (conservative: as if they were the whole sum), and a group whose
+    total is not shown has nothing to subtract from."""
     counts: dict[tuple, int] = {}
     groups: list[Group] = []
+
+    def group(total: tuple, parts: tuple) -> None:
+        if total not in lost:
+            groups.append(Group(total, tuple(part for part in parts if part not in lost)))
+
     for slug, _caption, measures in LAYOUT:
         dimension = _dimension(slug)
         rows = [key for key, _label in _row_labels(dimension, period)]
@@ -185,18 +225,20 @@ def _counts_and_groups(raw: dict, period: Period) -> tuple[dict[tuple, int], lis
         for measure in counted:
             parts = tuple(_key(dimension, row, measure) for row in rows)
             for key in (*parts, _key(dimension, ALL, measure)):
-                counts[key] = int(raw.get(key) or 0)
-            groups.append(Group(_key(dimension, ALL, measure), parts))
+                if key not in lost:
+                    counts[key] = int(raw.get(key) or 0)
+            group(_key(dimension, ALL, measure), parts)
         for row in [*rows, ALL]:
             for total, parts in ROW_SUMS.items():
                 if total in counted:
-                    groups.append(Group(_key(dimension, row, total), tuple(_key(dimension, row, p) for p in parts)))
+                    group(_key(dimension, row, total), tuple(_key(dimension, row, p) for p in parts))
     return counts, groups
 
 
 def build_report(*, period: Period, now: datetime) -> Report:
     raw = _raw_counts(period, now)
-    published = suppress(*_counts_and_groups(raw, period))
+    lost = _not_kept(raw, period)
+    published = suppress(*_counts_and_groups(raw, period, lost)) | dict.fromkeys(lost, NOT_AVAILABLE)
     tables = [_table(slug, caption, measures, period, raw, published) for slug, caption, measures in LAYOUT]
     return Report(period=period, tables=tables)
 
@@ -204,6 +246,8 @@ def build_report(*, period: Period, now: datetime) -> Report:
 def _published(measure: Measure, key: tuple, raw: dict, published: dict):
     """A cell's value: a published count, or a rate or mean derived safely."""
     dimension, row, _slug = key
+    if published.get(key) == NOT_AVAILABLE:
+        return NOT_AVAILABLE
     if measure.kind == "percent":
         numerator, denominator = RATES[measure.slug]
         return percentage(published[_key(dimension, row, numerator)], published[_key(dimension, row, denominator)])

@@ -12,13 +12,13 @@ from hypothesis import strategies as st
 from accounts.choices import Profession, Region
 from groups.formats import Format
 from reports.periods import LONDON, Period, PeriodKind
-from reports.report import ROW_SUMS, Report, build_report
+from reports.report import NOT_AVAILABLE, ROW_SUMS, Report, build_report
 from reports.tests.factories import BookingFactory, FeedbackFactory, GroupSessionFactory, ParticipantFactory
 from signups.models import Booking
 
 SPRING = Period(PeriodKind.QUARTER, 2026, 2)
 NOW = datetime(2026, 8, 1, tzinfo=UTC)
-FIGURE = re.compile(r"^(0|\*|–|[1-9]\d*[05]|\d+%|[1-5]\.\d)$")
+FIGURE = re.compile(r"^(0|\*|–|\.\.|[1-9]\d*[05]|\d+%|[1-5]\.\d)$")
 
 
 def assert_publishable(report: Report) -> None:
@@ -32,17 +32,17 @@ def assert_publishable(report: Report) -> None:
             for cell in row.cells:
                 assert FIGURE.match(cell.text), (table.slug, row.label, cell.measure.slug, cell.text)
                 if cell.measure.kind == "count":
-                    assert cell.value is None or cell.value % 5 == 0
+                    assert cell.value in (None, NOT_AVAILABLE) or cell.value % 5 == 0
             # within a row: a shown total never has exactly one hidden part
             for whole, parts in ROW_SUMS.items():
-                if any(m.slug == whole for m in counted) and row.value(whole) is not None:
+                if any(m.slug == whole for m in counted) and row.value(whole) not in (None, NOT_AVAILABLE):
                     assert sum(row.value(part) is None for part in parts) != 1
             for measure in ("attendance_rate", "no_show_rate"):
                 if any(m.slug == measure for m in table.measures) and row.value("places_booked") is None:
                     assert row.value(measure) is None
         # down a column: likewise for the total row
         for measure in counted:
-            if total.value(measure.slug) is not None:
+            if total.value(measure.slug) not in (None, NOT_AVAILABLE):
                 assert sum(row.value(measure.slug) is None for row in rows) != 1, (table.slug, measure.slug)
         # the whole-period row is one set of figures, whichever table shows it
         shown = {c.measure.slug: c.text for c in total.cells}

@@ -50,8 +50,9 @@ def test_sessions_are_counted_by_format_and_by_london_month():
     session_at(datetime(2026, 4, 2, 12, tzinfo=LONDON), group=PeerGroupFactory(format=Format.BALINT))
     session_at(datetime(2026, 4, 3, 12, tzinfo=LONDON))
     by_format = session_counts(period=APRIL, now=NOW, dimension="format")
-    assert by_format == {Format.BALINT: {"sessions_held": 1}, Format.SCHWARTZ: {"sessions_held": 1}}
-    assert session_counts(period=APRIL, now=NOW, dimension="month") == {date(2026, 4, 1): {"sessions_held": 2}}
+    assert {key: row["sessions_held"] for key, row in by_format.items()} == {Format.BALINT: 1, Format.SCHWARTZ: 1}
+    by_month = session_counts(period=APRIL, now=NOW, dimension="month")
+    assert {key: row["sessions_held"] for key, row in by_month.items()} == {date(2026, 4, 1): 2}
 
 
 def test_booking_outcomes_are_counted_separately():
