@@ -1,11 +1,15 @@
+import hashlib
 import time
 from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.models import Permission
+from django.db.models import Q
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
 from accounts.mfa import has_totp, mfa_required
 
@@ -85,6 +89,63 @@ def _sign_out(request, reason: str):
     return redirect(f"{reverse('account_login')}?next={quote(target)}")
 
 
+class UserSessionsMiddleware:
+    """allauth's "signed-in browsers" tracking (USERSESSIONS_TRACK_ACTIVITY),
+    written at most once a minute per session instead of on every request:
+    allauth's own middleware runs a transaction with a read, a second read
+    and an UPDATE on every request. The row is still written at once on a
+    session's first request, and whenever its key, address or browser changes
+    (so allauth's `session_client_changed` still fires); only `last_seen_at`
+    is up to a minute old, the granularity the idle timeout works in too."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated and request.session.session_key:
+            record_user_session(request)
+        return self.get_response(request)
+
+
+def record_user_session(request) -> None:
+    from allauth.account.adapter import get_adapter
+    from allauth.usersessions import app_settings
+    from allauth.usersessions.models import UserSession
+
+    if not app_settings.TRACK_ACTIVITY:
+        return
+    now = time.time()
+    session = request.session
+    seen = f"{session.session_key}|{get_adapter().get_client_ip(request)}|{request.META.get('HTTP_USER_AGENT', '')}"
+    client = hashlib.sha256(seen.encode()).hexdigest()[:16]
+    if session.get("activity_client") == client and now - session.get("activity_at", 0) < 60:
+        return
+    UserSession.objects.create_from_request(request)
+    session["activity_client"], session["activity_at"] = client, now
+
+
+def load_permissions(user) -> None:
+    """Fill ModelBackend's per-request permission cache with one query (it
+    takes two: the person's own, then their groups'), run only when
+    something first asks for a role: the MFA rule, a view, the header. Still
+    read from the database on every request, so granting or removing a role
+    takes effect on the next one. A lazy object, not a set subclass: set
+    operations in C would read a subclass's (empty) storage directly."""
+    if not user.is_authenticated or not user.is_active or user.is_superuser or hasattr(user, "_perm_cache"):
+        return
+
+    def fetch() -> set[str]:
+        rows = (
+            Permission.objects.filter(Q(user=user) | Q(group__user=user))
+            .order_by()
+            .values_list("content_type__app_label", "codename")
+            .distinct()
+        )
+        return {f"{app_label}.{codename}" for app_label, codename in rows}
+
+    user._perm_cache = SimpleLazyObject(fetch)
+
+
 class MfaRequiredMiddleware:
     """Facilitators and programme admins must set up two-factor authentication
     before anything else; checked on every request, remembered in the session
@@ -94,6 +155,7 @@ class MfaRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        load_permissions(request.user)  # nothing is read until a role is asked for
         if self._must_set_up(request):
             messages.warning(
                 request,

@@ -60,7 +60,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    # allauth's UserSessionsMiddleware, but writing at most once a minute.
+    "accounts.middleware.UserSessionsMiddleware",
     "accounts.middleware.SessionTimeoutMiddleware",
     "accounts.middleware.MfaRequiredMiddleware",
     "accounts.middleware.OnboardingRequiredMiddleware",
@@ -139,6 +140,11 @@ else:
             "CONFIG": {"hosts": [REDIS_URL]},
         }
     }
+    # Sessions are read from Redis on every request (written through to the
+    # database, which stays the record: sign-out everywhere and erasure find
+    # them there). Not in embedded mode: a per-process cache would keep
+    # serving a session that another process ended.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Celery ----------------------------------------------------------------
 BROKER_DIR = VAR_DIR / "broker"
