@@ -18,9 +18,11 @@ from signups.services.rules import (
     LATE_CANCELLATION,
     booking_window_open,
     check_session_bookable,
+    check_session_open,
     confirmed_count,
     is_drop_in,
     lock_session,
+    places_taken_and_own_booking,
     waiting_in_line,
 )
 
@@ -30,14 +32,23 @@ ACTIVE = (Booking.Status.CONFIRMED, Booking.Status.WAITLISTED)
 @transaction.atomic
 def booking_create(*, session: GroupSession, user, join_waitlist: bool = False, now: datetime | None = None) -> Booking:
     """Book a place, or (with `join_waitlist`) queue for one when the session
-    is full. Asking again while booked or queued changes nothing."""
-    now = now or timezone.now()
-    check_session_bookable(session=session, user=user, now=now)
+    is full. Asking again while booked or queued changes nothing.
+
+    Every attempt at a session queues for its lock, so the locked part is
+    kept to three statements: the lock, one query for the places and the
+    person's own booking, one write (then the commit). The eligibility
+    checks run before it."""
+    check_session_bookable(session=session, user=user, now=now or timezone.now())
     session = lock_session(session)
-    booking = Booking.objects.filter(session=session, user=user).first()
+    # Stamped under the lock, so the waiting list follows the lock's order,
+    # not the order in which requests reached the view.
+    now = now or timezone.now()
+    check_session_open(session=session, now=now)  # cancelled or started while we waited?
+    confirmed, own = places_taken_and_own_booking(session, user)
+    booking = Booking.objects.get(pk=own) if own else None
     if booking is not None and booking.status in ACTIVE:
         return booking
-    if confirmed_count(session) < session.effective_capacity:
+    if confirmed < session.effective_capacity:
         status, queued_at = Booking.Status.CONFIRMED, None
     elif join_waitlist and not is_drop_in(session.group):
         status, queued_at = Booking.Status.WAITLISTED, now

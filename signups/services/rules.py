@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
 from groups.eligibility import eligibility_refusal
 from groups.formats import Format
@@ -39,12 +39,16 @@ def check_group_joinable(*, group: PeerGroup, user) -> None:
         raise GroundRulesRequired(pending)
 
 
-def check_session_bookable(*, session: GroupSession, user, now: datetime) -> None:
-    group = session.group
+def check_session_open(*, session: GroupSession, now: datetime) -> None:
     if session.is_cancelled:
         raise SignupRefused("This session has been cancelled.", reason="cancelled")
     if not booking_window_open(session, now):
         raise SignupRefused("This session has already taken place, so it cannot be booked.", reason="past")
+
+
+def check_session_bookable(*, session: GroupSession, user, now: datetime) -> None:
+    group = session.group
+    check_session_open(session=session, now=now)
     if group.is_closed and not is_member(group=group, user=user):
         raise SignupRefused(
             "This is a closed group. Apply to join it: members have a place at every session.",
@@ -62,6 +66,14 @@ def lock_session(session: GroupSession) -> GroupSession:
     it, so counting confirmed bookings afterwards is safe. `of=self` leaves the
     group row free."""
     return GroupSession.objects.select_related("group").select_for_update(of=("self",)).get(pk=session.pk)
+
+
+def places_taken_and_own_booking(session: GroupSession, user) -> tuple[int, int | None]:
+    """Under the session's lock, in one query: the confirmed places and the
+    id of this person's booking row, if they have one."""
+    row = Booking.objects.filter(session=session).aggregate(
+        confirmed=Count("pk", filter=Q(status=Booking.Status.CONFIRMED)), own=Max("pk", filter=Q(user=user)))
+    return row["confirmed"], row["own"]
 
 
 def confirmed_count(session: GroupSession) -> int:
