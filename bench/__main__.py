@@ -11,6 +11,10 @@ from bench.report import write_report
 
 SCENARIOS = {
     "S1": ("s1_booking", "S1 booking rush"),
+    "S2": ("s2_fanout", "S2 room fan-out"),
+    "S3": ("s3_join", "S3 join storm"),
+    "S4": ("s4_reminders", "S4 reminder sweep"),
+    "S5": ("s5_reports", "S5 reports"),
     "S6": ("s6_pages", "S6 main pages"),
 }
 
