@@ -57,3 +57,21 @@ def test_collectstatic_succeeds_with_production_storage(tmp_path):
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert (tmp_path / "staticfiles.json").exists()
+
+
+def _layer(**env) -> subprocess.CompletedProcess:
+    code = "import django; django.setup(); from django.conf import settings; " \
+           "print(settings.CHANNEL_LAYERS['default']['BACKEND'])"
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "CHANNEL_LAYER"}}
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                          env={**clean, "DJANGO_SETTINGS_MODULE": "wellbeing.settings", "DEBUG": "true", **env})
+
+
+def test_with_redis_the_channel_layer_is_pub_sub_unless_told_otherwise():
+    redis = {"REDIS_URL": "redis://127.0.0.1:6379/0"}
+    assert _layer(**redis).stdout.strip() == "channels_redis.pubsub.RedisPubSubChannelLayer"
+    assert _layer(**redis, CHANNEL_LAYER="core").stdout.strip() == "channels_redis.core.RedisChannelLayer"
+    wrong = _layer(**redis, CHANNEL_LAYER="carrier-pigeon")
+    assert wrong.returncode != 0
+    assert "CHANNEL_LAYER must be one of pubsub, core" in wrong.stderr
+    assert _layer(REDIS_URL="").stdout.strip() == "channels.layers.InMemoryChannelLayer"
