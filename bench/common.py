@@ -40,6 +40,11 @@ SERVER_ENV = {
 }
 
 
+# What docker-compose.yml adds for the web processes: the servers under test
+# run as deployed unless a scenario overrides it.
+DEPLOYED = {"DB_POOL_MAX": "20"}
+
+
 def env_int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
@@ -133,7 +138,7 @@ class Server:
                  app: str = "wellbeing.asgi:application"):
         self.kind, self.workers, self.app = kind, workers, app
         self.port = free_port()
-        self.env = {**os.environ, **SERVER_ENV, **(extra_env or {})}
+        self.env = {**os.environ, **SERVER_ENV, **DEPLOYED, **(extra_env or {})}
         self.proc: subprocess.Popen | None = None
         self.label = f"{kind}" + (f" ×{workers}" if kind == "uvicorn" else "")
 

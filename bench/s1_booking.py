@@ -15,12 +15,11 @@ import asyncio
 import time
 from datetime import timedelta
 
-from bench.common import DATABASE_URL, HttpConn, Result, Server, env_int, ms, pct, ratio
+from bench.common import DATABASE_URL, DEPLOYED, HttpConn, Result, Server, env_int, ms, pct, ratio
 from bench.fixtures import CSRF, cookies_for, make_group, make_session, make_users
 
 CAPACITY = 20
 RAW_CONNECTIONS = 16
-DEPLOYED = {"DB_POOL_MAX": "20"}  # as docker-compose.yml
 
 
 async def _rush(port: int, path: str, cookies: list[dict], expect: int = 302) -> tuple[float, list[float], int]:

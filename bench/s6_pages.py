@@ -9,12 +9,11 @@ as docker-compose.yml sets (without it every request opens a connection)."""
 import asyncio
 from datetime import timedelta
 
-from bench.common import Result, Server, env_int, ms, pct, ratio, timed_gets
+from bench.common import DEPLOYED, Result, Server, env_int, ms, pct, ratio, timed_gets
 from bench.fixtures import cookies_for, make_group, make_session, make_users
 
 LEVELS = (1, 10, 50)
 SERVER_LEVELS = (10, 50)
-DEPLOYED = {"DB_POOL_MAX": "20"}  # as docker-compose.yml
 
 
 def _grow(person, facilitator, rows: int) -> None:

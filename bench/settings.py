@@ -27,10 +27,3 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
-
-# BENCH_DB_POOL=N: the fix S1 measures. Under ASGI every concurrent request
-# runs its sync view in a thread of its own with its own database connection,
-# so a rush opens as many connections as requests; a pool caps them per process.
-if os.environ.get("BENCH_DB_POOL"):
-    DATABASES = {"default": {**DATABASES["default"], "OPTIONS": {  # noqa: F405
-        "pool": {"min_size": 2, "max_size": int(os.environ["BENCH_DB_POOL"]), "timeout": 60}}}}
