@@ -4,6 +4,7 @@ schedule, so a lost task message loses nothing: the sweep runs every minute."""
 import logging
 
 from celery import shared_task
+from django.conf import settings
 from django.db import OperationalError
 
 from notifications import delivery, services
@@ -22,7 +23,10 @@ def send_due_notifications(ensure: bool = True) -> dict[str, int]:
         services.reminders_ensure()
     outcomes = delivery.notifications_send_due()
     if sum(outcomes.values()) >= delivery.SWEEP_LIMIT:
-        send_due_notifications.apply_async(kwargs={"ensure": False})
+        # Beat's sweep starts several chains so every worker process sends
+        # (claims use SKIP LOCKED); each chain then carries on one at a time.
+        for _ in range(settings.NOTIFICATION_PARALLEL_SWEEPS if ensure else 1):
+            send_due_notifications.apply_async(kwargs={"ensure": False})
     return outcomes
 
 

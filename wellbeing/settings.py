@@ -175,6 +175,9 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A backlog of reminders is sent by this many sweeps at once (bench S4): about
+# the worker's --concurrency (4 in docker-compose.yml) less room for other jobs.
+NOTIFICATION_PARALLEL_SWEEPS = env_int("NOTIFICATION_PARALLEL_SWEEPS", 2)
 CELERY_TIMEZONE = "Europe/London"
 CELERY_BEAT_SCHEDULE = BEAT_SCHEDULE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
