@@ -100,7 +100,11 @@ def booking_counts(*, period: Period, now: datetime, dimension: str | None = Non
     # which PostgreSQL hashes once: a per-booking lookup of each person's
     # history took ~10 s a query at 1,000,000 bookings (bench S5). Only the
     # few left are then checked, by month, for an earlier month of the period.
-    new = ATTENDED & ~Q(user__in=_attended_before(period.start).values("user"))
+    # DISTINCT matters: PostgreSQL hashes a NOT IN subquery only if it expects
+    # the rows to fit in work_mem; planned as a million bookings rather than
+    # 12,000 people it re-ran the subquery for every row (a month's report at
+    # 1,000,000 bookings took minutes; bench S6 after S5).
+    new = ATTENDED & ~Q(user__in=_attended_before(period.start).values("user").distinct())
     if dimension == "month":
         new &= ~Exists(_attended_before(OuterRef("month_start")).filter(user=OuterRef("user_id")))
     aggregates = {
