@@ -1,5 +1,6 @@
 """Participation data for report tests: groups, held sessions, bookings and
-feedback, built directly (the apps' own services are not needed to count)."""
+feedback, built directly (the apps' own services are not needed to count), on
+top of the groups and sign-ups factories."""
 
 from datetime import timedelta
 
@@ -7,9 +8,10 @@ import factory
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
-from groups.formats import Format, Membership
-from groups.models import GroupSession, PeerGroup
+from groups.formats import Format
+from groups.tests import factories as groups_factories
 from signups.models import Booking, Feedback
+from signups.tests import factories as signups_factories
 
 
 class ParticipantFactory(UserFactory):
@@ -22,39 +24,26 @@ class ParticipantFactory(UserFactory):
         """Nobody signs in as a participant in these tests."""
 
 
-class PeerGroupFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = PeerGroup
-
-    title = factory.Sequence(lambda n: f"Group {n}")
+class PeerGroupFactory(groups_factories.PeerGroupFactory):
     format = Format.SCHWARTZ
     description = "A group for report tests."
-    membership = Membership.OPEN
     capacity = 100
     duration_minutes = 60
-    status = PeerGroup.Status.PUBLISHED
 
 
-class GroupSessionFactory(factory.django.DjangoModelFactory):
+class GroupSessionFactory(groups_factories.GroupSessionFactory):
     """A session that has already happened, unless told otherwise."""
-
-    class Meta:
-        model = GroupSession
 
     group = factory.SubFactory(PeerGroupFactory)
     starts_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=40))
     ends_at = factory.LazyAttribute(lambda s: s.starts_at + timedelta(minutes=60))
 
 
-class BookingFactory(factory.django.DjangoModelFactory):
+class BookingFactory(signups_factories.BookingFactory):
     """A confirmed place; pass attendance= or status= for other outcomes."""
-
-    class Meta:
-        model = Booking
 
     session = factory.SubFactory(GroupSessionFactory)
     user = factory.SubFactory(ParticipantFactory)
-    status = Booking.Status.CONFIRMED
     queued_at = factory.LazyAttribute(lambda b: b.session.starts_at - timedelta(days=7))
     confirmed_at = factory.LazyAttribute(
         lambda b: b.queued_at if b.status == Booking.Status.CONFIRMED else None
