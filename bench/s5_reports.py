@@ -250,4 +250,7 @@ def _remove_generated() -> None:
         cursor.execute(f"DELETE FROM {booking} WHERE session_id IN ({ours})")  # noqa: S608
         cursor.execute(f"DELETE FROM {session} WHERE id IN ({ours})")  # noqa: S608
         cursor.execute(f"DELETE FROM {group} WHERE title LIKE 'S5 group %%'")  # noqa: S608
-        cursor.execute(f"VACUUM ANALYZE {booking}")
+        # FULL: the emptied pages would otherwise stay, and every later scan
+        # (S6's reports page) would still read through them.
+        for table in (feedback, booking, session, group):
+            cursor.execute(f"VACUUM FULL ANALYZE {table}")
