@@ -129,7 +129,7 @@ def run(result: Result) -> None:
     from django.utils import timezone
 
     attempts = env_int("BENCH_S1_ATTEMPTS", 1000)
-    rounds = env_int("BENCH_S1_ROUNDS", 3)
+    rounds = env_int("BENCH_S1_ROUNDS", 10)
     result.scale = (f"{attempts} concurrent attempts × {rounds} rounds, {CAPACITY} places; uvicorn ×2 with "
                     "DB_POOL_MAX=20 (as docker-compose.yml)")
     users = make_users(attempts, "s1p")
