@@ -1,5 +1,6 @@
 """Reachability checks of each backing service, for /healthz."""
 
+import asyncio
 import uuid
 
 from asgiref.sync import async_to_sync
@@ -8,6 +9,8 @@ from django.core.cache import cache
 from django.db import connection
 
 from wellbeing.celery import app as celery_app
+
+CHANNEL_LAYER_TIMEOUT = 3  # seconds: a health check must answer, never hang
 
 
 def check_database() -> None:
@@ -23,12 +26,19 @@ def check_cache() -> None:
     cache.delete(key)
 
 
-def check_channel_layer() -> None:
+async def _channel_layer_round_trip() -> None:
+    # One coroutine, so one event loop: the pub/sub layer subscribes a new
+    # channel on the loop that created it and delivers only while it listens.
     layer = get_channel_layer()
-    channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.send)(channel, {"type": "healthz.ping"})
-    if async_to_sync(layer.receive)(channel).get("type") != "healthz.ping":
+    channel = await layer.new_channel()
+    await layer.send(channel, {"type": "healthz.ping"})
+    message = await asyncio.wait_for(layer.receive(channel), timeout=CHANNEL_LAYER_TIMEOUT)
+    if message.get("type") != "healthz.ping":
         raise RuntimeError("channel layer did not deliver")
+
+
+def check_channel_layer() -> None:
+    async_to_sync(_channel_layer_round_trip)()
 
 
 def check_broker() -> None:
