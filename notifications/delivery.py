@@ -4,11 +4,11 @@ Each row is claimed before it is sent: pending -> sending, stamping
 `claimed_at` (the lease and claim token) and counting the attempt, in a
 short transaction with `SELECT ... FOR UPDATE SKIP LOCKED`, so two sweeps never
 take the same row. A sweep claims a few rows at a time (CLAIM_BATCH), loads
-them with one query and sends them over one SMTP connection; each outcome is
-still recorded the moment it is known, so a worker's death re-sends at most
-the one message it was sending (bench S4 measured 7 queries and a new SMTP
-connection per message before this). The outcome (sent, skipped, retry later, failed) is then
-recorded only if the claim is still ours. A worker that dies mid-send leaves
+them and their people's preferences with one query each and sends them over
+one SMTP connection (bench S4 measured 7 queries and a new SMTP connection per
+message before). Each outcome (sent, skipped, retry later, failed) is
+recorded the moment it is known, and only if the claim is still ours, so a
+worker's death re-sends at most the one message it was sending. A worker that dies mid-send leaves
 its row "sending"; once the lease has run out any sweep takes it again, so
 nothing is lost. The one window left is an SMTP server accepting a message
 and the worker dying before recording it (milliseconds); the Message-ID is the
@@ -99,12 +99,9 @@ def notification_claim(*, notification_id: int, now: datetime) -> datetime | Non
     return _take(rows, now)
 
 
-_UNKNOWN = object()
-
-
-def skip_reason(notification: Notification, now: datetime, preference=_UNKNOWN) -> str | None:
+def skip_reason(notification: Notification, now: datetime, preference: Preference | None) -> str | None:
     """Why this message should no longer go out, or None to send it.
-    `preference`: the person's Preference (or None), when already loaded."""
+    `preference`: the person's reminder choices, if they ever saved any."""
     if not notification.user.is_active:
         return "person's account is inactive"
     kind = notification.kind
@@ -130,8 +127,6 @@ def skip_reason(notification: Notification, now: datetime, preference=_UNKNOWN) 
     if kind in REMINDER_KINDS:
         if notification.stamp != reminder_stamp(session.starts_at):
             return "session moved since this reminder was scheduled"
-        if preference is _UNKNOWN:
-            preference = Preference.objects.filter(user=notification.user).first()
         if preference and not preference.wants(kind):
             return "reminder switched off by the person"
     return None
@@ -171,10 +166,21 @@ def _attempt_failed(notification: Notification, token: datetime, now: datetime, 
 
 def notification_deliver(*, notification_id: int, token: datetime, now: datetime) -> str:
     """Send one claimed notification; returns the status it ended in."""
-    loaded = _load([notification_id])
     with mail.mailers.default as connection:
-        return _deliver(notification_id, loaded.get(notification_id), token=token, now=now, connection=connection,
-                        preference=_UNKNOWN)
+        return _deliver_claimed([notification_id], token=token, now=now, connection=connection)[0]
+
+
+def _deliver_claimed(ids: list[int], *, token: datetime, now: datetime, connection) -> list[str]:
+    """Send rows claimed together, in order; the status each ended in."""
+    loaded = _load(ids)
+    preferences = _preferences(loaded.values())
+    outcomes = []
+    for notification_id in ids:
+        notification = loaded.get(notification_id)
+        preference = preferences.get(notification.user_id) if notification else None
+        outcomes.append(_deliver(notification_id, notification, token=token, now=now, connection=connection,
+                                 preference=preference))
+    return outcomes
 
 
 def _deliver(notification_id: int, notification: Notification | None, *, token: datetime, now: datetime,
@@ -227,13 +233,7 @@ def notifications_send_due(*, now: datetime | None = None, limit: int | None = N
             ids, token = notifications_claim(now=moment, size=min(CLAIM_BATCH, limit - handled))
             if not ids:
                 break
-            loaded = _load(ids)
-            preferences = _preferences(loaded.values())
-            for notification_id in ids:
-                notification = loaded.get(notification_id)
-                preference = preferences.get(notification.user_id) if notification else None
-                outcome = _deliver(notification_id, notification, token=token, now=moment, connection=connection,
-                                   preference=preference)
+            for outcome in _deliver_claimed(ids, token=token, now=moment, connection=connection):
                 outcomes[outcome] = outcomes.get(outcome, 0) + 1
             handled += len(ids)
     return outcomes
