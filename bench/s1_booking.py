@@ -190,5 +190,5 @@ def _rounds(result, session, cookies, attempts, rounds, raw_rate, raw_lat, raw_o
     result.target("≥ 50% of the raw-SQL rate", rate >= 0.5 * raw_rate, f"({rate / raw_rate:.0%} of {raw_rate:.0f}/s; "
                   f"hello-world POSTs alone reach {hello_rate / raw_rate:.0%})")
     result.note("An inversion is someone left waiting whose place in the queue was stamped before the last "
-                "confirmed place: both are stamped by the database in the statement that takes the session's "
-                "lock, so they follow the lock queue.")
+                "confirmed place: both are stamped just after the session's lock is taken, so they follow the "
+                "lock queue.")
