@@ -44,12 +44,12 @@ def _join(user, code: str, channel_name: str):
     return session, result, (not result.refused) and selectors.video_allowed(session)
 
 
-def _arrival(room, presence_pk: int) -> tuple[Presence, dict, dict | None]:
-    """The room as this person now sees it, and (if they are in) the entry
-    that announces them to the others: one thread hop."""
+def _arrival(room, presence_pk: int, announce: bool) -> tuple[Presence, dict, dict | None]:
+    """The room as this person now sees it, and the entry that announces them
+    to the others (if `announce`, or if they are in): one thread hop."""
     presence = Presence.objects.select_related("user").get(pk=presence_pk)
     snapshot = selectors.room_snapshot(room, presence)
-    entry = selectors.participant_summary(presence) if presence.state == ADMITTED else None
+    entry = selectors.participant_summary(presence) if announce or presence.state == ADMITTED else None
     return presence, snapshot, entry
 
 
@@ -89,11 +89,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         self.joined = True
         self.closer = asyncio.ensure_future(self._close_at_end())
         await self.accept()
-        # After joining the groups, so no change between the two is missed.
-        self.presence, snapshot, entry = await db(_arrival)(self.room, self.presence.pk)
-        self.state = self.presence.state
-        snapshot["me"]["peer"] = self.peer  # this tab's own WebRTC id
-        await self.send_json(snapshot)
+        entry = await self._send_snapshot()  # after joining the groups, so no change between is missed
         if entry is not None:
             await self._group("admitted", "room.participant", participant=entry)
         elif result.first_connection:
@@ -241,12 +237,14 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
     async def _person(self, presence: Presence, event_type: str):
         await self.channel_layer.group_send(f"room.{self.session.code}.person.{presence.code}", {"type": event_type})
 
-    async def _send_snapshot(self):
-        presence = await db(lambda: Presence.objects.select_related("user").get(pk=self.presence.pk))()
-        self.presence, self.state = presence, presence.state
-        snapshot = await db(selectors.room_snapshot)(self.room, presence)
+    async def _send_snapshot(self, *, announce: bool = False) -> dict | None:
+        """Send the room as this person now sees it; returns their entry for
+        the others if `announce` or they are in the room."""
+        self.presence, snapshot, entry = await db(_arrival)(self.room, self.presence.pk, announce)
+        self.state = self.presence.state
         snapshot["me"]["peer"] = self.peer  # this tab's own WebRTC id
         await self.send_json(snapshot)
+        return entry
 
     async def _announce_participant(self, presence: Presence):
         entry = await db(selectors.participant_summary)(presence)
@@ -300,8 +298,8 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
 
     async def room_admitted(self, event):
         await self.channel_layer.group_add(self.groups_of["admitted"], self.channel_name)
-        await self._send_snapshot()
-        await self._announce_participant(self.presence)
+        entry = await self._send_snapshot(announce=True)
+        await self._group("admitted", "room.participant", participant=entry)
 
     async def room_sent_to_lobby(self, event):
         await self.channel_layer.group_discard(self.groups_of["admitted"], self.channel_name)
