@@ -40,10 +40,10 @@ GRACE = 3.0  # seconds to wait for late deliveries; later ones count as drops
 # alternatives it was chosen over.
 MAIN = "uvicorn ×2, RedisPubSubChannelLayer (production)"
 CONFIGS = [  # label, server, workers, extra environment
-    (MAIN, "uvicorn", 2, {"BENCH_CHANNEL_LAYER": "pubsub"}),
-    ("uvicorn ×2, RedisChannelLayer", "uvicorn", 2, {"BENCH_CHANNEL_LAYER": "core"}),
-    ("uvicorn ×1, RedisPubSubChannelLayer", "uvicorn", 1, {"BENCH_CHANNEL_LAYER": "pubsub"}),
-    ("daphne, RedisPubSubChannelLayer", "daphne", 1, {"BENCH_CHANNEL_LAYER": "pubsub"}),
+    (MAIN, "uvicorn", 2, {"CHANNEL_LAYER": "pubsub"}),
+    ("uvicorn ×2, RedisChannelLayer", "uvicorn", 2, {"CHANNEL_LAYER": "core"}),
+    ("uvicorn ×1, RedisPubSubChannelLayer", "uvicorn", 1, {"CHANNEL_LAYER": "pubsub"}),
+    ("daphne, RedisPubSubChannelLayer", "daphne", 1, {"CHANNEL_LAYER": "pubsub"}),
 ]
 
 
