@@ -1,14 +1,12 @@
 from django.conf import settings
 
-from accounts.middleware import load_permissions, seconds_until_idle_timeout
+from accounts.middleware import seconds_until_idle_timeout
 from accounts.roles import is_facilitator, is_programme_admin
 
 
 def service(request) -> dict:
     user = getattr(request, "user", None)
     signed_in = bool(user and user.is_authenticated)
-    if signed_in:
-        load_permissions(user)  # one query for both roles, if no view asked yet
     return {
         "session_seconds_left": seconds_until_idle_timeout(request) if signed_in else None,
         "SERVICE_NAME": settings.SERVICE_NAME,
