@@ -163,17 +163,22 @@ class Server:
         raise RuntimeError(f"{self.label} did not start in 60 s; see {self.log.name}")
 
     def __exit__(self, *exc) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        self.log.close()
+        stop(self.proc, self.log)
 
     @property
     def rss_mb(self) -> float:
         return rss_mb(self.proc.pid)
+
+
+def stop(proc: subprocess.Popen, log, timeout: float = 15) -> None:
+    """Stop a subprocess under test (killed if it will not stop) and close its log."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    log.close()
 
 
 # --- a tiny HTTP/1.1 client (httpx and aiohttp are not installed) ----------------

@@ -15,7 +15,7 @@ import asyncio
 import time
 from datetime import timedelta
 
-from bench.common import DATABASE_URL, DEPLOYED, HttpConn, Result, Server, env_int, ms, pct, ratio
+from bench.common import DATABASE_URL, HttpConn, Result, Server, env_int, ms, pct, ratio
 from bench.fixtures import CSRF, cookies_for, make_group, make_session, make_users
 
 CAPACITY = 20
@@ -148,7 +148,7 @@ def _rounds(result, session, cookies, attempts, rounds, raw_rate, raw_lat, raw_o
     from signups.models import Booking
 
     rates, all_latencies, oversells, inversions, failures, wrong = [], [], [], [], 0, 0
-    with Server("uvicorn", workers=2, extra_env=DEPLOYED) as server:
+    with Server("uvicorn", workers=2) as server:
         # The same people POST to hello-world first: the ceiling of the stack.
         # A browser's first request records its session (once a minute at
         # most), so the first rush is reported apart and the second measured.

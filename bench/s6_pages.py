@@ -9,7 +9,7 @@ as docker-compose.yml sets (without it every request opens a connection)."""
 import asyncio
 from datetime import timedelta
 
-from bench.common import DEPLOYED, Result, Server, env_int, ms, pct, ratio, timed_gets
+from bench.common import Result, Server, env_int, ms, pct, ratio, timed_gets
 from bench.fixtures import cookies_for, make_group, make_session, make_users
 
 LEVELS = (1, 10, 50)
@@ -78,14 +78,8 @@ def run(result: Result) -> None:
     }
     small = _queries(pages)
     cookies = {user.pk: cookie for user, cookie in zip((person, admin), cookies_for([person, admin]), strict=True)}
-    figures: dict[tuple[str, int], list[float]] = {}
-    with Server("uvicorn", workers=1, extra_env=DEPLOYED) as server:
-        for name, (path, user) in pages.items():
-            for level in LEVELS:
-                lat, errors = asyncio.run(timed_gets(server.port, [(path, cookies[user.pk])], level, seconds))
-                figures[name, level] = lat
-                if errors:
-                    result.note(f"{name} at {level}: {errors} responses were not 200")
+    with Server("uvicorn", workers=1) as server:
+        figures = _latencies(result, server, pages, LEVELS, cookies, seconds)
     compared = {"hello-world (baseline)": pages["hello-world (baseline)"], "browse": pages["browse"]}
     servers = _compare_servers(result, compared, cookies, seconds, figures)
     _grow(person, facilitator, 991)
@@ -111,15 +105,21 @@ def _compare_servers(result, pages, cookies, seconds, figures) -> dict:
     """The same pages under each server; uvicorn ×1's figures are the main run's."""
     servers = {"uvicorn ×1": {(name, level): figures[name, level] for name in pages for level in SERVER_LEVELS}}
     for kind, workers in (("uvicorn", 2), ("daphne", 1)):
-        with Server(kind, workers=workers, extra_env=DEPLOYED) as server:
-            runs = servers.setdefault(server.label, {})
-            for name, (path, user) in pages.items():
-                for level in SERVER_LEVELS:
-                    lat, errors = asyncio.run(timed_gets(server.port, [(path, cookies[user.pk])], level, seconds))
-                    runs[name, level] = lat
-                    if errors:
-                        result.note(f"{server.label}, {name} at {level}: {errors} responses were not 200")
+        with Server(kind, workers=workers) as server:
+            servers[server.label] = _latencies(result, server, pages, SERVER_LEVELS, cookies, seconds)
     return servers
+
+
+def _latencies(result, server, pages, levels, cookies, seconds) -> dict[tuple[str, int], list[float]]:
+    """Each page at each level of concurrent users: the latencies."""
+    figures = {}
+    for name, (path, user) in pages.items():
+        for level in levels:
+            figures[name, level], errors = asyncio.run(
+                timed_gets(server.port, [(path, cookies[user.pk])], level, seconds))
+            if errors:
+                result.note(f"{server.label}, {name} at {level}: {errors} responses were not 200")
+    return figures
 
 
 def _server_rows(result, servers: dict, seconds: int) -> None:

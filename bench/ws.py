@@ -24,7 +24,7 @@ from pathlib import Path
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from bench.common import HOST, PYTHON, REDIS_URL, ROOT, free_port
+from bench.common import HOST, PYTHON, REDIS_URL, ROOT, free_port, stop
 
 MARK = "bench-only"
 OPEN_TIMEOUT = 60.0  # a join storm queues handshakes behind one room lock
@@ -310,13 +310,7 @@ class RawServer:
         raise RuntimeError("the raw server did not start in 30 s")
 
     def __exit__(self, *exc) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        self.log.close()
+        stop(self.proc, self.log, timeout=10)
 
 
 async def _serve(port: int, redis_url: str, prefix: str) -> None:
