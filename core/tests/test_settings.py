@@ -6,10 +6,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _start(**env):
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+def _start(then: str = "print('started')", **env):
+    """Start Django in a fresh process with this environment, then run `then`."""
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "CHANNEL_LAYER"}}
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); print('started')"],
+        [sys.executable, "-c", f"import django; django.setup(); {then}"],
         cwd=ROOT, env={**clean, "DJANGO_SETTINGS_MODULE": "wellbeing.settings", **env},
         capture_output=True, text=True, timeout=60,
     )
@@ -60,11 +61,8 @@ def test_collectstatic_succeeds_with_production_storage(tmp_path):
 
 
 def _layer(**env) -> subprocess.CompletedProcess:
-    code = "import django; django.setup(); from django.conf import settings; " \
-           "print(settings.CHANNEL_LAYERS['default']['BACKEND'])"
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "CHANNEL_LAYER"}}
-    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
-                          env={**clean, "DJANGO_SETTINGS_MODULE": "wellbeing.settings", "DEBUG": "true", **env})
+    return _start("from django.conf import settings; print(settings.CHANNEL_LAYERS['default']['BACKEND'])",
+                  DEBUG="true", **env)
 
 
 def test_with_redis_the_channel_layer_is_pub_sub_unless_told_otherwise():
