@@ -76,7 +76,7 @@ POLICY: dict[str, Rule] = {
         "admin_actions", Erase.KEEP,
         "An accountability record of admin changes, purged after the audit retention period.",
         export.admin_actions),
-    "privacy.AuditEvent.actor": Rule(
+    "audit.AuditEvent.actor": Rule(
         "access_log", Erase.KEEP,
         "An accountability record of access to personal data, purged after the audit retention period.",
         export.audit_events),

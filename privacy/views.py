@@ -16,9 +16,10 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from audit.services import audit_record
 from privacy.forms import EraseForm
 from privacy.selectors import personal_data_export, sole_facilitated_groups
-from privacy.services import ErasureRefused, account_erase, audit_record
+from privacy.services import ErasureRefused, account_erase
 from privacy.services.retention import retention_months
 
 ERASED_FLAG = "privacy_account_erased"

@@ -7,7 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.roles import is_programme_admin
-from privacy.decorators import audited
+from audit.decorators import audited
 from reports import charts, export
 from reports.forms import PeriodForm
 from reports.report import Report, build_report

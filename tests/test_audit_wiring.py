@@ -4,8 +4,8 @@ reports is recorded in the audit log; refusals record nothing."""
 import pytest
 from django.urls import reverse
 
+from audit.models import AuditEvent
 from groups.tests.factories import GroupSessionFactory, PeerGroupFactory
-from privacy.models import AuditEvent
 from signups.tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "allauth.usersessions",
     "core",
     "accounts",
+    "audit",
     "groups",
     "signups",
     "rooms",

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from audit.decorators import audited
 from groups.access import get_facilitated_session, get_managed_session
 from groups.forms import SessionCancelForm, SessionMoveForm, add_service_errors
 from groups.models import GroupSession
@@ -14,7 +15,6 @@ from groups.scheduling import session_cancel, session_move
 from groups.selectors import roster as roster_of
 from groups.selectors import sessions_with_counts
 from groups.views.common import posted
-from privacy.decorators import audited
 
 
 @login_required

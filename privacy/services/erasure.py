@@ -16,9 +16,9 @@ from django.contrib.auth import SESSION_KEY, get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from audit.services import audit_record
 from privacy.policy import Erase, erase_action, linked_rows, user_foreign_keys
 from privacy.selectors import sole_facilitated_groups
-from privacy.services.audit import audit_record
 
 ERASED_NAME = "Former member"
 DB_SESSION_ENGINES = ("django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db")

@@ -24,9 +24,10 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from audit.models import AuditEvent
+from audit.services import audit_sync_admin_log
 from groups.models import GroupSession
-from privacy.models import AuditEvent, SessionAttendanceSummary
-from privacy.services.audit import audit_sync_admin_log
+from privacy.models import SessionAttendanceSummary
 from signups.models import Booking, Feedback
 
 DEFAULT_MONTHS = {

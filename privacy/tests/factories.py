@@ -4,21 +4,9 @@ sign-ups' factories, which make them the way that app does."""
 import time
 
 import factory
-from django.utils import timezone
 
-from privacy.models import AuditEvent, SessionAttendanceSummary
+from privacy.models import SessionAttendanceSummary
 from signups.tests.factories import GroupSessionFactory
-
-
-class AuditEventFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = AuditEvent
-
-    actor_role = "facilitator"
-    action = "roster.view"
-    object_type = "groups.groupsession"
-    object_code = factory.Sequence(lambda n: f"code{n}")
-    at = factory.LazyFunction(timezone.now)
 
 
 class SessionAttendanceSummaryFactory(factory.django.DjangoModelFactory):

@@ -28,7 +28,7 @@ def test_the_walk_finds_the_known_kinds_of_personal_data():
     keys = {key for key, _ in user_foreign_keys()}
     assert {"signups.Booking.user", "signups.Membership.user", "account.EmailAddress.user",
             "mfa.Authenticator.user", "accounts.User_groups.user", "notifications.Notification.user",
-            "privacy.AuditEvent.actor"} <= keys
+            "audit.AuditEvent.actor"} <= keys
 
 
 def test_every_section_name_is_used_once():

@@ -7,9 +7,9 @@ from django.contrib.sessions.models import Session
 from django.utils import timezone
 
 from accounts.models import User
+from audit.models import AuditEvent
 from groups.models import Facilitation, PeerGroup
 from notifications.models import Notification, Preference
-from privacy.models import AuditEvent
 from privacy.services import ErasureRefused, account_erase
 from rooms.models import Presence
 from signups.models import Booking, CalendarFeed, GroundRulesAcceptance, Membership, SessionRegister

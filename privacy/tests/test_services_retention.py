@@ -5,9 +5,10 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 
 from accounts.models import User
-from privacy.models import AuditEvent, SessionAttendanceSummary
+from audit.models import AuditEvent
+from audit.tests.factories import AuditEventFactory
+from privacy.models import SessionAttendanceSummary
 from privacy.services import retention_purge
-from privacy.tests.factories import AuditEventFactory
 from rooms.models import Presence, Room
 from signups.models import Booking, Feedback
 from signups.tests.factories import BookingFactory, GroupSessionFactory

@@ -4,9 +4,9 @@ from django.contrib.auth import SESSION_KEY
 from django.urls import get_resolver, reverse
 
 from accounts.models import User
+from audit.models import AuditEvent
 from groups.models import PeerGroup
 from privacy import urls as privacy_urls
-from privacy.models import AuditEvent
 from privacy.tests.factories import reauthenticate
 from signups.models import Booking
 from signups.tests.factories import PeerGroupFactory

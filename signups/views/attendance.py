@@ -6,9 +6,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from audit.decorators import audited
 from core.ratelimit import FEEDBACK, rate_limited
 from groups.access import get_facilitated_group, get_facilitated_session, get_session_for_user
-from privacy.decorators import audited
 from signups.errors import SignupRefused
 from signups.forms import FeedbackForm, RegisterForm
 from signups.models import SessionRegister

@@ -10,10 +10,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from audit.decorators import audited
 from core.ratelimit import APPLICATION, BOOKING, rate_limited
 from groups.access import get_facilitated_group, get_group_for_user, get_managed_group
 from groups.models import GroupSession
-from privacy.decorators import audited
 from signups.errors import SignupRefused
 from signups.forms import ApplicationForm, DecisionForm, GroundRulesForm, IntakeForm
 from signups.models import Booking, Membership

@@ -3,9 +3,9 @@ from django.http import Http404, HttpResponse
 from django.test import RequestFactory
 from django.urls import reverse
 
-from privacy.decorators import audited
-from privacy.models import AuditEvent
-from privacy.services import audit_record, audit_sync_admin_log
+from audit.decorators import audited
+from audit.models import AuditEvent
+from audit.services import audit_record, audit_sync_admin_log
 from signups.tests.factories import BookingFactory, GroupSessionFactory
 
 

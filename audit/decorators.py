@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from functools import wraps
 
-from privacy.services import audit_record
+from audit.services import audit_record
 
 
 def audited(action: str, *, object_type: str = "", kwarg: str = "code") -> Callable:
