@@ -9,8 +9,9 @@ from datetime import datetime
 
 from django.urls import NoReverseMatch, reverse
 
+from core import dates
 from groups.models import GroupSession, PeerGroup
-from notifications import formatting, links
+from notifications import links
 from notifications.models import Kind, Notification
 from signups.ical import session_ics
 from signups.models import Booking
@@ -37,14 +38,14 @@ def _where(group: PeerGroup) -> str:
 
 
 def _when(session: GroupSession) -> str:
-    return f"{formatting.day(session.starts_at, year=False)} at {formatting.clock(session.starts_at)}"
+    return f"{dates.day(session.starts_at, year=False)} at {dates.clock(session.starts_at)}"
 
 
 def _booking_message(notification: Notification, now: datetime) -> Composed:
     booking = notification.booking
     session = booking.session
     group = session.group
-    span = formatting.span(session.starts_at, session.ends_at)
+    span = dates.span(session.starts_at, session.ends_at)
     kind = notification.kind
     join = links.join_link(session)
     calendar = session_ics(session, booking) if booking.status == Booking.Status.CONFIRMED else None
@@ -56,9 +57,9 @@ def _booking_message(notification: Notification, now: datetime) -> Composed:
             "Go to your session", join, calendar,
         )
     if kind in (Kind.REMINDER_24H, Kind.REMINDER_1H):
-        relative = formatting.relative_day(session.starts_at, now=now)
+        relative = dates.relative_day(session.starts_at, now=now)
         return Composed(
-            f"Reminder: your session {relative} at {formatting.clock(session.starts_at)}",
+            f"Reminder: your session {relative} at {dates.clock(session.starts_at)}",
             "Your session is coming up",
             [f"{group.title}: {span}.", _where(group), cancel_hint],
             "Join your session", join, calendar,
@@ -90,7 +91,7 @@ def _booking_message(notification: Notification, now: datetime) -> Composed:
     if kind == Kind.FEEDBACK_INVITATION:
         return Composed(
             "How was your session?", "Tell us how it went",
-            [f"Thank you for coming to {group.title} on {formatting.day(session.starts_at)}.",
+            [f"Thank you for coming to {group.title} on {dates.day(session.starts_at)}.",
              "Your feedback is anonymous: it is not linked to you, and it helps the facilitators."],
             "Give feedback", links.feedback_link(session),
         )
@@ -136,7 +137,7 @@ def headline(notification: Notification) -> str:
         accepted = notification.kind == Kind.APPLICATION_ACCEPTED
         return f"{title}: application {'accepted' if accepted else 'not accepted'}"
     session = notification.booking.session
-    when = formatting.span(session.starts_at, session.ends_at)
+    when = dates.span(session.starts_at, session.ends_at)
     return f"{notification.get_kind_display()}: {session.group.title}, {when}"
 
 

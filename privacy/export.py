@@ -12,7 +12,7 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
-from groups.templatetags.groups_tags import when
+from core.dates import span as when
 
 # Field names never exported by the generic fallback.
 SECRET_NAME = re.compile(r"password|secret|token|key|hash|otp|data$", re.IGNORECASE)

@@ -7,9 +7,10 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from core import dates
 from core.codes import is_public_code
 from groups.access import get_session_for_user
-from rooms import display, selectors, services
+from rooms import selectors, services
 
 
 def _session_for_room(user, code: str):
@@ -42,8 +43,8 @@ def room(request, code: str):
         "status": status,
         "is_facilitator": facilitator,
         "video": video,
-        "when": display.when(session.starts_at, session.ends_at),
-        "opens_at": display.at(selectors.opens_at(session)),
+        "when": dates.span(session.starts_at, session.ends_at),
+        "opens_at": dates.at(selectors.opens_at(session)),
         "signposting": settings.SIGNPOSTING,
         "room_config": config,
     })

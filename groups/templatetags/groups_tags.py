@@ -3,7 +3,8 @@
 from datetime import datetime
 
 from django import template
-from django.utils import timezone
+
+from core import dates
 
 register = template.Library()
 
@@ -16,32 +17,10 @@ def get_item(mapping, key):
     return mapping.get(key)
 
 
-def clock(moment: datetime) -> str:
-    """12:45pm, 2pm, midday: the NHS.UK style for times."""
-    if moment.minute == 0 and moment.hour in (0, 12):
-        return "midnight" if moment.hour == 0 else "midday"
-    hour = moment.hour % 12 or 12
-    suffix = "am" if moment.hour < 12 else "pm"
-    return f"{hour}:{moment.minute:02d}{suffix}" if moment.minute else f"{hour}{suffix}"
-
-
-def day(moment: datetime) -> str:
-    return f"{moment:%A} {moment.day} {moment:%B %Y}"
-
-
 @register.filter
 def when(starts_at: datetime | None, ends_at: datetime | None = None) -> str:
     """"Tuesday 3 March 2026, 12:45pm to 2pm" in UK time."""
-    if starts_at is None:
-        return ""
-    start = timezone.localtime(starts_at)
-    text = f"{day(start)}, {clock(start)}"
-    if ends_at is None:
-        return text
-    end = timezone.localtime(ends_at)
-    if end.date() != start.date():
-        return f"{text} to {day(end)}, {clock(end)}"
-    return f"{text} to {clock(end)}"
+    return "" if starts_at is None else dates.span(starts_at, ends_at)
 
 
 @register.filter

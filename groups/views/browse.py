@@ -10,16 +10,17 @@ from django.views.decorators.http import require_GET
 from accounts.roles import is_programme_admin
 from groups.access import facilitates, get_group_for_user
 from groups.forms import BrowseForm, ProgrammeFilterForm
-from groups.selectors import (
+from groups.selectors import facilitators_of
+from signups.selectors import (
     BrowseFilters,
+    bookings_for_user,
     browse_groups,
-    facilitators_of,
     fellow_member_names,
     is_accepted_member,
+    membership_for_user,
     programme_groups,
     upcoming_sessions,
 )
-from signups.selectors import bookings_for_user, membership_for_user
 
 PER_PAGE = 10
 SESSIONS_SHOWN = 12

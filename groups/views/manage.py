@@ -13,7 +13,7 @@ from groups.access import facilitates, get_managed_group
 from groups.formats import defaults_as_json, format_rows
 from groups.forms import CoFacilitatorForm, GroupForm, add_service_errors
 from groups.models import Facilitation
-from groups.selectors import facilitators_of, groups_run_by, upcoming_sessions
+from groups.selectors import facilitators_of
 from groups.services import (
     facilitator_add,
     facilitator_remove,
@@ -23,6 +23,7 @@ from groups.services import (
     group_update,
 )
 from groups.views.common import posted
+from signups.selectors import groups_run_by, upcoming_sessions
 
 
 def _form_context(form: GroupForm, group=None) -> dict:

@@ -4,7 +4,9 @@ import pytest
 
 from accounts.tests.factories import UserFactory
 from groups.models import Eligibility, PeerGroup
-from groups.selectors import (
+from groups.tests.factories import GroupSessionFactory, PeerGroupFactory
+from signups.models import Booking, Membership
+from signups.selectors import (
     BrowseFilters,
     browse_groups,
     fellow_member_names,
@@ -14,8 +16,6 @@ from groups.selectors import (
     sessions_with_counts,
     upcoming_sessions,
 )
-from groups.tests.factories import GroupSessionFactory, PeerGroupFactory
-from signups.models import Booking, Membership
 
 NOW = datetime(2027, 2, 1, 9, 0, tzinfo=UTC)  # a Monday, GMT
 TUESDAY_MORNING = datetime(2027, 2, 2, 9, 30, tzinfo=UTC)

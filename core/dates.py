@@ -1,5 +1,7 @@
-"""Dates and times as NHS.UK writes them, in Europe/London: "Tuesday 3 March
-2026", "12:45pm", "midday"."""
+"""Dates and times as NHS.UK writes them, in the service's zone
+(Europe/London): "Tuesday 3 March 2026", "12:45pm", "midday". The one home of
+time formatting: templates (the `when` filter), emails, rooms and exports
+all use these."""
 
 from datetime import date, datetime
 
@@ -11,6 +13,7 @@ def local(moment: datetime) -> datetime:
 
 
 def clock(moment: datetime) -> str:
+    """12:45pm, 2pm, midday, midnight."""
     moment = local(moment)
     if moment.minute == 0 and moment.hour in (0, 12):
         return "midnight" if moment.hour == 0 else "midday"
@@ -20,14 +23,25 @@ def clock(moment: datetime) -> str:
 
 
 def day(moment: datetime | date, *, year: bool = True) -> str:
+    """'Tuesday 3 March 2026' (or without the year)."""
     moment = local(moment) if isinstance(moment, datetime) else moment
     text = f"{moment:%A} {moment.day} {moment:%B}"
     return f"{text} {moment.year}" if year else text
 
 
-def span(starts_at: datetime, ends_at: datetime) -> str:
-    """'Tuesday 3 March 2026, 12:45pm to 2pm'."""
-    return f"{day(starts_at)}, {clock(starts_at)} to {clock(ends_at)}"
+def span(starts_at: datetime, ends_at: datetime | None = None) -> str:
+    """'Tuesday 3 March 2026, 12:45pm to 2pm'; the end's day too when it differs."""
+    text = f"{day(starts_at)}, {clock(starts_at)}"
+    if ends_at is None:
+        return text
+    if local(ends_at).date() != local(starts_at).date():
+        return f"{text} to {day(ends_at)}, {clock(ends_at)}"
+    return f"{text} to {clock(ends_at)}"
+
+
+def at(moment: datetime) -> str:
+    """'Tuesday 3 March 2026 at 12:45pm'."""
+    return f"{day(moment)} at {clock(moment)}"
 
 
 def relative_day(moment: datetime, *, now: datetime) -> str:
