@@ -73,3 +73,14 @@ def test_with_redis_the_channel_layer_is_pub_sub_unless_told_otherwise():
     assert wrong.returncode != 0
     assert "CHANNEL_LAYER must be one of pubsub, core" in wrong.stderr
     assert _layer(REDIS_URL="").stdout.strip() == "channels.layers.InMemoryChannelLayer"
+
+
+def test_the_embedded_broker_keeps_every_folder_under_var(tmp_path):
+    """kombu's file-system transport writes its exchange tables to ./control
+    unless told otherwise: nothing of the broker's lands in the source tree."""
+    then = ("from django.conf import settings as s; "
+            "print(*sorted(s.CELERY_BROKER_TRANSPORT_OPTIONS[k] for k in "
+            "('data_folder_in', 'processed_folder', 'control_folder')))")
+    result = _start(then, DEBUG="true", VAR_DIR=str(tmp_path), REDIS_URL="")
+    assert result.returncode == 0, result.stderr
+    assert all(path.startswith(str(tmp_path / "broker")) for path in result.stdout.split())
