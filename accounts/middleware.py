@@ -5,11 +5,8 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.contrib.auth.models import Permission
-from django.db.models import Q
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.functional import SimpleLazyObject
 
 from accounts.mfa import has_totp, mfa_required
 
@@ -124,28 +121,6 @@ def record_user_session(request) -> None:
     session["activity_client"], session["activity_at"] = client, now
 
 
-def load_permissions(user) -> None:
-    """Fill ModelBackend's per-request permission cache with one query (it
-    takes two: the person's own, then their groups'), run only when
-    something first asks for a role: the MFA rule, a view, the header. Still
-    read from the database on every request, so granting or removing a role
-    takes effect on the next one. A lazy object, not a set subclass: set
-    operations in C would read a subclass's (empty) storage directly."""
-    if not user.is_authenticated or not user.is_active or user.is_superuser or hasattr(user, "_perm_cache"):
-        return
-
-    def fetch() -> set[str]:
-        rows = (
-            Permission.objects.filter(Q(user=user) | Q(group__user=user))
-            .order_by()
-            .values_list("content_type__app_label", "codename")
-            .distinct()
-        )
-        return {f"{app_label}.{codename}" for app_label, codename in rows}
-
-    user._perm_cache = SimpleLazyObject(fetch)
-
-
 class MfaRequiredMiddleware:
     """Facilitators and programme admins must set up two-factor authentication
     before anything else; checked on every request, remembered in the session
@@ -155,7 +130,6 @@ class MfaRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        load_permissions(request.user)  # nothing is read until a role is asked for
         if self._must_set_up(request):
             messages.warning(
                 request,

@@ -52,7 +52,7 @@ def cookies_for(users: list) -> list[dict[str, str]]:
         key = secrets.token_hex(16)
         data = {
             SESSION_KEY: str(user.pk),
-            BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+            BACKEND_SESSION_KEY: "accounts.backends.RoleBackend",
             HASH_SESSION_KEY: user.get_session_auth_hash(),
             "mfa_ok": True, "started_at": started, "last_seen": started,
         }

@@ -11,7 +11,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.middleware import load_permissions
 from accounts.roles import is_facilitator, is_programme_admin
 from accounts.services import role_grant, role_revoke
 from core.testing import queries_for
@@ -31,8 +30,6 @@ def test_a_signed_in_page_costs_five_queries_once_the_browser_is_recorded(client
 
 
 def test_roles_are_read_in_one_query_and_only_when_asked_for(practitioner, django_assert_num_queries):
-    with django_assert_num_queries(0):
-        load_permissions(practitioner)
     with django_assert_num_queries(1):
         assert not is_facilitator(practitioner)
         assert not is_programme_admin(practitioner)
