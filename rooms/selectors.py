@@ -25,7 +25,7 @@ class RoomStatus:
 
 
 def opens_at(session: GroupSession) -> datetime:
-    return session.starts_at - timedelta(minutes=getattr(settings, "ROOM_OPENS_MINUTES_BEFORE", 10))
+    return session.starts_at - timedelta(minutes=settings.ROOM_OPENS_MINUTES_BEFORE)
 
 
 def room_status(session: GroupSession, room: Room | None, now: datetime | None = None) -> str:
@@ -52,7 +52,7 @@ def has_confirmed_place(user, session: GroupSession) -> bool:
 
 
 def video_allowed(session: GroupSession) -> bool:
-    return session.group.video_enabled and session.effective_capacity <= getattr(settings, "ROOM_VIDEO_MAX", 12)
+    return session.group.video_enabled and session.effective_capacity <= settings.ROOM_VIDEO_MAX
 
 
 def live_connections(now: datetime | None = None) -> QuerySet[Connection]:

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.roles import is_facilitator
 from groups.models import GroupSession
-from rooms import attendance, protocol
+from rooms import protocol
 from rooms.models import Connection, Presence, Room
 from rooms.selectors import (
     STALE_AFTER,
@@ -20,6 +20,7 @@ from rooms.selectors import (
     online_presences,
     room_status,
 )
+from signups.services import attendance_record_presence
 
 State = Presence.State
 
@@ -223,9 +224,9 @@ def _record_joined(presence: Presence, now: datetime) -> None:
     if presence.joined_at is None:
         presence.joined_at = now
     if not presence.is_facilitator:
-        attendance.attendance_record(session=presence.room.session, user=presence.user, joined_at=now)
+        attendance_record_presence(session=presence.room.session, user=presence.user, joined_at=now)
 
 
 def _record_left(presence: Presence, now: datetime) -> None:
     if not presence.is_facilitator:
-        attendance.attendance_record(session=presence.room.session, user=presence.user, left_at=now)
+        attendance_record_presence(session=presence.room.session, user=presence.user, left_at=now)

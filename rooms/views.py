@@ -34,7 +34,7 @@ def room(request, code: str):
     config = {
         "wsPath": f"/ws/rooms/{session.code}/",
         "video": video,
-        "iceServers": getattr(settings, "ROOM_ICE_SERVERS", []),
+        "iceServers": settings.ROOM_ICE_SERVERS,
         "facilitator": facilitator,
     }
     return render(request, "rooms/room.html", {

@@ -30,12 +30,6 @@ from groups.models import GroupSession
 from privacy.models import SessionAttendanceSummary
 from signups.models import Booking, Feedback
 
-DEFAULT_MONTHS = {
-    "RETENTION_ATTENDANCE_MONTHS": 24,
-    "RETENTION_FEEDBACK_COMMENT_MONTHS": 12,
-    "RETENTION_AUDIT_MONTHS": 24,
-}
-
 CONFIRMED = Q(status=Booking.Status.CONFIRMED)
 NEVER_PLACED = Q(status=Booking.Status.WAITLISTED) | Q(
     status=Booking.Status.CANCELLED, confirmed_at__isnull=True, queued_at__isnull=False
@@ -66,7 +60,8 @@ class PurgeResult:
 
 
 def retention_months(name: str) -> int:
-    return max(1, int(getattr(settings, name, DEFAULT_MONTHS[name])))
+    """A retention period from settings (the defaults live there), at least a month."""
+    return max(1, int(getattr(settings, name)))
 
 
 def retention_cutoff(name: str, *, now: datetime) -> datetime:

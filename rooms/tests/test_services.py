@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from groups.models import GroupSession
-from rooms import attendance, protocol, services
+from rooms import protocol, services
 from rooms.models import Connection, Presence
 from rooms.tests.factories import BookingFactory, GroupSessionFactory
 from signups.models import Booking
@@ -56,36 +56,20 @@ def test_a_second_tab_closing_does_not_mean_leaving():
     assert services.presence_disconnect(channel_name="b") is not None
 
 
-def test_attendance_goes_through_signups_when_it_offers_a_service(monkeypatch):
-    from signups import services as signups_services
-
-    calls = []
-    monkeypatch.setattr(signups_services, "attendance_record_presence", lambda **kw: calls.append(kw), raising=False)
-    session = GroupSessionFactory()
+def test_joining_and_leaving_are_recorded_on_the_booking():
+    session = GroupSessionFactory(group__lobby_enabled=False)
     booking = BookingFactory(session=session)
-    now = timezone.now()
-    attendance.attendance_record(session=session, user=booking.user, joined_at=now)
-    assert calls == [{"session": session, "user": booking.user, "joined_at": now, "left_at": None}]
-
-
-def test_attendance_falls_back_to_the_booking_without_that_service(monkeypatch):
-    from signups import services as signups_services
-
-    monkeypatch.delattr(signups_services, "attendance_record_presence", raising=False)
-    session = GroupSessionFactory()
-    booking = BookingFactory(session=session)
-    joined = timezone.now()
-    attendance.attendance_record(session=session, user=booking.user, joined_at=joined)
-    attendance.attendance_record(session=session, user=booking.user, left_at=joined + timedelta(minutes=50))
+    services.presence_connect(session=session, user=booking.user, channel_name="a")
+    services.presence_disconnect(channel_name="a")
     booking.refresh_from_db()
     assert booking.attendance == Booking.Attendance.ATTENDED
-    assert booking.joined_room_at == joined
-    assert booking.left_room_at == joined + timedelta(minutes=50)
+    assert booking.joined_room_at is not None
+    assert booking.left_room_at >= booking.joined_room_at
 
 
 def test_facilitators_are_not_recorded_as_attending(facilitator, monkeypatch):
     calls = []
-    monkeypatch.setattr(attendance, "attendance_record", lambda **kw: calls.append(kw))
+    monkeypatch.setattr(services, "attendance_record_presence", lambda **kw: calls.append(kw))
     session = GroupSessionFactory(group__facilitators=[facilitator])
     services.presence_connect(session=session, user=facilitator, channel_name="a")
     services.presence_disconnect(channel_name="a")
