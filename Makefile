@@ -30,8 +30,12 @@ demo-code: install
 run: demo
 	$(BIN)/python manage.py serve
 
+# ruff for style; import-linter for the layers declared in pyproject.toml;
+# mypy (with django-stubs) over services, selectors and views.
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 # Browser tests run in a second pytest process: Playwright's sync API keeps an
 # event loop running in the main thread, which async tests must not inherit.

@@ -4,20 +4,25 @@ what (by type and public code) and when. Never content."""
 from datetime import datetime
 
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from accounts.models import User
 from accounts.roles import is_facilitator, is_programme_admin
 from audit.models import AuditEvent
+
+# Who did it: a person, or no one (the system).
+Actor = User | AnonymousUser | None
 
 ADMIN_ACTIONS = {ADDITION: "admin.add", CHANGE: "admin.change", DELETION: "admin.delete"}
 CODE_LENGTH = AuditEvent._meta.get_field("object_code").max_length
 
 
-def actor_role(user) -> str:
+def actor_role(user: Actor) -> str:
     """The most powerful role the person holds now (roles change later)."""
     if user is None or not user.is_authenticated:
         return "system"
@@ -55,7 +60,7 @@ def ip_hash(request: HttpRequest | None) -> str:
 
 @transaction.atomic
 def audit_record(
-    *, actor, action: str, obj: models.Model | None = None, request: HttpRequest | None = None,
+    *, actor: Actor, action: str, obj: models.Model | None = None, request: HttpRequest | None = None,
     object_type: str = "", object_code: str = "", at: datetime | None = None,
 ) -> AuditEvent:
     """Record that `actor` did `action` (a short code such as "roster.view")

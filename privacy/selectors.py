@@ -1,11 +1,13 @@
 """Reads: everything held about a person, and what stops their erasure."""
 
 from datetime import datetime
+from typing import Any, cast
 
 from django.conf import settings
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
+from accounts.models import User
 from groups.models import Facilitation, PeerGroup
 from privacy import export
 from privacy.policy import POLICY, linked_rows, user_foreign_keys
@@ -22,7 +24,7 @@ NOT_INCLUDED = [
 ACTIVE_GROUP_STATUSES = (PeerGroup.Status.DRAFT, PeerGroup.Status.PUBLISHED)
 
 
-def _profile(user) -> dict:
+def _profile(user: User) -> dict[str, Any]:
     profile = {name: getattr(user, name) for name in PROFILE_FIELDS}
     profile |= {
         f"{name}_label": getattr(user, f"get_{name}_display")() for name in ("profession", "career_stage", "region")
@@ -36,11 +38,11 @@ def _profile(user) -> dict:
     }
 
 
-def personal_data_export(*, user, now: datetime | None = None) -> dict:
+def personal_data_export(*, user: User, now: datetime | None = None) -> dict[str, Any]:
     """Everything held about `user`, section by section (see privacy.policy),
     as plain JSON-ready values. Rows of a kind with no rule yet are included
     under "other" with every field that does not look like a secret."""
-    data: dict = {
+    data: dict[str, Any] = {
         "about_this_file": {
             "service": settings.SERVICE_NAME,
             "created_at": now or timezone.now(),
@@ -50,7 +52,7 @@ def personal_data_export(*, user, now: datetime | None = None) -> dict:
         },
         "profile": _profile(user),
     }
-    other: dict = {}
+    other: dict[str, Any] = {}
     for key, field in user_foreign_keys():
         rows = linked_rows(field, user)
         rule = POLICY.get(key)
@@ -61,10 +63,10 @@ def personal_data_export(*, user, now: datetime | None = None) -> dict:
         else:
             data[rule.section] = rule.serialise(rows)
     data["other"] = other
-    return export.plain(data)
+    return cast(dict[str, Any], export.plain(data))
 
 
-def sole_facilitated_groups(*, user) -> QuerySet[PeerGroup]:
+def sole_facilitated_groups(*, user: User) -> QuerySet[PeerGroup]:
     """Draft or published groups this person alone facilitates: a group must
     not be left without anyone to run it, so erasure waits for a hand-over."""
     theirs = Facilitation.objects.filter(user=user).values("group_id")

@@ -7,6 +7,7 @@ region. Everything that identifies the person, or that they wrote, goes.
 """
 
 import secrets
+from collections.abc import Iterable
 from datetime import datetime
 from importlib import import_module
 
@@ -16,7 +17,9 @@ from django.contrib.auth import SESSION_KEY, get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from audit.services import audit_record
+from groups.models import PeerGroup
 from privacy.policy import Erase, erase_action, linked_rows, user_foreign_keys
 from privacy.selectors import sole_facilitated_groups
 
@@ -25,18 +28,18 @@ DB_SESSION_ENGINES = ("django.contrib.sessions.backends.db", "django.contrib.ses
 
 
 class ErasureRefused(Exception):
-    def __init__(self, message: str, *, groups=()):
+    def __init__(self, message: str, *, groups: Iterable[PeerGroup] = ()) -> None:
         super().__init__(message)
         self.message = message
         self.groups = list(groups)
 
 
-def is_erased(user) -> bool:
+def is_erased(user: User) -> bool:
     return not user.is_active and user.email.startswith("erased-") and user.email.endswith("@invalid")
 
 
 @transaction.atomic
-def account_erase(*, user, now: datetime | None = None) -> None:
+def account_erase(*, user: User, now: datetime | None = None) -> None:
     """Erase `user`'s personal data (see privacy.policy for each kind).
     Refused while they alone facilitate a draft or published group. Erasing
     an erased account changes nothing."""
@@ -63,7 +66,7 @@ def account_erase(*, user, now: datetime | None = None) -> None:
     _anonymise(user)
 
 
-def _cancel_places_to_come(user, *, now: datetime) -> None:
+def _cancel_places_to_come(user: User, *, now: datetime) -> None:
     """Through sign-ups' own service, so the first person waiting gets the place."""
     from signups.errors import SignupRefused
     from signups.models import Booking
@@ -79,7 +82,7 @@ def _cancel_places_to_come(user, *, now: datetime) -> None:
             pass  # the session has started: a past booking, kept like the others
 
 
-def _end_signed_in_sessions(user, *, now: datetime) -> None:
+def _end_signed_in_sessions(user: User, *, now: datetime) -> None:
     """Sign the person out everywhere. Sessions in a store we cannot list
     (cache, signed cookies) also end: the unusable password set below changes
     the hash every session is checked against."""
@@ -95,7 +98,7 @@ def _end_signed_in_sessions(user, *, now: datetime) -> None:
             store(session.session_key).delete()
 
 
-def _anonymise(user) -> None:
+def _anonymise(user: User) -> None:
     user.email = f"erased-{secrets.token_hex(8)}@invalid"
     user.display_name = ERASED_NAME
     user.organisation = ""

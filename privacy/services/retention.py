@@ -66,7 +66,8 @@ def retention_months(name: str) -> int:
 
 def retention_cutoff(name: str, *, now: datetime) -> datetime:
     """`now` less the setting's months, counted on the London calendar and clock."""
-    return timezone.localtime(now) - relativedelta(months=retention_months(name))
+    cutoff: datetime = timezone.localtime(now) - relativedelta(months=retention_months(name))
+    return cutoff
 
 
 def retention_purge(*, now: datetime | None = None) -> PurgeResult:
@@ -98,7 +99,7 @@ def _summarise_session(session_id: int, *, now: datetime) -> int:
         return 0
     bookings = Booking.objects.filter(session_id=session_id)
     counts = bookings.aggregate(total=Count("pk"), **{k: Count("pk", filter=q) for k, q in TALLIES.items()})
-    total = counts.pop("total")
+    total: int = counts.pop("total")
     if not total:
         return 0
     SessionAttendanceSummary.objects.get_or_create(session_id=session_id, defaults={"summarised_at": now})
