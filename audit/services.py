@@ -54,8 +54,9 @@ def ip_hash(request: HttpRequest | None) -> str:
         ip = get_adapter().get_client_ip(request)
     except PermissionDenied:  # allauth could not tell the address
         return ""
-    # The key keeps its first name so hashes stay comparable across the move.
-    return salted_hmac("privacy.audit.ip", ip).hexdigest()[:32]
+    # The key keeps its first name and SHA-1 stays explicit (Django 2028 changes
+    # the default), so hashes stay comparable with earlier events.
+    return salted_hmac("privacy.audit.ip", ip, algorithm="sha1").hexdigest()[:32]
 
 
 @transaction.atomic
