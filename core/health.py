@@ -4,11 +4,10 @@ import asyncio
 import uuid
 
 from asgiref.sync import async_to_sync
+from celery import current_app
 from channels.layers import get_channel_layer
 from django.core.cache import cache
 from django.db import connection
-
-from wellbeing.celery import app as celery_app
 
 CHANNEL_LAYER_TIMEOUT = 3  # seconds: a health check must answer, never hang
 
@@ -42,7 +41,9 @@ def check_channel_layer() -> None:
 
 
 def check_broker() -> None:
-    with celery_app.connection_for_write() as conn:
+    # The project's Celery app, as tasks find it (`shared_task`): core sits
+    # below the project package and does not import it.
+    with current_app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=2)
 
 
