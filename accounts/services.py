@@ -37,7 +37,7 @@ def role_grant(*, user: User, role: str) -> None:
 def role_revoke(*, user: User, role: str) -> None:
     """Remove a role. The person's live connections close (they may have been
     let in by the role) and reconnect only if still allowed: the m2m receiver
-    in `accounts.signals` does that for every way a role is removed."""
+    in `accounts.receivers` does that for every way a role is removed."""
     _check_role(role)
     user.groups.remove(auth_group_for(role))
 

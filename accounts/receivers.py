@@ -2,20 +2,26 @@
 too, in every process: signing out closes those of that browser session;
 deactivation closes them all; so does losing a role (an auth group), however
 it is removed: `manage.py role revoke`, the admin's user form, or the admin's
-group page. Connected in `AccountsConfig.ready`."""
+group page. Imported (so connected) in `AccountsConfig.ready`."""
 
+from allauth.usersessions.models import UserSession
 from django.contrib.auth.signals import user_logged_out
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+from django.dispatch import receiver
 
 from accounts.models import User
+from accounts.roles import role_groups_ensure
 from accounts.services import ACCESS_CHANGED, SIGNED_OUT, live_connections_close
 
 
+@receiver(user_logged_out, dispatch_uid="accounts.live_connections.logout")
 def on_logged_out(sender, request, user, **kwargs) -> None:
     if user is None or request is None:
         return
     live_connections_close(user_id=user.pk, reason=SIGNED_OUT, session_key=request.session.session_key)
 
 
+@receiver(post_save, sender=User, dispatch_uid="accounts.live_connections.deactivated")
 def on_user_saved(sender, instance: User, created: bool, **kwargs) -> None:
     # Every save of an inactive account, not only the one that deactivates
     # it: an inactive account should have no live connection at all.
@@ -23,12 +29,14 @@ def on_user_saved(sender, instance: User, created: bool, **kwargs) -> None:
         live_connections_close(user_id=instance.pk, reason=ACCESS_CHANGED)
 
 
+@receiver(post_delete, sender=UserSession, dispatch_uid="accounts.live_connections.session_ended")
 def on_user_session_ended(sender, instance, **kwargs) -> None:
     """allauth's "sign out other browsers" (and account erasure) end sessions
     by deleting them, without a logout signal."""
     live_connections_close(user_id=instance.user_id, reason=SIGNED_OUT, session_key=instance.session_key)
 
 
+@receiver(m2m_changed, sender=User.groups.through, dispatch_uid="accounts.live_connections.role_removed")
 def on_groups_changed(sender, instance, action: str, reverse: bool, pk_set, **kwargs) -> None:
     """A role removed from the user's side (`user.groups.remove/set/clear`, as
     the admin's user form does) or from the group's (`group.user_set...`)."""
@@ -47,14 +55,9 @@ def on_groups_changed(sender, instance, action: str, reverse: bool, pk_set, **kw
         live_connections_close(user_id=user_id, reason=ACCESS_CHANGED)
 
 
-def connect() -> None:
-    from django.apps import apps
-    from django.db.models.signals import m2m_changed, post_delete, post_save
-
-    user_logged_out.connect(on_logged_out, dispatch_uid="accounts.live_connections.logout")
-    post_save.connect(on_user_saved, sender=User, dispatch_uid="accounts.live_connections.deactivated")
-    m2m_changed.connect(on_groups_changed, sender=User.groups.through,
-                        dispatch_uid="accounts.live_connections.role_removed")
-    if apps.is_installed("allauth.usersessions"):
-        post_delete.connect(on_user_session_ended, sender=apps.get_model("usersessions", "UserSession"),
-                            dispatch_uid="accounts.live_connections.session_ended")
+@receiver(post_migrate, dispatch_uid="accounts.role_groups")
+def on_migrated(sender, **kwargs) -> None:
+    # Sent once per app, in INSTALLED_APPS order: at accounts' turn, auth's own
+    # handler has created the permissions the roles hold.
+    if sender.name == "accounts":
+        role_groups_ensure()
