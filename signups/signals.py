@@ -24,4 +24,7 @@ membership_decided = Signal()
 
 
 def send_after_commit(signal: Signal, sender, **kwargs) -> None:
-    transaction.on_commit(lambda: signal.send(sender=sender, **kwargs))
+    """Send once the transaction commits. Robust: a receiver that fails (a
+    notification not queued) is logged and never undoes or fails the booking
+    that has already been saved."""
+    transaction.on_commit(lambda: signal.send(sender=sender, **kwargs), robust=True)
