@@ -183,7 +183,7 @@ class Outbound:
         try:
             self.connection.open()
         except Exception as exc:
-            self.connection.close()
+            self.reset()
             self.unreachable = exc
             raise
         self.connection.send_messages([message])
