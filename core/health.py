@@ -53,7 +53,8 @@ CHECKS = {
     "broker": check_broker,
 }
 # Components whose failure leaves pages working: /healthz then says
-# "degraded" rather than "unavailable" (still 503, so monitoring sees it).
+# "degraded" with 200 (a load balancer must not take working pages out of
+# service because mail is down), not "unavailable" with 503.
 DEGRADING: set[str] = set()
 
 

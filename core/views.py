@@ -28,4 +28,4 @@ def need_help(request):
 def healthz(request):
     checks = run_checks()
     status = overall(checks)
-    return JsonResponse({"status": status, "checks": checks}, status=200 if status == "ok" else 503)
+    return JsonResponse({"status": status, "checks": checks}, status=503 if status == "unavailable" else 200)

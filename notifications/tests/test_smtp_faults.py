@@ -152,7 +152,9 @@ def test_healthz_reports_outbound_mail_failing_and_recovers_when_mail_goes_again
     started = time.monotonic()
     response = client.get(reverse("healthz"))
     assert time.monotonic() - started < 3
-    assert response.status_code == 503
+    # 200: pages still work, so a load balancer must not take the site out of
+    # service; monitoring reads "degraded" and the failing component.
+    assert response.status_code == 200
     body = response.json()
     assert body["status"] == "degraded", "pages still work: degraded, not unavailable"
     assert body["checks"]["mail"] == "error: OutboundMailFailing"
