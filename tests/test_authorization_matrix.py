@@ -171,9 +171,10 @@ def test_allauth_account_pages_need_sign_in_and_never_fail(role, world, client_a
 def test_the_django_admin_sends_everyone_here_to_its_sign_in(role, world, client_as):
     """Nobody in the world is staff: every admin page but sign-in itself is shut."""
     wrong = {}
+    open_pages = policy.ADMIN_OPEN if role == "anonymous" else policy.ADMIN_OPEN_SIGNED_IN
     for route in _third_party(policy.ADMIN_PREFIX):
         got = _undone(client_as(role), "GET", path_for(route))
-        if got != policy.ADMIN_OPEN.get(route.name, "admin-login"):
+        if got != open_pages.get(route.name, "admin-login"):
             wrong[route.name or route.route] = got
     assert wrong == {}
 
