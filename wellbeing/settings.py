@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "accounts.middleware.SessionTimeoutMiddleware",
     "accounts.middleware.MfaRequiredMiddleware",
     "accounts.middleware.OnboardingRequiredMiddleware",
+    # Reads of people's data in the Django admin go to the audit log.
+    "privacy.middleware.AdminAuditMiddleware",
 ]
 
 ROOT_URLCONF = "wellbeing.urls"
