@@ -45,21 +45,25 @@ class ProfileForm(forms.ModelForm):
         )
 
     def clean_display_name(self) -> str:
-        name = unicodedata.normalize("NFKC", self.cleaned_data["display_name"])
-        if any(unicodedata.category(c) in _REFUSED_CATEGORIES for c in name):
-            raise forms.ValidationError(
-                "Your display name must not contain invisible, control or formatting characters."
-            )
-        name = " ".join(name.split())
-        if len(name) < 2:
-            raise forms.ValidationError("Enter a display name of at least 2 characters.")
-        if len(name) > 40:
-            raise forms.ValidationError("Enter a display name of 40 characters or fewer.")
-        if "@" in name:
-            raise forms.ValidationError("Your display name must not be an email address.")
-        if display_name_taken_in_groups(user=self.instance, name=name):
-            raise forms.ValidationError(
-                "Someone in one of your groups already uses this display name. Choose a different one "
-                "so that members can tell you apart."
-            )
-        return name
+        return display_name_clean(self.cleaned_data["display_name"], user=self.instance)
+
+
+def display_name_clean(name: str, *, user: User) -> str:
+    """The name as saved (NFKC, single spaces), or a ValidationError saying
+    why it cannot be used. Shared by the profile forms and the admin."""
+    name = unicodedata.normalize("NFKC", name)
+    if any(unicodedata.category(c) in _REFUSED_CATEGORIES for c in name):
+        raise forms.ValidationError("Your display name must not contain invisible, control or formatting characters.")
+    name = " ".join(name.split())
+    if len(name) < 2:
+        raise forms.ValidationError("Enter a display name of at least 2 characters.")
+    if len(name) > 40:
+        raise forms.ValidationError("Enter a display name of 40 characters or fewer.")
+    if "@" in name:
+        raise forms.ValidationError("Your display name must not be an email address.")
+    if display_name_taken_in_groups(user=user, name=name):
+        raise forms.ValidationError(
+            "Someone in one of your groups already uses this display name. Choose a different one "
+            "so that members can tell you apart."
+        )
+    return name

@@ -114,3 +114,17 @@ def test_keeping_ones_own_name_is_not_a_clash(client, group_with_sam):
     sam = Booking.objects.get(session__group=group_with_sam).user
     client.force_login(sam)
     assert _post_profile(client, "Sam Kay").status_code == 302
+
+
+def test_the_admin_applies_the_same_rules(admin_client, practitioner):
+    url = reverse("admin:accounts_user_change", args=[practitioner.pk])
+    data = {"email": practitioner.email, "display_name": "Sam\u202eK", "profession": "nurse",
+            "career_stage": "fy1", "region": "london", "organisation": "", "is_active": "on",
+            "date_joined_0": "2026-01-01", "date_joined_1": "10:00:00"}
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "must not contain invisible" in response.content.decode()
+    response = admin_client.post(url, {**data, "display_name": "\uff33am"})
+    assert response.status_code == 302
+    practitioner.refresh_from_db()
+    assert practitioner.display_name == "Sam"
