@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from core.codes import is_public_code
+from core.headers import allows_features
 from groups.access import get_session_for_user
 from rooms import display, selectors, services
 
@@ -25,6 +26,7 @@ def _session_for_room(user, code: str):
 
 
 @login_required
+@allows_features("camera", "microphone", "autoplay")
 def room(request, code: str):
     session, facilitator = _session_for_room(request.user, code)
     room = selectors.room_for_session(session)

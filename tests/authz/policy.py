@@ -164,7 +164,8 @@ def cells() -> list[Cell]:
 # Third-party URL sets, by path prefix, with the outcomes each role may get.
 # allauth's own pages (sign in, sign up, password reset) are public, and every
 # account page needs sign-in; nobody here is staff, so the Django admin sends
-# every role to its own sign-in page, except that page itself.
+# every role to its own sign-in page, which hands anonymous visitors to
+# allauth's sign-in and refuses signed-in people who are not staff.
 ALLAUTH_PREFIX = "accounts/"
 ALLAUTH_SIGNED_IN_ONLY = {
     "account_email", "account_change_password", "account_set_password", "account_reauthenticate",
@@ -175,7 +176,8 @@ ALLAUTH_SIGNED_IN_ONLY = {
 # Signed in or not, nothing there may fail or refuse outright; a garbage key is a 404.
 ALLAUTH_ALLOWED = {"ok", "redirect", "404"}
 ADMIN_PREFIX = "admin/"
-ADMIN_OPEN = {"admin:login": "ok", "admin:logout": "redirect"}
+ADMIN_OPEN = {"admin:login": "login", "admin:logout": "redirect"}
+ADMIN_OPEN_SIGNED_IN = {"admin:login": "403", "admin:logout": "redirect"}
 
 # Someone else's object in a URL the role may open with its own: the same
 # URL with the other code must be a 404. (name, method, role, own target,
