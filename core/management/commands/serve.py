@@ -39,8 +39,9 @@ class Command(BaseCommand):
     help = "Serve web pages, WebSockets, the background worker and the scheduler."
 
     def add_arguments(self, parser):
-        parser.add_argument("--host", default="127.0.0.1")
-        parser.add_argument("--port", default="8000")
+        parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+        parser.add_argument("--port", type=int, default=8000,
+                            help="port to listen on (default 8000); sets SITE_URL unless it is in the environment")
 
     def handle(self, *args, host, port, **options):
         commands = {
