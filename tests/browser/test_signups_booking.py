@@ -20,6 +20,7 @@ def test_a_cancelled_place_goes_to_the_first_person_waiting(page, browser, live_
     page.get_by_role("button", name="Book a place").click()
     assert page.get_by_text("Your place is booked.").is_visible()
     assert page.get_by_role("button", name="Go to the room").is_visible()  # online: joined from here
+    assert_accessible(page)
 
     other = browser.new_context(viewport={"width": 390, "height": 844})
     other.set_default_timeout(10_000)
