@@ -28,7 +28,7 @@ demo-code: install
 	@$(BIN)/python manage.py demo_code
 
 run: demo
-	$(BIN)/python manage.py serve
+	$(BIN)/python manage.py serve $(if $(PORT),--port $(PORT))
 
 lint: install
 	$(BIN)/ruff check .
