@@ -28,7 +28,7 @@ demo-code: install
 	@$(BIN)/python manage.py demo_code
 
 run: demo
-	$(BIN)/python manage.py serve
+	$(BIN)/python manage.py serve $(if $(PORT),--port $(PORT))
 
 # ruff for style; import-linter for the layers declared in pyproject.toml;
 # mypy (with django-stubs) over services, selectors and views.

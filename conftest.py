@@ -22,6 +22,16 @@ def _test_settings(settings, tmp_path):
 
 
 @pytest.fixture
+def admin_user(admin_user):
+    """pytest-django's superuser (and so `admin_client`), with the two-factor
+    authentication every staff account must have before the admin opens."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    TOTP.activate(admin_user, generate_totp_secret())
+    return admin_user
+
+
+@pytest.fixture
 def practitioner(db):
     from accounts.tests.factories import UserFactory
 

@@ -1,6 +1,15 @@
+import unicodedata
+
 from django import forms
 
 from accounts.models import User
+from accounts.selectors import display_name_taken_in_groups
+
+# Invisible characters that can make two names look alike or reorder the text
+# around them: control and format characters (bidi overrides, zero-width
+# spaces and joiners, byte order marks), line and paragraph separators, and
+# private-use, unassigned and surrogate code points.
+_REFUSED_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
 
 
 class ProfileForm(forms.ModelForm):
@@ -36,9 +45,25 @@ class ProfileForm(forms.ModelForm):
         )
 
     def clean_display_name(self) -> str:
-        name = " ".join(self.cleaned_data["display_name"].split())
-        if len(name) < 2:
-            raise forms.ValidationError("Enter a display name of at least 2 characters.")
-        if "@" in name:
-            raise forms.ValidationError("Your display name must not be an email address.")
-        return name
+        return display_name_clean(self.cleaned_data["display_name"], user=self.instance)
+
+
+def display_name_clean(name: str, *, user: User) -> str:
+    """The name as saved (NFKC, single spaces), or a ValidationError saying
+    why it cannot be used. Shared by the profile forms and the admin."""
+    name = unicodedata.normalize("NFKC", name)
+    if any(unicodedata.category(c) in _REFUSED_CATEGORIES for c in name):
+        raise forms.ValidationError("Your display name must not contain invisible, control or formatting characters.")
+    name = " ".join(name.split())
+    if len(name) < 2:
+        raise forms.ValidationError("Enter a display name of at least 2 characters.")
+    if len(name) > 40:
+        raise forms.ValidationError("Enter a display name of 40 characters or fewer.")
+    if "@" in name:
+        raise forms.ValidationError("Your display name must not be an email address.")
+    if display_name_taken_in_groups(user=user, name=name):
+        raise forms.ValidationError(
+            "Someone in one of your groups already uses this display name. Choose a different one "
+            "so that members can tell you apart."
+        )
+    return name

@@ -3,7 +3,8 @@
 TOTP secrets and recovery-code seeds are encrypted at rest with a key derived
 from MFA_ENCRYPTION_KEY (or SECRET_KEY when that is unset: set a dedicated
 key in production so rotating SECRET_KEY doesn't lock people out).
-Facilitators and programme admins must use two-factor authentication, so they
+Facilitators, programme admins, staff and superusers (the Django admin) must
+use two-factor authentication, so they
 cannot remove their last authenticator.
 """
 
@@ -31,7 +32,9 @@ def _cipher() -> Fernet:
 
 def mfa_required(user) -> bool:
     """Whether this person must use two-factor authentication."""
-    return user.is_authenticated and (is_facilitator(user) or is_programme_admin(user) or user.is_superuser)
+    return user.is_authenticated and (
+        is_facilitator(user) or is_programme_admin(user) or user.is_staff or user.is_superuser
+    )
 
 
 def has_totp(user) -> bool:

@@ -13,6 +13,9 @@ from accounts.mfa import has_totp, mfa_required
 # Paths a person may visit before finishing onboarding: the account pages
 # (sign out, verify email, MFA), help, health checks and static files.
 _OPEN_PREFIXES = ("/accounts/", "/help/", "/healthz", "/static/", "/admin/", "/privacy/", "/accessibility/")
+# Paths open before setting up two-factor authentication: the same but the
+# Django admin, which is never usable on a password alone.
+_MFA_OPEN_PREFIXES = tuple(p for p in _OPEN_PREFIXES if p != "/admin/")
 
 
 class OnboardingRequiredMiddleware:
@@ -122,8 +125,9 @@ def record_user_session(request) -> None:
 
 
 class MfaRequiredMiddleware:
-    """Facilitators and programme admins must set up two-factor authentication
-    before anything else; checked on every request, remembered in the session
+    """Facilitators, programme admins and Django admin staff must set up
+    two-factor authentication before anything else (the Django admin
+    included); checked on every request, remembered in the session
     once satisfied (they cannot remove their last authenticator)."""
 
     def __init__(self, get_response):
@@ -133,7 +137,7 @@ class MfaRequiredMiddleware:
         if self._must_set_up(request):
             messages.warning(
                 request,
-                "Because you run groups or see programme information, you must set up "
+                "Because you run groups, see programme information or use the admin, you must set up "
                 "two-factor authentication before you continue.",
             )
             return redirect("mfa_activate_totp")
@@ -144,7 +148,7 @@ class MfaRequiredMiddleware:
         user = request.user
         if not user.is_authenticated or request.session.get("mfa_ok"):
             return False
-        if request.path.startswith(_OPEN_PREFIXES) or not mfa_required(user):
+        if request.path.startswith(_MFA_OPEN_PREFIXES) or not mfa_required(user):
             return False
         if has_totp(user):
             request.session["mfa_ok"] = True

@@ -53,6 +53,24 @@ CHECKS = {
     "channel_layer": check_channel_layer,
     "broker": check_broker,
 }
+# Components whose failure leaves pages working: /healthz then says
+# "degraded" with 200 (a load balancer must not take working pages out of
+# service because mail is down), not "unavailable" with 503.
+DEGRADING: set[str] = set()
+
+
+def register(name: str, check, *, degrading: bool = False) -> None:
+    """Another app's component (apps register in `ready`, so core imports none of them)."""
+    CHECKS[name] = check
+    if degrading:
+        DEGRADING.add(name)
+
+
+def overall(results: dict[str, str]) -> str:
+    failing = {name for name, state in results.items() if state != "ok"}
+    if not failing:
+        return "ok"
+    return "degraded" if failing <= DEGRADING else "unavailable"
 
 
 def run_checks() -> dict[str, str]:

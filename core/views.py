@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from core.health import run_checks
+from core.health import overall, run_checks
 
 
 def home(request):
@@ -27,8 +27,5 @@ def need_help(request):
 @never_cache
 def healthz(request):
     checks = run_checks()
-    healthy = all(state == "ok" for state in checks.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "unavailable", "checks": checks},
-        status=200 if healthy else 503,
-    )
+    status = overall(checks)
+    return JsonResponse({"status": status, "checks": checks}, status=503 if status == "unavailable" else 200)

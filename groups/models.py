@@ -131,6 +131,11 @@ class Schedule(models.Model):
         ]
 
 
+# What an emailed or subscribed calendar shows of a session: a change to any
+# of them raises GroupSession.sequence.
+CALENDAR_FIELDS = ("starts_at", "ends_at", "status")
+
+
 class GroupSession(models.Model):
     """One meeting of a group ("session" in the product; not an HTTP session)."""
 
@@ -150,6 +155,9 @@ class GroupSession(models.Model):
     is_exception = models.BooleanField(default=False)  # moved or cancelled by hand
     capacity = models.PositiveIntegerField(null=True, blank=True)  # overrides the group's
     cancelled_reason = models.CharField(max_length=300, blank=True)
+    # The iCalendar SEQUENCE: calendar clients keep the copy with the highest,
+    # so it rises by one with every change a calendar shows (see save()).
+    sequence = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -172,6 +180,33 @@ class GroupSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.group} at {self.starts_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs) -> None:
+        """Raise `sequence` by one whenever the time or status changes, whichever
+        service saves it (a move, a cancellation, a schedule edit), like
+        `auto_now` for `updated_at`. QuerySet.update() bypasses it."""
+        saved = getattr(self, "_calendar_saved", None)
+        changed = saved is not None and self._calendar_state() != saved
+        if changed:
+            self.sequence = F("sequence") + 1  # two changes at once both count
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = [*kwargs["update_fields"], "sequence"]
+        super().save(*args, **kwargs)
+        if changed:
+            self.refresh_from_db(fields=["sequence"])
+        self._calendar_saved = self._calendar_state()
+
+    @classmethod
+    def from_db(cls, db, field_names, values, *, fetch_mode=None):
+        session = super().from_db(db, field_names, values, fetch_mode=fetch_mode)
+        session._calendar_saved = session._calendar_state()
+        return session
+
+    def _calendar_state(self) -> tuple | None:
+        loaded = self.__dict__
+        if any(name not in loaded for name in CALENDAR_FIELDS):
+            return None  # deferred: such a save cannot change them
+        return tuple(loaded[name] for name in CALENDAR_FIELDS)
 
     @property
     def effective_capacity(self) -> int:

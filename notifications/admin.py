@@ -1,9 +1,13 @@
 """Admins see each notification's state, never its content: failed ones are
-the ones to look at (filter by status), and can be sent again."""
+the ones to look at (filter by status), and can be sent again.
+
+A feedback invitation's state says whether its person gave feedback (it is
+skipped once they have), so those rows never show whose they are, and the
+list cannot be narrowed to one person or booking."""
 
 from django.contrib import admin, messages
 
-from notifications.models import Notification, Preference
+from notifications.models import Kind, Notification, Preference
 from notifications.services import notifications_send_again
 
 
@@ -17,6 +21,18 @@ class NotificationAdmin(admin.ModelAdmin):
     list_select_related = False
     readonly_fields = [f.name for f in Notification._meta.fields]
     actions = ["send_again"]
+    _whose = ("user", "booking", "membership")
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is not None and obj.kind == Kind.FEEDBACK_INVITATION:
+            return [f for f in fields if f not in self._whose]
+        return fields
+
+    def lookup_allowed(self, lookup, value, request) -> bool:
+        if lookup.split("__")[0] in self._whose:
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -164,27 +164,78 @@ def _attempt_failed(notification: Notification, token: datetime, now: datetime, 
     return Status.PENDING
 
 
+class Outbound:
+    """The SMTP session of one sweep, opened when the first message needs it.
+
+    Connecting is part of sending: a refused or timed-out connection, a server
+    that hangs up, or a failed TLS or login is that message's failed attempt,
+    like a 4xx answer. Once connecting has failed, the sweep does not try again
+    (the rest of what it claimed records the same failure), so an unreachable
+    server costs one connect time-out a sweep, not one a message."""
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.unreachable: Exception | None = None
+
+    def send(self, message) -> None:
+        if self.unreachable is not None:
+            raise self.unreachable.with_traceback(None)
+        try:
+            self.connection.open()
+        except Exception as exc:
+            self.reset()
+            self.unreachable = exc
+            raise
+        self.connection.send_messages([message])
+
+    def reset(self) -> None:
+        """After a failure: the next message opens a fresh SMTP session."""
+        try:
+            self.connection.close()
+        except Exception:  # closing a broken session must not hide what broke it
+            logger.info("closing the SMTP session failed", exc_info=True)
+
+    def __enter__(self) -> "Outbound":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.reset()
+
+
 def notification_deliver(*, notification_id: int, token: datetime, now: datetime) -> str:
     """Send one claimed notification; returns the status it ended in."""
-    with mail.mailers.default as connection:
-        return _deliver_claimed([notification_id], token=token, now=now, connection=connection)[0]
+    with Outbound(mail.mailers.default) as outbound:
+        return _deliver_claimed([notification_id], token=token, now=now, outbound=outbound)[0]
 
 
-def _deliver_claimed(ids: list[int], *, token: datetime, now: datetime, connection) -> list[str]:
-    """Send rows claimed together, in order; the status each ended in."""
+def _deliver_claimed(ids: list[int], *, token: datetime, now: datetime, outbound: Outbound) -> list[str]:
+    """Send rows claimed together, in order; the status each ended in. Rows
+    still wanted reach the person's list first: the in-app channel never waits
+    on email."""
     loaded = _load(ids)
     preferences = _preferences(loaded.values())
-    outcomes = []
+    wanted = []
+    outcomes: dict[int, str] = {}
     for notification_id in ids:
         notification = loaded.get(notification_id)
         preference = preferences.get(notification.user_id) if notification else None
-        outcomes.append(_deliver(notification_id, notification, token=token, now=now, connection=connection,
-                                 preference=preference))
-    return outcomes
+        outcome = _check(notification_id, notification, token=token, now=now, preference=preference)
+        if outcome is None:
+            wanted.append(notification)
+        else:
+            outcomes[notification_id] = outcome
+    if wanted:
+        Notification.objects.filter(
+            pk__in=[n.pk for n in wanted], status=Status.SENDING, claimed_at=token, shown_at__isnull=True
+        ).update(shown_at=now)
+    for notification in wanted:
+        outcomes[notification.pk] = _send(notification, token=token, now=now, outbound=outbound)
+    return [outcomes[notification_id] for notification_id in ids]
 
 
-def _deliver(notification_id: int, notification: Notification | None, *, token: datetime, now: datetime,
-             connection, preference) -> str:
+def _check(notification_id: int, notification: Notification | None, *, token: datetime, now: datetime,
+           preference) -> str | None:
+    """None if this claimed row is still ours and wanted, else its outcome."""
     if notification is None:
         logger.info("notification %s vanished before sending (person or booking deleted)", notification_id)
         return "vanished"
@@ -196,14 +247,23 @@ def _deliver(notification_id: int, notification: Notification | None, *, token: 
         _record(notification_id, token, status=Status.SKIPPED, last_error=reason)
         logger.info("notification %s (%s) skipped: %s", notification.code, notification.kind, reason)
         return Status.SKIPPED
+    return None
+
+
+def _send(notification: Notification, *, token: datetime, now: datetime, outbound: Outbound) -> str:
     try:
-        connection.send_messages([build_email(notification, compose(notification, now=now))])
-    except Exception as exc:  # SMTP refusal, timeout, or a bug: retried, then visible to admins
-        connection.close()  # the next message opens a fresh SMTP session
-        if not isinstance(exc, OSError):  # smtplib errors are OSErrors; anything else is ours
-            logger.exception("notification %s (%s) could not be built", notification.code, notification.kind)
+        message = build_email(notification, compose(notification, now=now))
+    except Exception as exc:  # a bug: retried, then visible to admins
+        logger.exception("notification %s (%s) could not be built", notification.code, notification.kind)
         return _attempt_failed(notification, token, now, exc)
-    if not _record(notification_id, token, status=Status.SENT, sent_at=now, last_error="",
+    try:
+        outbound.send(message)
+    except Exception as exc:  # refused, unreachable, timed out: retried with backoff, then failed
+        outbound.reset()
+        if not isinstance(exc, OSError):  # smtplib's errors and socket errors are OSErrors; this is not
+            logger.exception("notification %s (%s) could not be sent", notification.code, notification.kind)
+        return _attempt_failed(notification, token, now, exc)
+    if not _record(notification.pk, token, status=Status.SENT, sent_at=now, last_error="",
                    shown_at=Coalesce(F("shown_at"), now)):
         logger.warning("notification %s sent but its row changed meanwhile", notification.code)
     logger.info("notification %s (%s) sent", notification.code, notification.kind)
@@ -227,13 +287,13 @@ def notifications_send_due(*, now: datetime | None = None, limit: int | None = N
     limit = SWEEP_LIMIT if limit is None else limit
     outcomes: dict[str, int] = {}
     handled = 0
-    with mail.mailers.default as connection:
+    with Outbound(mail.mailers.default) as outbound:
         while handled < limit:
             moment = now or timezone.now()
             ids, token = notifications_claim(now=moment, size=min(CLAIM_BATCH, limit - handled))
             if not ids:
                 break
-            for outcome in _deliver_claimed(ids, token=token, now=moment, connection=connection):
+            for outcome in _deliver_claimed(ids, token=token, now=moment, outbound=outbound):
                 outcomes[outcome] = outcomes.get(outcome, 0) + 1
             handled += len(ids)
     return outcomes

@@ -1,6 +1,8 @@
 """Turns a composed notification into an email: plain text, simple NHS.UK-styled
 HTML, an .ics where there is a session, and the "Need help now?" footer."""
 
+from email.message import MIMEPart
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -8,6 +10,7 @@ from django.template.loader import render_to_string
 from notifications import links
 from notifications.messages import Composed
 from notifications.models import Notification
+from signups.ical import Invitation
 
 
 def message_id(notification: Notification) -> str:
@@ -35,5 +38,15 @@ def build_email(notification: Notification, message: Composed) -> EmailMultiAlte
     )
     email.attach_alternative(render_to_string("email/notification.html", context), "text/html")
     if message.calendar:
-        email.attach(message.calendar_name, message.calendar, "text/calendar")
+        email.attach(calendar_part(message.calendar, filename=message.calendar_name))
     return email
+
+
+def calendar_part(invitation: Invitation, *, filename: str) -> MIMEPart:
+    """`text/calendar; method=REQUEST` (or CANCEL): mail programs act on the
+    file (update or remove the entry) only when the Content-Type names the
+    method the file itself has."""
+    part = MIMEPart()
+    part.set_content(invitation.body.decode(), subtype="calendar", charset="utf-8",
+                     params={"method": invitation.method}, disposition="attachment", filename=filename)
+    return part

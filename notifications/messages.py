@@ -13,7 +13,7 @@ from core import dates
 from groups.models import GroupSession, PeerGroup
 from notifications import links
 from notifications.models import Kind, Notification
-from signups.ical import session_ics
+from signups.ical import Invitation, invitation_ics
 from signups.models import Booking
 
 
@@ -24,7 +24,7 @@ class Composed:
     paragraphs: list[str]
     action_label: str
     action_url: str
-    calendar: bytes | None = None
+    calendar: Invitation | None = None
     calendar_name: str = "session.ics"
     extra: list[str] = field(default_factory=list)
 
@@ -48,7 +48,10 @@ def _booking_message(notification: Notification, now: datetime) -> Composed:
     span = dates.span(session.starts_at, session.ends_at)
     kind = notification.kind
     join = links.join_link(session)
-    calendar = session_ics(session, booking) if booking.status == Booking.Status.CONFIRMED else None
+    # Only a place held is in the person's calendar: a REQUEST adds or updates
+    # it, a CANCEL (when the session is called off) removes it.
+    calendar = (invitation_ics(session, booking, attendee=notification.user.email)
+                if booking.status == Booking.Status.CONFIRMED else None)
     cancel_hint = "If you cannot come, please cancel your place so someone else can have it."
     if kind == Kind.BOOKING_CONFIRMED:
         return Composed(
@@ -85,8 +88,7 @@ def _booking_message(notification: Notification, now: datetime) -> Composed:
             paragraphs.append(f"The facilitator said: {session.cancelled_reason}")
         return Composed(
             f"Your session on {_when(session)} is cancelled", "Your session is cancelled",
-            paragraphs, "See the group's other sessions", links.group_link(group),
-            session_ics(session, booking),
+            paragraphs, "See the group's other sessions", links.group_link(group), calendar,
         )
     if kind == Kind.FEEDBACK_INVITATION:
         return Composed(

@@ -87,6 +87,11 @@ class Notification(models.Model):
                 fields=["due_at"], name="notification_due",
                 condition=Q(status__in=["pending", "sending"]),
             ),
+            # /healthz: the latest email attempts (notifications.selectors.outbound_mail_failing)
+            models.Index(
+                fields=["-claimed_at"], name="notification_attempted",
+                condition=Q(claimed_at__isnull=False),
+            ),
             # a person's list, newest first
             models.Index(fields=["user", "-shown_at"], name="notification_user_shown"),
             # the unread count in the header on every page

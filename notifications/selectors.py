@@ -1,6 +1,7 @@
 
-"""Reads: a person's notifications list and unread count."""
+"""Reads: a person's notifications list and unread count; how email is going."""
 
+from datetime import datetime, timedelta
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -37,3 +38,24 @@ def get_notification_for_user(*, user, code: str) -> Notification:
 def preference_for_user(*, user) -> Preference:
     """Their saved choices, or the defaults (unsaved)."""
     return Preference.objects.filter(user=user).first() or Preference(user=user)
+
+
+# /healthz judges outbound mail by the latest attempts the sweeps recorded (no
+# SMTP connection per health call): failing when each of the last few within
+# the hour failed, whether the server could not be reached or refused.
+MAIL_WINDOW = timedelta(hours=1)
+MAIL_SAMPLE = 3
+
+
+def outbound_mail_failing(*, now: datetime) -> str | None:
+    """The error of the latest email attempt if the recent ones all failed, else None."""
+    Status = Notification.Status
+    recent = list(
+        Notification.objects.filter(claimed_at__gte=now - MAIL_WINDOW)
+        .filter(status__in=[Status.SENT, Status.PENDING, Status.FAILED])  # finished attempts, not skips
+        .order_by("-claimed_at")
+        .values_list("status", "last_error")[:MAIL_SAMPLE]
+    )
+    if recent and all(status != Status.SENT for status, _ in recent):
+        return recent[0][1] or "unknown"
+    return None

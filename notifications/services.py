@@ -9,6 +9,7 @@ import logging
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from groups.models import GroupSession
@@ -78,19 +79,69 @@ def notifications_booking_confirmed(*, booking: Booking, kind: str = Kind.BOOKIN
 @transaction.atomic
 def reminders_ensure(*, now: datetime | None = None) -> int:
     """Every confirmed place starting soon has its reminder rows. Catches the
-    places no signal announces (a closed group member's standing place) and
-    any a failed receiver missed. Inserting an existing row does nothing."""
+    places no signal announces (a closed group member's place at a session
+    made later) and any a failed receiver missed, and catches up on a reminder
+    whose moment passed while no sweep ran: see `_owed_late`. Inserting an
+    existing row does nothing."""
     now = now or timezone.now()
     bookings = Booking.objects.filter(
         status=Booking.Status.CONFIRMED, session__status=GroupSession.Status.SCHEDULED,
         session__starts_at__gt=now, session__starts_at__lte=now + REMINDER_HORIZON,
+    ).select_related("session").only("pk", "user_id", "confirmed_at", "session__starts_at")
+    rows, late = [], []
+    for booking in bookings:
+        for kind in REMINDER_KINDS:
+            due = reminder_due_at(kind, booking.session.starts_at)
+            if due > now:
+                rows.append(_reminder(booking, kind, due))
+            elif _owed_late(booking, kind, due, now):
+                late.append((booking, kind, due))
+    rows.extend(_reminder(booking, kind, now) for booking, kind, _ in _still_missing(late))
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
+def _reminder(booking: Booking, kind: str, due_at: datetime) -> Notification:
+    stamp = reminder_stamp(booking.session.starts_at)
+    return Notification(user_id=booking.user_id, booking=booking, kind=kind, stamp=stamp, due_at=due_at)
+
+
+def _owed_late(booking: Booking, kind: str, due: datetime, now: datetime) -> bool:
+    """A reminder whose moment has passed (before the session starts) is still
+    sent, late, if the person held the place at that moment; the day-before
+    one gives way once the hour-before one is due, so nobody gets both at
+    once. Someone who booked after the moment had the confirmation instead."""
+    if booking.confirmed_at is not None and booking.confirmed_at >= due:
+        return False
+    return kind != Kind.REMINDER_24H or reminder_due_at(Kind.REMINDER_1H, booking.session.starts_at) > now
+
+
+def _still_missing(late: list[tuple[Booking, str, datetime]]) -> list[tuple[Booking, str, datetime]]:
+    """Of the late reminders, those never made, and not covered by a "moved"
+    message sent after their moment (it gave the new time)."""
+    if not late:
+        return []
+    ids = {booking.pk for booking, _, _ in late}
+    made = set(Notification.objects.filter(booking_id__in=ids, kind__in=REMINDER_KINDS)
+               .values_list("booking_id", "kind", "stamp"))
+    missing = [(b, kind, due) for b, kind, due in late
+               if (b.pk, kind, reminder_stamp(b.session.starts_at)) not in made]
+    if not missing:
+        return []
+    moved = dict(Notification.objects.filter(booking_id__in={b.pk for b, _, _ in missing}, kind=Kind.SESSION_MOVED)
+                 .values_list("booking_id").annotate(Max("created_at")))
+    return [(b, kind, due) for b, kind, due in missing if b.pk not in moved or moved[b.pk] < due]
+
+
+def _member_reminders_schedule(*, membership: Membership, now: datetime) -> int:
+    """A newly accepted member's places at sessions to come get their
+    reminders now, rather than only from a sweep near the time."""
+    places = Booking.objects.filter(
+        user_id=membership.user_id, session__group_id=membership.group_id, status=Booking.Status.CONFIRMED,
+        session__status=GroupSession.Status.SCHEDULED, session__starts_at__gt=now,
     ).select_related("session").only("pk", "user_id", "session__starts_at")
-    rows = [
-        Notification(user_id=b.user_id, booking=b, kind=kind, stamp=reminder_stamp(b.session.starts_at), due_at=due)
-        for b in bookings
-        for kind in REMINDER_KINDS
-        if (due := reminder_due_at(kind, b.session.starts_at)) > now
-    ]
+    rows = [_reminder(place, kind, due) for place in places for kind in REMINDER_KINDS
+            if (due := reminder_due_at(kind, place.session.starts_at)) > now]
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)
 
@@ -138,10 +189,13 @@ def notification_membership_decided(*, membership: Membership, now: datetime | N
     }.get(membership.status)
     if kind is None:
         return None
+    now = now or timezone.now()
     notification, created = Notification.objects.get_or_create(
         membership=membership, kind=kind, stamp=event_stamp(membership.decided_at),
-        defaults={"user_id": membership.user_id, "due_at": now or timezone.now()},
+        defaults={"user_id": membership.user_id, "due_at": now},
     )
+    if kind == Kind.APPLICATION_ACCEPTED:
+        _member_reminders_schedule(membership=membership, now=now)
     if created:
         _enqueue("deliver_notification", notification.pk)
     return notification

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from core import dates
 from core.codes import is_public_code
+from core.headers import allows_features
 from groups.access import get_session_for_user
 from rooms import selectors, services
 
@@ -26,6 +27,7 @@ def _session_for_room(user, code: str):
 
 
 @login_required
+@allows_features("camera", "microphone", "autoplay")
 def room(request, code: str):
     session, facilitator = _session_for_room(request.user, code)
     room = selectors.room_for_session(session)

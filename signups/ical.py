@@ -2,18 +2,27 @@
 
 Events say only "Peer support session": calendars are seen on shared screens,
 so the format or topic never shows; the group title the person chose to join is
-in the description. UIDs are stable per session, SEQUENCE grows with each change.
+in the description. UIDs are stable per session; SEQUENCE is the session's
+`sequence`, raised by one with every move, cancellation or time change.
+
+Two kinds of file (RFC 5546): what a person downloads or subscribes to is
+`METHOD:PUBLISH`, with no organizer or attendees; what an email carries is a
+scheduling message to its recipient, `METHOD:REQUEST` for a place held (booked,
+reminded, moved) and `METHOD:CANCEL` for a session called off, so Outlook and
+NHSmail update or remove the entry they already have.
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from email.utils import parseaddr
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
-from icalendar import Calendar, Event, Timezone
+from icalendar import Calendar, Event, Timezone, vCalAddress
 
 from groups.models import GroupSession, PeerGroup
 from signups.models import Booking
@@ -21,22 +30,27 @@ from signups.models import Booking
 LONDON = "Europe/London"
 SUMMARY = "Peer support session"
 FEED_HISTORY = timedelta(days=60)
+PUBLISH, REQUEST, CANCEL = "PUBLISH", "REQUEST", "CANCEL"
 
 
-def _calendar(name: str) -> Calendar:
+@dataclass(frozen=True)
+class Invitation:
+    """An emailed calendar file and its method, which the email's
+    Content-Type repeats (`text/calendar; method=REQUEST`)."""
+
+    body: bytes
+    method: str
+
+
+def _calendar(name: str, *, method: str = PUBLISH) -> Calendar:
     cal = Calendar()
     cal.add("prodid", f"-//{settings.SERVICE_NAME}//Sessions//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
+    cal.add("method", method)
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", LONDON)
     return cal
-
-
-def _sequence(*moments: datetime, since: datetime) -> int:
-    """Seconds from creation to the latest change: grows with every change."""
-    return max(0, int((max(moments) - since).total_seconds()))
 
 
 def _event(session: GroupSession, *, cancelled: bool, changed: datetime) -> Event:
@@ -52,7 +66,7 @@ def _event(session: GroupSession, *, cancelled: bool, changed: datetime) -> Even
     event.add("description", f"{group.title}\n\nSession page: {page}")
     event.add("url", page)
     event.add("location", group.venue if group.delivery == PeerGroup.Delivery.IN_PERSON and group.venue else page)
-    event.add("sequence", _sequence(session.updated_at, changed, since=session.created_at))
+    event.add("sequence", session.sequence)
     event.add("last-modified", max(session.updated_at, changed))
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("transp", "TRANSPARENT" if cancelled else "OPAQUE")
@@ -69,12 +83,45 @@ def _finish(cal: Calendar) -> bytes:
     return cal.to_ical()
 
 
+def _is_cancelled(session: GroupSession, booking: Booking | None) -> bool:
+    return session.is_cancelled or (booking is not None and booking.status == Booking.Status.CANCELLED)
+
+
 def session_ics(session: GroupSession, booking: Booking | None = None) -> bytes:
-    cancelled = session.is_cancelled or (booking is not None and booking.status == Booking.Status.CANCELLED)
+    """The file a person downloads from the session's page."""
     cal = _calendar(SUMMARY)
     changed = booking.updated_at if booking is not None else session.updated_at
-    cal.add_component(_event(session, cancelled=cancelled, changed=changed))
+    cal.add_component(_event(session, cancelled=_is_cancelled(session, booking), changed=changed))
     return _finish(cal)
+
+
+def _organizer() -> vCalAddress:
+    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    organizer = vCalAddress(f"mailto:{address}")
+    organizer.params["CN"] = name or settings.SERVICE_NAME
+    return organizer
+
+
+def _attendee(email: str) -> vCalAddress:
+    # The person booked the place themselves: accepted already, and no reply
+    # is wanted (the organizer is a no-reply address).
+    attendee = vCalAddress(f"mailto:{email}")
+    attendee.params.update({"CUTYPE": "INDIVIDUAL", "ROLE": "REQ-PARTICIPANT",
+                            "PARTSTAT": "ACCEPTED", "RSVP": "FALSE"})
+    return attendee
+
+
+def invitation_ics(session: GroupSession, booking: Booking, *, attendee: str) -> Invitation:
+    """The file an email sends `attendee`: a REQUEST that adds or updates the
+    entry while the place is held, a CANCEL that removes it when it is not."""
+    cancelled = _is_cancelled(session, booking)
+    method = CANCEL if cancelled else REQUEST
+    cal = _calendar(SUMMARY, method=method)
+    event = _event(session, cancelled=cancelled, changed=booking.updated_at)
+    event.add("organizer", _organizer())
+    event.add("attendee", _attendee(attendee))
+    cal.add_component(event)
+    return Invitation(_finish(cal), method)
 
 
 def feed_bookings(user, *, now: datetime) -> Iterable[Booking]:

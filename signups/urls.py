@@ -12,6 +12,7 @@ urlpatterns = [
     path("sessions/<code:code>/book/", bookings.session_book, name="book"),
     path("sessions/<code:code>/waitlist/", bookings.session_waitlist, name="waitlist"),
     path("sessions/<code:code>/cancel/", bookings.session_cancel, name="cancel"),
+    path("sessions/<code:code>/cancel/confirm/", bookings.session_cancel_confirm, name="cancel_confirm"),
     path("sessions/<code:code>/calendar.ics", calendars.session_calendar, name="session_calendar"),
     path("sessions/<code:code>/register/", attendance.register, name="register"),
     path("sessions/<code:code>/feedback/", attendance.feedback, name="feedback"),

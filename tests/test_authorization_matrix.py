@@ -171,9 +171,10 @@ def test_allauth_account_pages_need_sign_in_and_never_fail(role, world, client_a
 def test_the_django_admin_sends_everyone_here_to_its_sign_in(role, world, client_as):
     """Nobody in the world is staff: every admin page but sign-in itself is shut."""
     wrong = {}
+    open_pages = policy.ADMIN_OPEN if role == "anonymous" else policy.ADMIN_OPEN_SIGNED_IN
     for route in _third_party(policy.ADMIN_PREFIX):
         got = _undone(client_as(role), "GET", path_for(route))
-        if got != policy.ADMIN_OPEN.get(route.name, "admin-login"):
+        if got != open_pages.get(route.name, "admin-login"):
             wrong[route.name or route.route] = got
     assert wrong == {}
 
@@ -245,3 +246,24 @@ def test_a_closed_groups_members_are_named_only_to_its_members_and_facilitators(
     assert response.status_code == 200
     shown = world.users["member"].display_name in response.content.decode()
     assert shown == (role in policy.MEMBER_NAMES_SHOWN_TO)
+
+
+# --- headers on every page ------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_a_signed_in_person_opens_is_never_stored(role, world, client_as):
+    """Every page that answers 200 carries a Permissions-Policy; to a signed-in
+    person also Cache-Control: no-store (whatever it shows is theirs)."""
+    wrong = {}
+    for cell in CELLS:
+        if cell.role != role or cell.method != "GET" or cell.expected != "ok" or _bug(cell):
+            continue
+        path = reverse(cell.name, kwargs=TARGETS[cell.target](world))
+        with transaction.atomic():
+            response = client_as(role).get(path)
+            transaction.set_rollback(True)
+        stored = role != "anonymous" and "no-store" not in response.get("Cache-Control", "")
+        if response.status_code != 200 or stored or "camera=" not in response.get("Permissions-Policy", ""):
+            wrong[path] = (response.status_code, response.get("Cache-Control"), response.get("Permissions-Policy"))
+    assert wrong == {}

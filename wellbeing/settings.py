@@ -52,6 +52,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Permissions-Policy everywhere; no-store on everything a signed-in person sees.
+    "core.headers.PrivacyHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -66,6 +68,8 @@ MIDDLEWARE = [
     "accounts.middleware.SessionTimeoutMiddleware",
     "accounts.middleware.MfaRequiredMiddleware",
     "accounts.middleware.OnboardingRequiredMiddleware",
+    # Reads of people's data in the Django admin go to the audit log.
+    "privacy.middleware.AdminAuditMiddleware",
 ]
 
 ROOT_URLCONF = "wellbeing.urls"

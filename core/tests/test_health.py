@@ -10,7 +10,7 @@ def test_healthz_is_200_when_every_service_answers(client):
     assert response.status_code == 200
     assert response.json() == {
         "status": "ok",
-        "checks": {"database": "ok", "cache": "ok", "channel_layer": "ok", "broker": "ok"},
+        "checks": {"database": "ok", "cache": "ok", "channel_layer": "ok", "broker": "ok", "mail": "ok"},
     }
 
 

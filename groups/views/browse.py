@@ -51,11 +51,12 @@ def detail(request, code: str):
     membership = membership_for_user(user=request.user, group=group) if group.is_closed else None
     member = group.is_closed and is_accepted_member(user=request.user, group=group)
     has_place = member or any(b.status == "confirmed" for b in bookings.values())
+    facilitating = facilitates(request.user, group)
     return render(request, "groups/detail.html", {
         "group": group, "can_manage": can_manage, "sessions": sessions, "bookings": bookings,
-        "membership": membership, "facilitators": facilitators_of(group),
+        "membership": membership, "facilitators": facilitators_of(group), "facilitating": facilitating,
         "ground_rules": group.current_ground_rules,
-        "fellow_members": fellow_member_names(group=group) if member or facilitates(request.user, group) else [],
+        "fellow_members": fellow_member_names(group=group) if member or facilitating else [],
         "show_link": can_manage or has_place,
     })
 

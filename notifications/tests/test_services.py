@@ -172,7 +172,7 @@ def test_standing_places_that_no_signal_announced_get_their_reminders():
     BookingFactory(session=soon, status=Booking.Status.CANCELLED)
     services.reminders_ensure(now=now)
     services.reminders_ensure(now=now)
-    assert kinds(standing) == [Kind.REMINDER_1H]  # the day-before time had passed
+    assert kinds(standing) == [Kind.REMINDER_1H]  # the place came after the day-before time
     assert not later.notifications.exists()  # made nearer the time
     assert Notification.objects.count() == 1
 

@@ -14,7 +14,7 @@ from core.testing import postgres_configured
 from notifications import delivery
 from notifications.models import Notification
 from notifications.tests.factories import NotificationFactory
-from notifications.tests.workers import SmtpSink, Worker, wait_for, worker_env
+from notifications.tests.workers import SmtpSink, Worker, free_port, wait_for, worker_env
 
 SWEEP = "notifications.tasks.send_due_notifications"
 Status = Notification.Status
@@ -87,3 +87,40 @@ def test_embedded_mode_a_worker_on_the_file_system_broker_writes_due_reminders_t
     message = email.message_from_bytes(eml.read_bytes())
     assert message["To"] == notification.user.email
     assert message["Subject"].startswith("Reminder: your session")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_whose_mail_server_refuses_connections_retries_and_sends_once_when_it_is_back(tmp_path):
+    notification = NotificationFactory()
+    var = tmp_path / "var"
+    queue_dir = var / "broker" / "queue"
+    queue_dir.mkdir(parents=True)
+    broker = Celery("probe", broker="filesystem://")
+    broker.conf.broker_transport_options = {"data_folder_in": str(queue_dir), "data_folder_out": str(queue_dir),
+                                            "processed_folder": str(var / "broker" / "processed"),
+                                            "store_processed": False}
+    port = free_port()  # nothing listens here yet: connections are refused
+    log = tmp_path / "worker.log"
+    env = worker_env(tmp_path, EMAIL_HOST="127.0.0.1", EMAIL_PORT=str(port), EMAIL_USE_TLS="false",
+                     EMAIL_TIMEOUT="2")
+    worker = Worker(env=env, queue="celery", log=log).start()
+    try:
+        broker.send_task(SWEEP)
+        wait_for(lambda: Notification.objects.filter(pk=notification.pk, attempts=1, status=Status.PENDING).exists(),
+                 timeout=90, what="the refused attempt recorded", log=log)
+        notification.refresh_from_db()
+        assert notification.last_error == "ConnectionRefusedError"
+        assert notification.shown_at is not None, "in the person's list without the email"
+        assert notification.due_at > notification.claimed_at, "backoff"
+        with SmtpSink(port=port) as sink:  # the mail server comes back
+            Notification.objects.update(due_at=F("claimed_at"))  # the backoff passes (wound back, not waited for)
+            broker.send_task(SWEEP)
+            broker.send_task(SWEEP)  # two sweeps at once, as beat's parallel ones are
+            wait_for(lambda: statuses() == {Status.SENT: 1}, timeout=90, what="the reminder sent", log=log)
+            broker.send_task(SWEEP)
+            wait_for(lambda: not any(queue_dir.iterdir()), timeout=30, what="the last sweep taken", log=log)
+    finally:
+        worker.stop()
+    assert sink.accepted == [f"<notification-{notification.code}@127.0.0.1>"]
+    notification.refresh_from_db()
+    assert notification.attempts == 2

@@ -35,13 +35,13 @@ class SmtpSink:
     away, aiosmtpd cancels the handler, so a held message is never recorded.
     """
 
-    def __init__(self, hold_after: int | None = None):
+    def __init__(self, hold_after: int | None = None, port: int | None = None):
         self.accepted: list[str] = []
         self.hold_after = hold_after
         self.holding = threading.Event()
         self.release = threading.Event()
         self._lock = threading.Lock()
-        self.port = free_port()
+        self.port = port or free_port()
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
 
     async def handle_DATA(self, server, session, envelope):

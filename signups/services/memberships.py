@@ -29,6 +29,8 @@ def membership_apply(*, group: PeerGroup, user, note: str = "") -> Membership:
     reused for the new application."""
     if not group.is_closed:
         raise SignupRefused("This group is open: book a place at any session.", reason="open_group")
+    if group.facilitation_set.filter(user=user).exists():
+        raise SignupRefused("You facilitate this group, so you do not need to apply.", reason="facilitator")
     membership = Membership.objects.filter(group=group, user=user).first()
     if membership is not None and membership.status in (*PENDING, Membership.Status.ACCEPTED):
         return membership

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from groups.models import GroupSession, PeerGroup
+from groups.scheduling import session_move
 from signups.models import Booking, CalendarFeed
 from signups.services import calendar_feed_renew
 from signups.tests.factories import BookingFactory, GroupSessionFactory, PeerGroupFactory
@@ -78,18 +79,31 @@ def test_cancelled_sessions_and_places_show_as_cancelled(client, group, practiti
     assert next(v for k, v in found.items() if kept.code in k) == "CONFIRMED"
 
 
-def test_uids_are_stable_and_sequence_grows_with_changes(client, session, practitioner):
+def test_uids_are_stable_and_sequence_rises_by_one_with_each_change(client, session, practitioner):
     BookingFactory(session=session, user=practitioner)
     feed = calendar_feed_renew(user=practitioner)
     feed_url = reverse("signups:calendar_feed", args=[feed.token])
     (before,) = events(client.get(feed_url).content)
-    GroupSession.objects.filter(pk=session.pk).update(
-        starts_at=session.starts_at + timedelta(hours=1), ends_at=session.ends_at + timedelta(hours=1),
-        updated_at=session.updated_at + timedelta(minutes=5),
-    )
+    session_move(session=session, starts_at=session.starts_at + timedelta(hours=1),
+                 ends_at=session.ends_at + timedelta(hours=1))
     (after,) = events(client.get(feed_url).content)
     assert after["UID"] == before["UID"]
-    assert after["SEQUENCE"] > before["SEQUENCE"]
+    assert after["SEQUENCE"] == before["SEQUENCE"] + 1
+
+
+def test_the_feed_and_the_download_are_published_not_invitations(client, session, practitioner):
+    """A subscribed calendar or an imported file is the person's copy, not a
+    meeting request: no organizer or attendee for a mail program to act on."""
+    BookingFactory(session=session, user=practitioner)
+    feed = calendar_feed_renew(user=practitioner)
+    client.force_login(practitioner)
+    for url in (reverse("signups:calendar_feed", args=[feed.token]),
+                reverse("signups:session_calendar", args=[session.code])):
+        cal = icalendar.Calendar.from_ical(client.get(url).content)
+        assert str(cal["METHOD"]) == "PUBLISH"
+        (event,) = cal.walk("VEVENT")
+        assert "ORGANIZER" not in event
+        assert "ATTENDEE" not in event
 
 
 def test_the_feed_needs_no_sign_in_but_a_known_token(client, practitioner):

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from core.ratelimit import BOOKING, rate_limited
 from groups.access import facilitates, get_session_for_user
@@ -13,6 +13,7 @@ from signups.errors import SignupRefused
 from signups.models import Booking
 from signups.selectors import bookings_for_user, membership_for_user
 from signups.services import booking_cancel, booking_create, feedback_allowed
+from signups.services.rules import booking_window_open
 from signups.views.common import refused, safe_next
 
 
@@ -80,3 +81,20 @@ def session_cancel(request, code: str):
         return redirect(back)
     messages.success(request, "You have left the waiting list." if was_waitlisted else "Your place is cancelled.")
     return redirect(back)
+
+
+@login_required
+@require_GET
+def session_cancel_confirm(request, code: str):
+    """Ask before giving up a place (the NHS.UK confirmation page: a plain form,
+    no JavaScript); the form posts to `session_cancel`."""
+    session, _ = get_session_for_user(request.user, code)
+    back = safe_next(request, reverse("signups:session", args=[session.code]))
+    booking = bookings_for_user(user=request.user, sessions=[session]).get(session.pk)
+    if booking is None or booking.status != Booking.Status.CONFIRMED:
+        messages.info(request, "You do not have a place at this session.")
+        return redirect(back)
+    if session.is_cancelled or not booking_window_open(session, timezone.now()):
+        messages.info(request, "This place can no longer be cancelled.")
+        return redirect(back)
+    return render(request, "signups/cancel_confirm.html", {"session": session, "group": session.group, "back": back})

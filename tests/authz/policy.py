@@ -74,6 +74,8 @@ signups:waitlist            open-session        POST   login  redirect redirect 
 signups:cancel              open-session        GET    login  405      405      405      405      405      405
 signups:cancel              open-session        POST   login  redirect redirect redirect redirect redirect redirect
 signups:cancel              draft-session       POST   login  404      404      404      redirect 404      redirect
+signups:cancel_confirm      open-session        GET    login  redirect ok       redirect redirect redirect redirect
+signups:cancel_confirm      draft-session       GET    login  404      404      404      redirect 404      redirect
 signups:session_calendar    open-session        GET    login  ok       ok       ok       ok       ok       ok
 signups:session_calendar    draft-session       GET    login  404      404      404      ok       404      ok
 signups:register            open-session        GET    login  404      404      404      ok       404      404
@@ -164,7 +166,8 @@ def cells() -> list[Cell]:
 # Third-party URL sets, by path prefix, with the outcomes each role may get.
 # allauth's own pages (sign in, sign up, password reset) are public, and every
 # account page needs sign-in; nobody here is staff, so the Django admin sends
-# every role to its own sign-in page, except that page itself.
+# every role to its own sign-in page, which hands anonymous visitors to
+# allauth's sign-in and refuses signed-in people who are not staff.
 ALLAUTH_PREFIX = "accounts/"
 ALLAUTH_SIGNED_IN_ONLY = {
     "account_email", "account_change_password", "account_set_password", "account_reauthenticate",
@@ -175,7 +178,8 @@ ALLAUTH_SIGNED_IN_ONLY = {
 # Signed in or not, nothing there may fail or refuse outright; a garbage key is a 404.
 ALLAUTH_ALLOWED = {"ok", "redirect", "404"}
 ADMIN_PREFIX = "admin/"
-ADMIN_OPEN = {"admin:login": "ok", "admin:logout": "redirect"}
+ADMIN_OPEN = {"admin:login": "login", "admin:logout": "redirect"}
+ADMIN_OPEN_SIGNED_IN = {"admin:login": "403", "admin:logout": "redirect"}
 
 # Someone else's object in a URL the role may open with its own: the same
 # URL with the other code must be a 404. (name, method, role, own target,

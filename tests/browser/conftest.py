@@ -43,11 +43,13 @@ def browser(playwright_instance):
 
 
 def watch_csp(page) -> list[str]:
-    """Collects the Content Security Policy violations the page reports."""
+    """Collects the Content Security Policy violations the page reports, and
+    any complaint about the Permissions-Policy header (an unknown feature)."""
     violations: list[str] = []
     page.on(
         "console",
-        lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None,
+        lambda msg: violations.append(msg.text)
+        if "Content Security Policy" in msg.text or "Permissions-Policy" in msg.text else None,
     )
     return violations
 

@@ -4,7 +4,7 @@ import pytest
 
 from accounts.tests.factories import UserFactory
 from signups.tests.factories import GroupSessionFactory, PeerGroupFactory
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,6 +19,8 @@ def test_a_cancelled_place_goes_to_the_first_person_waiting(page, browser, live_
     assert page.get_by_text("1 place left").is_visible()
     page.get_by_role("button", name="Book a place").click()
     assert page.get_by_text("Your place is booked.").is_visible()
+    assert page.get_by_role("button", name="Go to the room").is_visible()  # online: joined from here
+    assert_accessible(page)
 
     other = browser.new_context(viewport={"width": 390, "height": 844})
     other.set_default_timeout(10_000)
@@ -32,7 +34,10 @@ def test_a_cancelled_place_goes_to_the_first_person_waiting(page, browser, live_
 
         page.goto(f"{live_server.url}/my-sessions/")
         card = page.locator("li.nhsuk-card", has_text="Tuesday reflective group")
-        card.get_by_role("button", name="Cancel my place").click()
+        card.get_by_role("link", name="Cancel my place").click()
+        assert page.get_by_role("heading", name="Are you sure you want to cancel your place?").is_visible()
+        assert_accessible(page)
+        page.get_by_role("button", name="Yes, cancel my place").click()
         assert page.get_by_text("Your place is cancelled.").is_visible()
         assert page.get_by_text("You have no places booked.").is_visible()
 

@@ -1,9 +1,12 @@
 """`manage.py serve`: the whole platform in one command (used by `make run`).
 
 Starts the ASGI server (web pages and WebSockets) and a Celery worker with
-the beat scheduler embedded, then waits; Ctrl-C stops all of them.
+the beat scheduler embedded, then waits; Ctrl-C stops all of them. Links in
+emails, notifications and calendar files point at the address served
+(`--host`, `--port`) unless `SITE_URL` is set in the environment.
 """
 
+import os
 import signal
 import subprocess
 import sys
@@ -11,13 +14,34 @@ import time
 
 from django.core.management.base import BaseCommand
 
+# Addresses that mean "every interface": a browser reaches them at 127.0.0.1.
+ALL_INTERFACES = {"", "0.0.0.0", "::"}  # noqa: S104
+
+
+def site_url(*, host: str, port: str | int) -> str:
+    """The address a browser on this machine uses for the server."""
+    shown = "127.0.0.1" if host in ALL_INTERFACES else host
+    if ":" in shown:  # an IPv6 address
+        shown = f"[{shown}]"
+    return f"http://{shown}:{port}"
+
+
+def child_environment(*, host: str, port: str | int, environ: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of the web server, worker and beat: the settings each
+    child loads read SITE_URL from it, so all of them link to the port served."""
+    env = dict(os.environ if environ is None else environ)
+    if not env.get("SITE_URL", "").strip():
+        env["SITE_URL"] = site_url(host=host, port=port)
+    return env
+
 
 class Command(BaseCommand):
     help = "Serve web pages, WebSockets, the background worker and the scheduler."
 
     def add_arguments(self, parser):
-        parser.add_argument("--host", default="127.0.0.1")
-        parser.add_argument("--port", default="8000")
+        parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+        parser.add_argument("--port", type=int, default=8000,
+                            help="port to listen on (default 8000); sets SITE_URL unless it is in the environment")
 
     def handle(self, *args, host, port, **options):
         commands = {
@@ -26,8 +50,10 @@ class Command(BaseCommand):
             "worker": [sys.executable, "-m", "celery", "-A", "wellbeing", "worker", "--beat",
                        "--pool", "threads", "--concurrency", "2", "--loglevel", "INFO"],
         }
-        children = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}
-        self.stdout.write(f"Serving at http://{host}:{port}/ — press Ctrl-C to stop.")
+        env = child_environment(host=host, port=port)
+        children = {name: subprocess.Popen(cmd, env=env) for name, cmd in commands.items()}
+        self.stdout.write(f"Serving at {site_url(host=host, port=port)}/ — press Ctrl-C to stop.")
+        self.stdout.write(f"Links in emails and calendars use {env['SITE_URL']}.")
         stopping = False
 
         def stop(*_):
