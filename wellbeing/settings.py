@@ -69,7 +69,7 @@ MIDDLEWARE = [
     "accounts.middleware.MfaRequiredMiddleware",
     "accounts.middleware.OnboardingRequiredMiddleware",
     # Reads of people's data in the Django admin go to the audit log.
-    "privacy.middleware.AdminAuditMiddleware",
+    "audit.middleware.AdminAuditMiddleware",
 ]
 
 ROOT_URLCONF = "wellbeing.urls"

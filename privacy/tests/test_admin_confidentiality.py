@@ -5,8 +5,8 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
+from audit.models import AuditEvent
 from notifications.models import Kind, Notification
-from privacy.models import AuditEvent
 from signups.models import Feedback
 from signups.tests.factories import BookingFactory
 

@@ -1,13 +1,13 @@
 """Opening people's data in the Django admin is audited like elsewhere.
 
 Changes made there are already mirrored from the admin's own log
-(privacy.receivers); this records the reads: every list, record and history
+(audit.receivers); this records the reads: every list, record and history
 page of every model in the admin, so a model added later is audited without
 anyone remembering to."""
 
 from django.contrib.admin.utils import unquote
 
-from privacy.services import audit_record
+from audit.services import audit_record
 
 # admin URL name suffix -> audit action
 _ADMIN_READS = {"changelist": "admin.list", "change": "admin.view", "history": "admin.history",
