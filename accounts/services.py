@@ -1,6 +1,7 @@
 import asyncio
 import hashlib
 import logging
+from collections.abc import Mapping
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,7 +13,7 @@ logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
-def profile_save(*, user: User, data: dict) -> User:
+def profile_save(*, user: User, data: Mapping[str, str]) -> User:
     """Save profile answers; the first save completes onboarding."""
     for field in ("display_name", "profession", "career_stage", "region", "organisation"):
         setattr(user, field, data.get(field, ""))
@@ -49,7 +50,7 @@ FORCE_CLOSE_EVENT = "user.force_close"
 SIGNED_OUT = "signed_out"  # the connection's sign-in ended
 ACCESS_CHANGED = "access_changed"  # deactivated, or a role removed: it must be authorised afresh
 
-_sending: set = set()  # holds sends started from a running event loop until they finish
+_sending: set[asyncio.Task[None]] = set()  # holds sends started from a running event loop until they finish
 
 
 def user_channel_group(user_id: int) -> str:
@@ -70,7 +71,7 @@ def live_connections_close(*, user_id: int, reason: str, session_key: str | None
     transaction.on_commit(lambda: _group_send(user_channel_group(user_id), event))
 
 
-def _group_send(group: str, event: dict) -> None:
+def _group_send(group: str, event: dict[str, str]) -> None:
     from asgiref.sync import async_to_sync
     from channels.layers import get_channel_layer
 

@@ -3,14 +3,16 @@
 
 from datetime import datetime, timedelta
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.http import Http404
 
+from accounts.models import User
 from core.codes import is_public_code
 from notifications.models import Notification, Preference
 
 
-def notifications_for_user(*, user) -> QuerySet[Notification]:
+def notifications_for_user(*, user: User) -> QuerySet[Notification]:
     """What has reached the person's list (sent, or tried by email), newest first."""
     return (
         Notification.objects.filter(user=user, shown_at__isnull=False)
@@ -19,13 +21,13 @@ def notifications_for_user(*, user) -> QuerySet[Notification]:
     )
 
 
-def unread_count(*, user) -> int:
+def unread_count(*, user: User | AnonymousUser) -> int:
     if not user.is_authenticated:
         return 0
     return Notification.objects.filter(user=user, shown_at__isnull=False, read_at__isnull=True).count()
 
 
-def get_notification_for_user(*, user, code: str) -> Notification:
+def get_notification_for_user(*, user: User, code: str) -> Notification:
     """The person's own notification, or 404 (also for everyone else's)."""
     if not is_public_code(code):  # PostgreSQL refuses NUL bytes with an error
         raise Http404("No notification found")
@@ -35,7 +37,7 @@ def get_notification_for_user(*, user, code: str) -> Notification:
     return notification
 
 
-def preference_for_user(*, user) -> Preference:
+def preference_for_user(*, user: User) -> Preference:
     """Their saved choices, or the defaults (unsaved)."""
     return Preference.objects.filter(user=user).first() or Preference(user=user)
 

@@ -6,13 +6,17 @@ signal or a job run twice at once never makes a second message.
 """
 
 import logging
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from celery import Task
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 
+from accounts.models import User
 from groups.models import GroupSession
+from notifications import tasks
 from notifications.models import REMINDER_KINDS, Kind, Notification, Preference
 from notifications.scheduling import change_stamp, event_stamp, reminder_due_at, reminder_stamp
 from signups.models import Booking, Membership
@@ -26,17 +30,15 @@ FEEDBACK_WINDOW = timedelta(days=2)  # invite for sessions that ended this recen
 REMINDER_HORIZON = timedelta(hours=26)
 
 
-def _enqueue(task_name: str, *args) -> None:
+def _enqueue(task: Task, *args: object) -> None:
     """Ask a worker to act once the transaction commits. The rows are already
     safe in the database: if the broker is down, the next sweep sends them."""
 
     def send() -> None:
-        from notifications import tasks
-
         try:
-            getattr(tasks, task_name).delay(*args)
+            task.delay(*args)
         except Exception as exc:  # broker unreachable: the sweep is the backstop
-            logger.warning("could not enqueue %s (%s); the sweep will pick it up", task_name, type(exc).__name__)
+            logger.warning("could not enqueue %s (%s); the sweep will pick it up", task.name, type(exc).__name__)
 
     transaction.on_commit(send)
 
@@ -72,7 +74,7 @@ def notifications_booking_confirmed(*, booking: Booking, kind: str = Kind.BOOKIN
     )
     _reminders_schedule(booking=booking, now=now)
     if created:
-        _enqueue("deliver_notification", notification.pk)
+        _enqueue(tasks.deliver_notification, notification.pk)
     return notification
 
 
@@ -116,7 +118,7 @@ def _owed_late(booking: Booking, kind: str, due: datetime, now: datetime) -> boo
     return kind != Kind.REMINDER_24H or reminder_due_at(Kind.REMINDER_1H, booking.session.starts_at) > now
 
 
-def _still_missing(late: list[tuple[Booking, str, datetime]]) -> list[tuple[Booking, str, datetime]]:
+def _still_missing(late: Sequence[tuple[Booking, str, datetime]]) -> list[tuple[Booking, str, datetime]]:
     """Of the late reminders, those never made, and not covered by a "moved"
     message sent after their moment (it gave the new time)."""
     if not late:
@@ -176,17 +178,18 @@ def notifications_session_changed(*, session: GroupSession, change: str, now: da
         ignore_conflicts=True,  # the same change reported twice is told once
     )
     if bookings:
-        _enqueue("send_due_notifications")
+        _enqueue(tasks.send_due_notifications)
     logger.info("session %s %s: %d people to tell", session.code, change, len(bookings))
     return len(bookings)
 
 
 @transaction.atomic
 def notification_membership_decided(*, membership: Membership, now: datetime | None = None) -> Notification | None:
-    kind = {
+    kinds: dict[str, Kind] = {
         Membership.Status.ACCEPTED: Kind.APPLICATION_ACCEPTED,
         Membership.Status.DECLINED: Kind.APPLICATION_DECLINED,
-    }.get(membership.status)
+    }
+    kind = kinds.get(membership.status)
     if kind is None:
         return None
     now = now or timezone.now()
@@ -197,7 +200,7 @@ def notification_membership_decided(*, membership: Membership, now: datetime | N
     if kind == Kind.APPLICATION_ACCEPTED:
         _member_reminders_schedule(membership=membership, now=now)
     if created:
-        _enqueue("deliver_notification", notification.pk)
+        _enqueue(tasks.deliver_notification, notification.pk)
     return notification
 
 
@@ -205,7 +208,7 @@ def notification_membership_decided(*, membership: Membership, now: datetime | N
 def feedback_invitations_schedule(*, now: datetime | None = None) -> int:
     """One invitation per attended booking of a session that has ended."""
     now = now or timezone.now()
-    bookings = (
+    attended = (
         Booking.objects.filter(
             attendance=Booking.Attendance.ATTENDED, feedback_given=False,
             session__status=GroupSession.Status.SCHEDULED,
@@ -214,7 +217,7 @@ def feedback_invitations_schedule(*, now: datetime | None = None) -> int:
         .exclude(notifications__kind=Kind.FEEDBACK_INVITATION)
         .only("pk", "user_id")
     )
-    bookings = list(bookings)
+    bookings = list(attended)
     Notification.objects.bulk_create(
         [Notification(user_id=b.user_id, booking=b, kind=Kind.FEEDBACK_INVITATION, due_at=now) for b in bookings],
         ignore_conflicts=True,  # a second run at the same moment adds nothing
@@ -223,7 +226,7 @@ def feedback_invitations_schedule(*, now: datetime | None = None) -> int:
 
 
 @transaction.atomic
-def preference_update(*, user, reminder_24h: bool, reminder_1h: bool) -> Preference:
+def preference_update(*, user: User, reminder_24h: bool, reminder_1h: bool) -> Preference:
     preference, _ = Preference.objects.update_or_create(
         user=user, defaults={"reminder_24h": reminder_24h, "reminder_1h": reminder_1h}
     )
@@ -236,15 +239,16 @@ def notification_mark_read(*, notification: Notification, now: datetime | None =
 
 
 @transaction.atomic
-def notifications_mark_all_read(*, user, now: datetime | None = None) -> int:
+def notifications_mark_all_read(*, user: User, now: datetime | None = None) -> int:
     return Notification.objects.filter(user=user, shown_at__isnull=False, read_at__isnull=True).update(
         read_at=now or timezone.now()
     )
 
 
 @transaction.atomic
-def notifications_send_again(*, notifications, now: datetime | None = None) -> int:
+def notifications_send_again(*, notifications: QuerySet[Notification], now: datetime | None = None) -> int:
     """An admin's retry of failed notifications: back in the queue, attempts reset."""
-    return notifications.filter(status=Status.FAILED).update(
+    count: int = notifications.filter(status=Status.FAILED).update(
         status=Status.PENDING, attempts=0, claimed_at=None, last_error="", due_at=now or timezone.now()
     )
+    return count
