@@ -7,8 +7,7 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         from core import health
-        from notifications import receivers
+        from notifications import receivers  # noqa: F401  connects them
         from notifications.health import check_mail
 
-        receivers.connect()
         health.register("mail", check_mail, degrading=True)

@@ -7,7 +7,7 @@ a shared screen. Bodies may, since they are opened on purpose.
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from core import dates
 from groups.models import GroupSession, PeerGroup
@@ -101,10 +101,7 @@ def _booking_message(notification: Notification, now: datetime) -> Composed:
 
 
 def _browse_link() -> str:
-    try:
-        return links.absolute(reverse("groups:browse"))
-    except NoReverseMatch:
-        return links.absolute("/")
+    return links.absolute(reverse("groups:browse"))
 
 
 def _membership_message(notification: Notification) -> Composed:

@@ -6,17 +6,20 @@ import pytest
 
 from groups.models import GroupSession
 from groups.signals import session_changed
-from notifications import receivers
 from notifications.models import Kind, Notification
 from notifications.tests.factories import BookingFactory, MembershipFactory
 from signups import signals
 from signups.models import Booking, Membership
+from signups.signals import booking_confirmed
 
 pytestmark = pytest.mark.django_db
 
 
-def test_every_signal_it_listens_to_exists():
-    assert receivers.connect() == []
+def test_every_signal_it_listens_to_is_connected():
+    for signal in (booking_confirmed, signals.waitlist_promoted, signals.booking_cancelled):
+        assert signal.has_listeners(Booking)
+    assert signals.membership_decided.has_listeners(Membership)
+    assert session_changed.has_listeners(GroupSession)
 
 
 def test_a_booking_confirmed_signal_schedules_the_confirmation_and_reminders(booking):
