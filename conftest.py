@@ -12,10 +12,10 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
-    """Tests never write into the developer's var/outbox, and hash passwords
+    """Tests send mail to Django's in-memory outbox (its test set-up puts
+    every mailer there), never into the developer's var/outbox; they hash passwords
     quickly (the real hasher is deliberately slow); every test starts with
     an empty cache."""
-    settings.EMAIL_FILE_PATH = str(tmp_path / "outbox")
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Rate-limit counters (allauth's and ours) must not leak between tests.
     cache.clear()

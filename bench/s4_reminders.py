@@ -246,15 +246,10 @@ def _probe(group, sink: SmtpSink) -> tuple[float, float, float, float]:
 
     before_messages, before_connections = sink.received, sink.connections
     _make_probe_rows(group)
-    with override_settings(
-        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
-        EMAIL_HOST=HOST,
-        EMAIL_PORT=sink.port,
-        EMAIL_USE_TLS=False,
-        EMAIL_HOST_USER="",
-        EMAIL_HOST_PASSWORD="",
-        EMAIL_TIMEOUT=10,
-    ):
+    with override_settings(MAILERS={"default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {"host": HOST, "port": sink.port, "use_tls": False, "username": "", "password": "", "timeout": 10},
+    }}):
         with CaptureQueriesContext(connection) as ctx:
             t0, cpu0 = time.perf_counter(), time.thread_time()
             outcomes = delivery.notifications_send_due(limit=PROBE)

@@ -13,9 +13,9 @@ _counter = 0
 
 
 class OutboxEmailBackend(BaseEmailBackend):
-    def __init__(self, *args, file_path=None, **kwargs):
+    def __init__(self, *args, file_path: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.outbox = Path(file_path or settings.EMAIL_FILE_PATH)
+        self.outbox = Path(file_path or settings.VAR_DIR / "outbox")
 
     def send_messages(self, email_messages) -> int:
         self.outbox.mkdir(parents=True, exist_ok=True)

@@ -250,18 +250,24 @@ SIGNUP_EMAIL_DOMAINS = env_list(
 # --- Email -----------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Staff peer support <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-EMAIL_HOST = env_str("EMAIL_HOST")
-if EMAIL_HOST:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_PORT = env_int("EMAIL_PORT", 587)
-    EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
-    EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
-    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
-    EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+# Django's MAILERS (the EMAIL_* settings are deprecated); the environment
+# keeps its EMAIL_* names. Code sends through `mail.mailers.default`.
+if env_str("EMAIL_HOST"):
+    MAILERS = {"default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": env_str("EMAIL_HOST"),
+            "port": env_int("EMAIL_PORT", 587),
+            "username": env_str("EMAIL_HOST_USER"),
+            "password": env_str("EMAIL_HOST_PASSWORD"),
+            "use_tls": env_bool("EMAIL_USE_TLS", True),
+            "timeout": env_int("EMAIL_TIMEOUT", 10),
+        },
+    }}
 else:
     # One readable .eml file a message, openable in any mail program.
-    EMAIL_BACKEND = "core.mail.OutboxEmailBackend"
-    EMAIL_FILE_PATH = str(VAR_DIR / "outbox")
+    MAILERS = {"default": {"BACKEND": "core.mail.OutboxEmailBackend",
+                           "OPTIONS": {"file_path": str(VAR_DIR / "outbox")}}}
 
 # --- Localisation ------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"

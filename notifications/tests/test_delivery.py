@@ -80,7 +80,7 @@ class RefusingBackend(BaseEmailBackend):
 
 @pytest.fixture
 def smtp_down(settings):
-    settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
+    settings.MAILERS = {"default": {"BACKEND": f"{__name__}.RefusingBackend"}}
 
 
 @pytest.mark.parametrize("error", [

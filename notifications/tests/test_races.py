@@ -48,7 +48,7 @@ def run_sweeps(count: int) -> list[dict]:
 
 
 def test_two_racing_sweeps_send_each_reminder_exactly_once(settings):
-    settings.EMAIL_BACKEND = f"{__name__}.SlowRecordingBackend"
+    settings.MAILERS = {"default": {"BACKEND": f"{__name__}.SlowRecordingBackend"}}
     _sent.clear()
     notifications = NotificationFactory.create_batch(40)
     results = run_sweeps(2)
@@ -60,7 +60,7 @@ def test_two_racing_sweeps_send_each_reminder_exactly_once(settings):
 
 
 def test_four_racing_sweeps_with_failures_never_double_count_attempts(settings):
-    settings.EMAIL_BACKEND = "notifications.tests.test_delivery.RefusingBackend"
+    settings.MAILERS = {"default": {"BACKEND": "notifications.tests.test_delivery.RefusingBackend"}}
     NotificationFactory.create_batch(20)
     run_sweeps(4)
     assert set(Notification.objects.values_list("status", "attempts")) == {("pending", 1)}

@@ -27,10 +27,9 @@ TIMEOUT = 1  # seconds: EMAIL_TIMEOUT for these tests
 def smtp_port(settings) -> int:
     """Mail goes by SMTP to a loopback port nobody listens on (yet)."""
     port = free_port()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    settings.EMAIL_USE_TLS, settings.EMAIL_TIMEOUT = False, TIMEOUT
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": {
+        "host": "127.0.0.1", "port": port, "use_tls": False, "timeout": TIMEOUT, "username": "", "password": "",
+    }}}
     return port
 
 

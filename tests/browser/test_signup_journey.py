@@ -18,8 +18,8 @@ def _verification_link(outbox: Path) -> str:
 
 
 def test_a_new_person_signs_up_verifies_onboards_and_reaches_home(page, live_server, settings, tmp_path):
-    settings.EMAIL_BACKEND = "core.mail.OutboxEmailBackend"
-    settings.EMAIL_FILE_PATH = str(tmp_path / "outbox")
+    settings.MAILERS = {"default": {"BACKEND": "core.mail.OutboxEmailBackend",
+                                    "OPTIONS": {"file_path": str(tmp_path / "outbox")}}}
 
     page.goto(live_server.url + "/")
     page.get_by_role("link", name="Create an account").first.click()
