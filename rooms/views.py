@@ -55,6 +55,7 @@ def room(request, code: str):
         "iceServers": getattr(settings, "ROOM_ICE_SERVERS", []),
         "facilitator": facilitator,
         "endsAt": session.ends_at.isoformat(),
+        "pollSeconds": getattr(settings, "ROOM_WAIT_POLL_SECONDS", 15),
     }
     return render(request, "rooms/room.html", {
         "session": session,
@@ -67,7 +68,7 @@ def room(request, code: str):
         **_ending_explained(session),
         "signposting": settings.SIGNPOSTING,
         "room_config": config,
-        "poll_seconds": getattr(settings, "ROOM_WAIT_POLL_SECONDS", 15),
+        "poll_seconds": config["pollSeconds"],
         # Leaving is going elsewhere: the socket closes and presence records the time.
         "leave_url": (reverse("groups:manage", args=[session.group.code]) if facilitator
                       else reverse("signups:session", args=[session.code])),

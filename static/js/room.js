@@ -88,7 +88,7 @@ function sendSupport() {
 
 function waitToReopen() {
   // Ended or not open: ask the status URL now and then; load the room when it opens.
-  const every = 15000;
+  const every = (config.pollSeconds || 15) * 1000;
   const check = async () => {
     try {
       const response = await fetch(config.statusUrl, { credentials: "same-origin" });
