@@ -233,3 +233,12 @@ def test_opening_never_reopens_a_room_after_its_scheduled_end(session):
     session.refresh_from_db()
     services.room_open_early(session=session)
     assert Room.objects.get(session=session).opened_at is None
+
+
+def test_the_room_has_a_leave_button_back_to_the_session_or_the_group(client, session, member, facilitator):
+    client.force_login(member)
+    html = client.get(reverse("rooms:room", args=[session.code])).content.decode()
+    assert f'href="{reverse("signups:session", args=[session.code])}">Leave the room</a>' in html
+    client.force_login(facilitator)
+    html = client.get(reverse("rooms:room", args=[session.code])).content.decode()
+    assert f'href="{reverse("groups:manage", args=[session.group.code])}">Leave the room</a>' in html

@@ -87,16 +87,23 @@ function sendSupport() {
 }
 
 function waitToReopen() {
-  // Ended or not open: ask the status URL now and then; load the room when it opens.
+  // Ended (or not open yet): ask the status URL now and then, and come back
+  // in when a facilitator opens the room again. In place, not by reloading,
+  // so help that is on show stays on show.
   const every = (config.pollSeconds || 15) * 1000;
   const check = async () => {
     try {
       const response = await fetch(config.statusUrl, { credentials: "same-origin" });
-      if (response.ok && (await response.json()).status === "open") {
-        window.location.reload();
+      if (!response.ok) return; // gone, or no longer ours to see
+      const { status } = await response.json();
+      if (status === "open") {
+        closedFor = null;
+        ended = false;
+        setStatus("The room is open again. Connecting…");
+        connect();
         return;
       }
-      if (response.status === 404) return;
+      if (status !== "ended" && status !== "not_yet") return; // closed for good: nothing to wait for
     } catch {
       // offline for a moment: ask again next time
     }

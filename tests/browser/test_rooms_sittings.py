@@ -162,3 +162,20 @@ def test_i_need_support_shows_help_at_once_and_sends_when_reconnected(asgi_serve
         "Could not be sent: the room has ended — the numbers above are always available."
     ).wait_for()
     assert guest_page.get_by_role("link", name="Samaritans").is_visible()
+
+
+def test_leave_the_room_takes_you_out_and_the_others_see_it(asgi_server, page, guest_page, people):
+    host, guest, session = people
+    room_url = f"{asgi_server.url}/rooms/{session.code}/"
+    _sign_in(page, asgi_server.url, host)
+    page.goto(room_url)
+    page.get_by_text("You are in the room.").wait_for()
+    _sign_in(guest_page, asgi_server.url, guest)
+    guest_page.goto(room_url)
+    page.get_by_role("button", name="Let in Alex Guest").click()
+    guest_page.get_by_text("You are in the room.").wait_for()
+    page.get_by_role("button", name="Remove Alex Guest").wait_for()
+
+    guest_page.get_by_role("button", name="Leave the room").click()
+    guest_page.wait_for_url(f"{asgi_server.url}/sessions/{session.code}/")
+    page.get_by_role("button", name="Remove Alex Guest").wait_for(state="detached")
