@@ -93,9 +93,8 @@ def test_a_room_opened_and_ended_the_day_before_opens_again_at_its_time(asgi_ser
     Room.objects.filter(pk=room.pk).update(opened_at=room.opened_at - day, closed_at=room.closed_at - day)
     now = timezone.now()
     GroupSession.objects.filter(pk=session.pk).update(starts_at=now, ends_at=now + timedelta(hours=1))
-    guest_page.get_by_text("You are waiting in the lobby.").wait_for()  # it opened by itself
-    page.reload()
-    page.get_by_text("You are in the room.").wait_for()
+    guest_page.get_by_text("You are waiting in the lobby.").wait_for()  # it opened by itself,
+    page.get_by_text("You are in the room.").wait_for()  # and both pages followed without a reload
     page.get_by_role("button", name="Let in Alex Guest").click()
     guest_page.get_by_text("You are in the room.").wait_for()
 
