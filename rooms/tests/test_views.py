@@ -62,6 +62,7 @@ def test_the_facilitator_sees_the_controls(client, session, facilitator):
     html = client.get(reverse("rooms:room", args=[session.code])).content.decode()
     assert "Facilitator controls" in html
     assert "End the session for everyone" in html
+    assert "{#" not in html  # no template comment shows as text
 
 
 @pytest.mark.parametrize("person", ["outsider", "programme_admin"])
