@@ -334,8 +334,12 @@ const handlers = {
       ? "The session has ended. Thank you for coming."
       : "A facilitator has ended the session for everyone. If they open the room again, this page updates by itself.");
   },
-  error({ message }) {
+  error({ code, message }) {
     setStatus(message);
+    if (code === "rate_limited" && support === "sent") {
+      setSupport("pending"); // it may have been this one: try again shortly
+      window.setTimeout(sendSupport, 2000);
+    }
   },
 };
 
