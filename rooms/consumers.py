@@ -164,8 +164,10 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
 
     async def on_support(self, message):
         await self._group("facilitators", "room.support", participant=self.presence.code,
-                          name=selectors.display_name(self.scope["user"]))
-        await self.send_json({"type": "support_sent"})
+                          name=selectors.display_name(self.scope["user"]), at=timezone.now().isoformat())
+        # Whether anyone was there to be told: the person's page says so honestly.
+        await self.send_json({"type": "support_sent",
+                              "delivered": await db(selectors.facilitator_online)(self.room)})
 
     async def on_media(self, message):
         self._require_admitted()
@@ -284,7 +286,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "settings", **_fields(event, "locked", "lobby_enabled")})
 
     async def room_support(self, event):
-        await self.send_json({"type": "support", **_fields(event, "participant", "name")})
+        await self.send_json({"type": "support", **_fields(event, "participant", "name", "at")})
 
     async def room_media(self, event):
         await self.send_json({"type": "media", **_fields(event, "participant", "audio", "video")})

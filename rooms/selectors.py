@@ -19,7 +19,8 @@ STALE_AFTER = timedelta(seconds=90)
 class RoomStatus:
     NOT_YET = "not_yet"
     OPEN = "open"
-    CLOSED = "closed"
+    ENDED = "ended"  # a facilitator ended this sitting: it can open again before the scheduled end
+    CLOSED = "closed"  # the scheduled end has passed
     CANCELLED = "cancelled"
     IN_PERSON = "in_person"
 
@@ -29,16 +30,34 @@ def opens_at(session: GroupSession) -> datetime:
 
 
 def room_status(session: GroupSession, room: Room | None, now: datetime | None = None) -> str:
+    """Open or not, sitting by sitting: the latest of "a facilitator opened
+    it", "a facilitator ended it" and "the normal opening time came" decides,
+    so ending an early sitting never stops the room opening at its time, and
+    only the scheduled end closes it for good."""
     now = now or timezone.now()
     if session.is_cancelled:
         return RoomStatus.CANCELLED
     if session.group.delivery == PeerGroup.Delivery.IN_PERSON:
         return RoomStatus.IN_PERSON
-    if (room and room.closed_at) or now >= session.ends_at:
+    if now >= session.ends_at:
         return RoomStatus.CLOSED
-    if (room and room.opened_at) or now >= opens_at(session):
-        return RoomStatus.OPEN
-    return RoomStatus.NOT_YET
+    events = []  # (when, status); on a tie the first listed (ending) wins
+    if room and room.closed_at:
+        events.append((room.closed_at, RoomStatus.ENDED))
+    if room and room.opened_at:
+        events.append((room.opened_at, RoomStatus.OPEN))
+    if opens_at(session) <= now:
+        events.append((opens_at(session), RoomStatus.OPEN))
+    if not events:
+        return RoomStatus.NOT_YET
+    return max(events, key=lambda event: event[0])[1]
+
+
+def opens_again_at(session: GroupSession, now: datetime | None = None) -> datetime | None:
+    """When an ended room opens again by itself: the normal opening time, if
+    that is still ahead."""
+    now = now or timezone.now()
+    return opens_at(session) if opens_at(session) > now else None
 
 
 def is_session_facilitator(user, session: GroupSession) -> bool:
@@ -63,6 +82,10 @@ def online_presences(room: Room) -> QuerySet[Presence]:
     """Presences with at least one live connection: a person in two tabs once."""
     live = live_connections().filter(presence=OuterRef("pk"))
     return room.presences.filter(Exists(live)).select_related("user")
+
+
+def facilitator_online(room: Room) -> bool:
+    return online_presences(room).filter(is_facilitator=True).exists()
 
 
 def display_name(user) -> str:

@@ -39,8 +39,11 @@ def _locked_room(session: GroupSession) -> Room:
 
 @transaction.atomic
 def room_open_early(*, session: GroupSession) -> Room:
+    """Open the room now: before its time, or again after a facilitator ended
+    a sitting. Never after the scheduled end, nor for a cancelled or in-person
+    session; opening an open room changes nothing."""
     room = _locked_room(session)
-    if room.opened_at is None and room.closed_at is None:
+    if room_status(session, room) in (RoomStatus.NOT_YET, RoomStatus.ENDED):
         room.opened_at = timezone.now()
         room.save(update_fields=["opened_at"])
     return room
@@ -48,16 +51,21 @@ def room_open_early(*, session: GroupSession) -> Room:
 
 @transaction.atomic
 def room_close(*, session: GroupSession) -> Room:
-    """Close (or end) the room for everyone; presence ends now."""
+    """End this sitting for everyone: presence ends now, the people inside go
+    back to the lobby state and the lock comes off, so the next sitting (the
+    normal opening time, or a facilitator opening it again before the
+    scheduled end) starts afresh. Removals stand for the whole session."""
     room = _locked_room(session)
     now = timezone.now()
-    if room.closed_at is None:
+    if room_status(session, room, now) == RoomStatus.OPEN:
         room.closed_at = now
-        room.save(update_fields=["closed_at"])
+        room.locked = False
+        room.save(update_fields=["closed_at", "locked"])
     for presence in online_presences(room).filter(state=State.ADMITTED):
         _record_left(presence, now)
     Connection.objects.filter(presence__room=room).delete()
     room.presences.update(hand_raised_at=None)
+    room.presences.filter(state=State.ADMITTED, is_facilitator=False).update(state=State.LOBBY, waiting_since=None)
     return room
 
 
@@ -122,6 +130,8 @@ def presence_connect(*, session: GroupSession, user, channel_name: str) -> Joine
     if presence is None:
         presence = Presence.objects.create(room=room, user=user, is_facilitator=facilitator, waiting_since=now)
     presence.is_facilitator = facilitator
+    if presence.state == State.LOBBY and presence.waiting_since is None:
+        presence.waiting_since = now  # back for a new sitting: waits from now
     if presence.state == State.LOBBY and (facilitator or not room.lobby_enabled):
         _admit(presence, now)
     elif presence.state == State.ADMITTED and not online:

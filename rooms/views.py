@@ -3,9 +3,11 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import dates
 from core.codes import is_public_code
@@ -26,6 +28,22 @@ def _session_for_room(user, code: str):
     return session, facilitator
 
 
+def _facilitated_session(user, code: str):
+    session, facilitator = _session_for_room(user, code)
+    if not facilitator:
+        raise Http404("No session found")
+    return session
+
+
+def _ending_explained(session) -> dict:
+    """What ending a sitting means, for the page and the confirmation."""
+    again = selectors.opens_again_at(session)
+    return {
+        "ends_at": dates.at(session.ends_at),
+        "opens_again_at": dates.at(again) if again else None,
+    }
+
+
 @login_required
 @allows_features("camera", "microphone", "autoplay")
 def room(request, code: str):
@@ -35,9 +53,12 @@ def room(request, code: str):
     video = selectors.video_allowed(session)
     config = {
         "wsPath": f"/ws/rooms/{session.code}/",
+        "statusUrl": reverse("rooms:status", args=[session.code]),
         "video": video,
         "iceServers": settings.ROOM_ICE_SERVERS,
         "facilitator": facilitator,
+        "endsAt": session.ends_at.isoformat(),
+        "pollSeconds": settings.ROOM_WAIT_POLL_SECONDS,
     }
     return render(request, "rooms/room.html", {
         "session": session,
@@ -47,30 +68,49 @@ def room(request, code: str):
         "video": video,
         "when": dates.span(session.starts_at, session.ends_at),
         "opens_at": dates.at(selectors.opens_at(session)),
+        **_ending_explained(session),
         "signposting": settings.SIGNPOSTING,
         "room_config": config,
+        "poll_seconds": config["pollSeconds"],
+        # Leaving is going elsewhere: the socket closes and presence records the time.
+        "leave_url": (reverse("groups:manage", args=[session.group.code]) if facilitator
+                      else reverse("signups:session", args=[session.code])),
     })
+
+
+@login_required
+@require_GET
+@never_cache
+def room_status(request, code: str):
+    """The room's status alone, for a waiting page to notice it opening."""
+    session, _ = _session_for_room(request.user, code)
+    return JsonResponse({"status": selectors.room_status(session, selectors.room_for_session(session))})
 
 
 @login_required
 @require_POST
 def room_open(request, code: str):
-    session, facilitator = _session_for_room(request.user, code)
-    if not facilitator:
-        raise Http404("No session found")
+    session = _facilitated_session(request.user, code)
     services.room_open_early(session=session)
     messages.success(request, "The room is open. People with a place can now come in.")
     return redirect("rooms:room", code=session.code)
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def room_close(request, code: str):
-    session, facilitator = _session_for_room(request.user, code)
-    if not facilitator:
-        raise Http404("No session found")
-    services.room_close(session=session)
-    # Everyone still connected is told the room has ended.
-    async_to_sync(get_channel_layer().group_send)(f"room.{session.code}", {"type": "room.ended"})
-    messages.success(request, "The room is closed.")
+    """GET asks "End the session for everyone?"; POST ends this sitting."""
+    session = _facilitated_session(request.user, code)
+    status = selectors.room_status(session, selectors.room_for_session(session))
+    if request.method == "GET":
+        return render(request, "rooms/end_confirm.html", {
+            "session": session, "group": session.group, "status": status,
+            "when": dates.span(session.starts_at, session.ends_at), **_ending_explained(session),
+        })
+    if status == selectors.RoomStatus.OPEN:
+        services.room_close(session=session)
+        # Everyone still connected is told the room has ended.
+        async_to_sync(get_channel_layer().group_send)(f"room.{session.code}", {"type": "room.ended"})
+        messages.success(request, "You ended the session for everyone. You can open the room again "
+                                  f"until {dates.at(session.ends_at)}.")
     return redirect("rooms:room", code=session.code)

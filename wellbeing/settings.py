@@ -331,6 +331,8 @@ if not DEBUG:
 # --- Live rooms ---------------------------------------------------------------
 ROOM_OPENS_MINUTES_BEFORE = env_int("ROOM_OPENS_MINUTES_BEFORE", 10)
 ROOM_VIDEO_MAX = env_int("ROOM_VIDEO_MAX", 12)
+# How often a waiting page (not open yet, ended) asks whether the room is open.
+ROOM_WAIT_POLL_SECONDS = env_int("ROOM_WAIT_POLL_SECONDS", 15)
 # JSON list of RTCIceServer objects, e.g. [{"urls": "stun:stun.example.org:3478"}]
 ROOM_ICE_SERVERS = json.loads(env_str("ROOM_ICE_SERVERS", "[]"))
 

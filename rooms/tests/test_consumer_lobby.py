@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from groups.models import GroupSession, PeerGroup
-from rooms import protocol
+from rooms import protocol, services
 from rooms.tests.conftest import close_code, drain, next_event
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
@@ -86,6 +86,10 @@ async def test_ending_the_session_closes_the_room_for_everyone(sockets, room_ses
         assert await close_code(communicator) == protocol.CLOSE_NOT_OPEN
     again = await sockets.open(room_session, user=member)
     assert await close_code(again) == protocol.CLOSE_NOT_OPEN
+    # That sitting only: a facilitator can open the room again before the scheduled end.
+    await sync_to_async(services.room_open_early)(session=room_session)
+    _, state = await sockets.join(room_session, member)
+    assert state["me"]["state"] == "lobby"
 
 
 async def test_a_facilitator_who_drops_out_can_rejoin_and_the_room_goes_on(

@@ -1,9 +1,11 @@
 """Inside the room: chat, hands, support, mute, WebRTC signalling, attendance."""
 
 import logging
+from datetime import datetime, timedelta
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from groups.models import PeerGroup
 from rooms import services
@@ -67,10 +69,18 @@ async def test_support_alerts_facilitators_only(sockets, open_room, member, seco
     asker, state = await sockets.join(open_room, member)
     bystander, _ = await sockets.join(open_room, second_member)
     await asker.send_json_to({"type": "support"})
-    assert await next_event(asker, "support_sent")
+    assert await next_event(asker, "support_sent") == {"type": "support_sent", "delivered": True}
     alert = await next_event(host, "support")
+    at = alert.pop("at")
     assert alert == {"type": "support", "participant": state["me"]["participant"], "name": member.display_name}
+    assert abs(datetime.fromisoformat(at) - timezone.now()) < timedelta(seconds=30)  # shown as the time it came
     assert "support" not in [m["type"] for m in await drain(bystander)]
+
+
+async def test_asking_for_support_with_no_facilitator_in_the_room_says_nobody_was_told(sockets, open_room, member):
+    asker, _ = await sockets.join(open_room, member)
+    await asker.send_json_to({"type": "support"})
+    assert await next_event(asker, "support_sent") == {"type": "support_sent", "delivered": False}
 
 
 async def test_a_facilitator_can_ask_someones_client_to_mute(sockets, open_room, member, second_member, facilitator):

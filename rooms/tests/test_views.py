@@ -62,6 +62,7 @@ def test_the_facilitator_sees_the_controls(client, session, facilitator):
     html = client.get(reverse("rooms:room", args=[session.code])).content.decode()
     assert "Facilitator controls" in html
     assert "End the session for everyone" in html
+    assert "{#" not in html  # no template comment shows as text
 
 
 @pytest.mark.parametrize("person", ["outsider", "programme_admin"])
@@ -111,18 +112,81 @@ def test_a_facilitator_opens_the_room_early(client, session, facilitator):
     assert 'id="room-config"' in client.get(url).content.decode()
 
 
-def test_a_facilitator_closes_the_room(client, session, facilitator):
+def test_ending_the_room_asks_first_and_says_what_happens(client, session, facilitator):
     client.force_login(facilitator)
+    room_page = client.get(reverse("rooms:room", args=[session.code])).content.decode()
+    assert f'href="{reverse("rooms:close", args=[session.code])}"' in room_page  # a link: works without JavaScript
+    response = client.get(reverse("rooms:close", args=[session.code]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "End the session for everyone?" in html
+    assert "Yes, end the session for everyone" in html
+    assert "Facilitators can open the room again until" in html
+    assert not Room.objects.filter(session=session, closed_at__isnull=False).exists()  # asking ends nothing
+
+
+def test_a_facilitator_ends_the_room_and_can_open_it_again(client, session, facilitator, member):
+    client.force_login(facilitator)
+    url = reverse("rooms:room", args=[session.code])
     response = client.post(reverse("rooms:close", args=[session.code]))
     assert response.status_code == 302
     assert Room.objects.get(session=session).closed_at is not None
-    assert "This room has closed" in client.get(reverse("rooms:room", args=[session.code])).content.decode()
-
-
-@pytest.mark.parametrize("name", ["rooms:open", "rooms:close"])
-def test_controls_reject_get(client, session, facilitator, name):
+    html = client.get(url).content.decode()
+    assert "A facilitator has ended the session in the room" in html
+    assert "Open the room again" in html
+    assert 'id="room-config"' not in html
+    client.force_login(member)
+    html = client.get(url).content.decode()
+    assert "A facilitator has ended the session in the room" in html
+    assert "Open the room again" not in html
+    assert "this page updates by itself" in html
     client.force_login(facilitator)
-    assert client.get(reverse(name, args=[session.code])).status_code == 405
+    client.post(reverse("rooms:open", args=[session.code]))
+    assert 'id="room-config"' in client.get(url).content.decode()
+
+
+def test_a_room_ended_the_day_before_opens_at_its_normal_time(client, session, facilitator, member):
+    _later(session, minutes=24 * 60)
+    client.force_login(facilitator)
+    client.post(reverse("rooms:open", args=[session.code]))  # "Open the room now", the day before
+    client.post(reverse("rooms:close", args=[session.code]))  # "End the session for everyone"
+    client.force_login(member)
+    url = reverse("rooms:room", args=[session.code])
+    html = client.get(url).content.decode()
+    assert "The room opens again at its normal time" in html
+    # The next day: the sitting was a day ago, and the session is under way.
+    day = timedelta(days=1)
+    room = Room.objects.get(session=session)
+    Room.objects.filter(pk=room.pk).update(opened_at=room.opened_at - day, closed_at=room.closed_at - day)
+    GroupSession.objects.filter(pk=session.pk).update(starts_at=session.starts_at - day, ends_at=session.ends_at - day)
+    html = client.get(url).content.decode()
+    assert "This room has closed" not in html
+    assert 'id="room-config"' in html  # the live room
+
+
+def test_the_status_url_says_whether_the_room_is_open(client, session, member, outsider):
+    client.force_login(member)
+    url = reverse("rooms:status", args=[session.code])
+    assert client.get(url).json() == {"status": "open"}
+    _later(session)
+    assert client.get(url).json() == {"status": "not_yet"}
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404
+
+
+def test_waiting_pages_watch_for_the_room_opening(client, session, member, settings):
+    settings.ROOM_WAIT_POLL_SECONDS = 3
+    _later(session)
+    client.force_login(member)
+    html = client.get(reverse("rooms:room", args=[session.code])).content.decode()
+    assert "js/room-wait.js" in html
+    assert f'data-status-url="{reverse("rooms:status", args=[session.code])}"' in html
+    assert 'data-poll-seconds="3"' in html
+
+
+def test_opening_rejects_get(client, session, facilitator):
+    client.force_login(facilitator)
+    assert client.get(reverse("rooms:open", args=[session.code])).status_code == 405
 
 
 @pytest.mark.parametrize("name", ["rooms:open", "rooms:close"])
@@ -131,6 +195,7 @@ def test_only_the_groups_facilitators_can_use_the_controls(client, session, name
     ensure_roles()
     client.force_login(request.getfixturevalue(person))
     assert client.post(reverse(name, args=[session.code])).status_code == 404
+    assert client.get(reverse("rooms:close", args=[session.code])).status_code == 404  # nor the question
     assert not Room.objects.filter(session=session).exists()
 
 
@@ -163,9 +228,18 @@ def test_video_is_offered_up_to_the_configured_size(session, settings):
     assert not video_allowed(session)
 
 
-def test_opening_is_idempotent_and_never_reopens_a_closed_room(session):
+def test_opening_never_reopens_a_room_after_its_scheduled_end(session):
     services.room_close(session=session)
+    GroupSession.objects.filter(pk=session.pk).update(ends_at=timezone.now() - timedelta(seconds=1))
+    session.refresh_from_db()
     services.room_open_early(session=session)
-    room = Room.objects.get(session=session)
-    assert room.opened_at is None
-    assert room.closed_at is not None
+    assert Room.objects.get(session=session).opened_at is None
+
+
+def test_the_room_has_a_leave_button_back_to_the_session_or_the_group(client, session, member, facilitator):
+    client.force_login(member)
+    html = client.get(reverse("rooms:room", args=[session.code])).content.decode()
+    assert f'href="{reverse("signups:session", args=[session.code])}">Leave the room</a>' in html
+    client.force_login(facilitator)
+    html = client.get(reverse("rooms:room", args=[session.code])).content.decode()
+    assert f'href="{reverse("groups:manage", args=[session.group.code])}">Leave the room</a>' in html

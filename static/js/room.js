@@ -19,11 +19,14 @@ const FINAL = {
 };
 
 let socket = null;
+let closedFor = null; // the close code once reconnecting cannot help
 let attempts = 0;
 let heartbeat = null;
 let me = null;
 let hands = [];
 const people = new Map(); // participant code -> {name, role, peers, audio, video}
+const alerts = new Map(); // participant code -> {count, line}: support alerts, facilitators only
+let ended = false;
 const nameOf = (code) => people.get(code)?.name || "Someone";
 
 const mesh = config.video
@@ -46,6 +49,69 @@ function setStatus(text) {
   $("status").textContent = text;
 }
 
+// "I need support": the help is on the page already, so it shows at once,
+// whatever the connection; the alert itself goes when there is a connection,
+// and the person is told which happened. null | "pending" | "sent" | "done"
+let support = null;
+const SUPPORT_TEXT = {
+  pending: "Not sent yet — we'll send it when you reconnect.",
+  sent: "Telling your facilitator…",
+  done: "Your facilitator has been told, privately. They will contact you.",
+  nobody: "No facilitator is in the room right now, so nobody has been told — please use the numbers above.",
+  ended: "Could not be sent: the room has ended — the numbers above are always available.",
+  gone: "Could not be sent: you are no longer connected to the room — the numbers above are always available.",
+};
+
+function setSupport(state, text = SUPPORT_TEXT[state]) {
+  support = state;
+  $("support-status").textContent = text;
+}
+
+function askForSupport() {
+  $("signposting").hidden = false;
+  $("signposting").focus();
+  if (closedFor) {
+    setSupport(null, closedFor === 4409 ? SUPPORT_TEXT.ended : SUPPORT_TEXT.gone);
+  } else {
+    setSupport("pending");
+    sendSupport();
+  }
+}
+
+function sendSupport() {
+  // Only once the server has let this connection in (its "state" came).
+  if (support === "pending" && me && socket && socket.readyState === WebSocket.OPEN) {
+    socket.send(JSON.stringify({ type: "support" }));
+    setSupport("sent");
+  }
+}
+
+function waitToReopen() {
+  // Ended (or not open yet): ask the status URL now and then, and come back
+  // in when a facilitator opens the room again. In place, not by reloading,
+  // so help that is on show stays on show.
+  const every = (config.pollSeconds || 15) * 1000;
+  const check = async () => {
+    try {
+      const response = await fetch(config.statusUrl, { credentials: "same-origin" });
+      if (!response.ok) return; // gone, or no longer ours to see
+      const { status } = await response.json();
+      if (status === "open") {
+        closedFor = null;
+        ended = false;
+        setStatus("The room is open again. Connecting…");
+        connect();
+        return;
+      }
+      if (status !== "ended" && status !== "not_yet") return; // closed for good: nothing to wait for
+    } catch {
+      // offline for a moment: ask again next time
+    }
+    window.setTimeout(check, every / 2 + Math.random() * every);
+  };
+  window.setTimeout(check, every / 2 + Math.random() * every);
+}
+
 function connect() {
   const scheme = window.location.protocol === "https:" ? "wss" : "ws";
   socket = new WebSocket(`${scheme}://${window.location.host}${config.wsPath}`);
@@ -66,11 +132,18 @@ function connect() {
   socket.addEventListener("close", (event) => {
     window.clearInterval(heartbeat);
     mesh?.closeAll();
+    me = null;
     if (FINAL[event.code]) {
+      closedFor = event.code;
       showPlace(null);
-      setStatus(FINAL[event.code]);
+      if (!ended) setStatus(FINAL[event.code]);
+      if (support === "pending" || support === "sent") {
+        setSupport(null, event.code === 4409 ? SUPPORT_TEXT.ended : SUPPORT_TEXT.gone);
+      }
+      if (event.code === 4409) waitToReopen();
       return;
     }
+    if (support === "sent") setSupport("pending"); // no answer came: send it again
     attempts += 1;
     const ceiling = Math.min(30000, 1000 * 2 ** Math.min(attempts, 5));
     const delay = ceiling / 2 + Math.random() * (ceiling / 2); // jitter: not everyone at once
@@ -184,6 +257,7 @@ const handlers = {
     renderSettings(message.room);
     if (message.lobby) renderWaiting(message.lobby);
     showPlace(me.state);
+    sendSupport();
     if (me.state === "admitted") {
       setStatus("You are in the room.");
       const others = message.participants.flatMap(({ participant, peers }) =>
@@ -227,14 +301,18 @@ const handlers = {
     $("chat").append(line);
     $("chat").scrollTop = $("chat").scrollHeight;
   },
-  support({ name }) {
-    const note = document.createElement("p");
-    note.textContent = `${name} has asked for support. Please contact them privately.`;
-    $("alerts").append(note);
+  support({ participant, name, at }) {
+    // One line per person: asking again updates it rather than adding more.
+    const alert = alerts.get(participant) || { count: 0, line: document.createElement("p") };
+    alert.count += 1;
+    alerts.set(participant, alert);
+    const time = new Date(at).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" });
+    const times = alert.count > 1 ? ` (${alert.count} times, last at ${time})` : ` at ${time}`;
+    alert.line.textContent = `${name} asked for support${times}. Please contact them privately.`;
+    $("alerts").append(alert.line); // the latest last
   },
-  support_sent() {
-    $("signposting").hidden = false;
-    $("signposting").focus();
+  support_sent({ delivered }) {
+    setSupport("done", delivered === false ? SUPPORT_TEXT.nobody : SUPPORT_TEXT.done);
   },
   media({ participant, audio, video }) {
     if (people.has(participant)) upsert({ participant, audio, video });
@@ -251,10 +329,17 @@ const handlers = {
     setStatus("A facilitator has asked you to leave this session.");
   },
   ended() {
-    setStatus("The session has ended. Thank you for coming.");
+    ended = true;
+    setStatus(Date.now() >= Date.parse(config.endsAt)
+      ? "The session has ended. Thank you for coming."
+      : "A facilitator has ended the session for everyone. If they open the room again, this page updates by itself.");
   },
-  error({ message }) {
+  error({ code, message }) {
     setStatus(message);
+    if (code === "rate_limited" && support === "sent") {
+      setSupport("pending"); // it may have been this one: try again shortly
+      window.setTimeout(sendSupport, 2000);
+    }
   },
 };
 
@@ -282,12 +367,26 @@ $("chat-form").addEventListener("submit", (event) => {
 $("hand").addEventListener("click", () => {
   send({ type: "hand", raised: !(me && hands.includes(me.participant)) });
 });
-$("support").addEventListener("click", () => send({ type: "support" }));
+$("support").addEventListener("click", askForSupport);
 if (mesh) {
   $("mic").addEventListener("click", () => setMic(!mesh.audioOn));
   $("camera").addEventListener("click", () => setCamera(!mesh.videoOn));
 }
 if (config.facilitator) {
+  // Ending asks first, in place (the link's own page asks without JavaScript).
+  const end = document.querySelector("[data-room-end]");
+  const confirmEnd = document.querySelector("[data-room-end-confirm]");
+  end.addEventListener("click", (event) => {
+    event.preventDefault();
+    confirmEnd.hidden = false;
+    end.hidden = true;
+    confirmEnd.focus();
+  });
+  confirmEnd.querySelector("[data-room-end-cancel]").addEventListener("click", () => {
+    confirmEnd.hidden = true;
+    end.hidden = false;
+    end.focus();
+  });
   $("hands-clear").addEventListener("click", () => send({ type: "hands_clear" }));
   $("lock-toggle").addEventListener("change", (event) => send({ type: "lock", locked: event.target.checked }));
   $("lobby-toggle").addEventListener("change", (event) => send({ type: "lobby", enabled: event.target.checked }));

@@ -109,7 +109,8 @@ signups:calendar_feed       feed                GET    ok     ok       ok       
 rooms:room                  open-session        GET    login  404      ok       404      ok       404      404
 rooms:open                  open-session        GET    login  405      405      405      405      405      405
 rooms:open                  open-session        POST   login  404      404      404      redirect 404      404
-rooms:close                 open-session        GET    login  405      405      405      405      405      405
+rooms:close                 open-session        GET    login  404      404      404      ok       404      404
+rooms:status                open-session        GET    login  404      ok       404      ok       404      404
 rooms:close                 open-session        POST   login  404      404      404      redirect 404      404
 
 reports:index               -                   GET    404    404      404      404      404      404      ok
@@ -203,6 +204,8 @@ IDOR = [
     ("signups:group_feedback", "GET", "facilitator", "open", "other"),
     ("rooms:open", "POST", "facilitator", "open-session", "other-session"),
     ("rooms:close", "POST", "facilitator", "open-session", "other-session"),
+    ("rooms:close", "GET", "facilitator", "open-session", "other-session"),
+    ("rooms:status", "GET", "member", "open-session", "other-session"),
     ("groups:session_roster", "GET", "other_facilitator", "other-session", "open-session"),
     ("signups:applications", "GET", "other_facilitator", "other", "closed"),
     ("signups:register", "GET", "other_facilitator", "other-session", "open-session"),

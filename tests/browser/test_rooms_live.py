@@ -58,7 +58,7 @@ def _host_lets_guest_in(server_url, page, guest_page, people, *, in_lobby=lambda
     page.get_by_text("You are in the room.").wait_for()
     _sign_in(guest_page, server_url, guest)
     guest_page.goto(room_url)
-    guest_page.get_by_role("heading", name="You are in the lobby").wait_for()
+    guest_page.get_by_text("You are waiting in the lobby.").wait_for()
     in_lobby(guest_page)
     page.get_by_role("button", name="Let in Alex Guest").click()
     guest_page.get_by_text("You are in the room.").wait_for()
@@ -94,8 +94,10 @@ def test_the_support_button_shows_signposting(asgi_server, browser, page, people
     page.goto(f"{asgi_server.url}/rooms/{session.code}/")
     page.get_by_text("You are waiting in the lobby.").wait_for()
     page.get_by_role("button", name="I need support").click()
-    page.get_by_text("A facilitator has been told, privately").wait_for()
+    page.get_by_role("heading", name="Need help now?").wait_for()
     assert page.get_by_role("link", name="Samaritans").is_visible()
+    # Nobody facilitating is connected, and the page says so rather than pretend.
+    page.get_by_text("No facilitator is in the room right now, so nobody has been told").wait_for()
 
 
 def _restart(asgi_server):
