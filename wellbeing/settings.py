@@ -170,7 +170,23 @@ if EMBEDDED:
     }
 else:
     CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    if CELERY_BROKER_URL.startswith("redis://"):
+        # kombu's Redis transport with the fix for a worker crash when Redis
+        # restarts under a task (wellbeing/celery.py says why).
+        CELERY_BROKER_TRANSPORT = "wellbeing.celery:RedisTransport"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 3600,
+        # A dead connection (Redis restarted, a firewall dropped it) is noticed
+        # within seconds rather than on the next command.
+        "socket_keepalive": True,
+        "health_check_interval": 10,
+    }
+# Keep trying to reach the broker, at start-up and after losing it, however
+# long it is away, rather than exiting after 100 attempts.
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# A task running when the broker goes away finishes (each is idempotent).
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
