@@ -108,12 +108,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so an ASGI server thread in the browser tests sees
     # the same test database; one per test run so parallel runs don't collide.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # An unreachable database fails a request in seconds (the friendly error
+    # page), not after the operating system's TCP time-out.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("DB_CONNECT_TIMEOUT", 3)
 DB_POOL_MAX = env_int("DB_POOL_MAX", 0)
 if DB_POOL_MAX and DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # Under ASGI every concurrent request runs in its own thread with its own
     # connection; without a pool a booking rush exhausts PostgreSQL's
     # max_connections (bench S1: 901 of 1,000 requests failed, 0 with a pool).
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # The pool's wait is for a free connection in a rush; when the pool has
+    # none at all (the database is down) this backend fails in connect_timeout.
+    DATABASES["default"]["ENGINE"] = "wellbeing.postgresql"
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": 2, "max_size": DB_POOL_MAX, "timeout": env_int("DB_POOL_TIMEOUT", 30),
     }

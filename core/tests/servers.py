@@ -116,3 +116,69 @@ def stop_group(process: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=20)
+
+
+class WebServer:
+    """The ASGI app under uvicorn, as production serves it (`DEBUG` off, the
+    collected static files), with `env` on top of a clean environment."""
+
+    def __init__(self, *, env: dict[str, str], log: Path, static_root: Path):
+        import os
+
+        self.port = free_port()
+        self.log = log
+        self.env = {key: value for key, value in os.environ.items()
+                    if key not in {"REDIS_URL", "DATABASE_URL", "CELERY_BROKER_URL", "EMAIL_HOST"}}
+        self.env.update(DEBUG="false", SECRET_KEY="fault-test-secret-key-" + "x" * 40, ALLOWED_HOSTS="127.0.0.1",
+                        SECURE_SSL_REDIRECT="false", SECURE_COOKIES="false", STATIC_ROOT=str(static_root),
+                        VAR_DIR=str(log.parent / "var"), **env)
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> "WebServer":
+        if not (Path(self.env["STATIC_ROOT"]) / "staticfiles.json").exists():
+            subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT,
+                           env=self.env, check=True, timeout=120)
+        with self.log.open("ab") as out:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "uvicorn", "wellbeing.asgi:application", "--host", "127.0.0.1",
+                 "--port", str(self.port), "--log-level", "warning", "--lifespan", "off"],
+                cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError(f"uvicorn exited: {self.log.read_text()[-2000:]}")
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return self
+            except OSError:
+                time.sleep(0.1)
+        raise AssertionError("uvicorn did not start")
+
+    def __exit__(self, *exc) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=15)
+
+    def get(self, path: str, *, cookies: dict[str, str] | None = None, timeout: float = 60):
+        """(status, body, seconds taken)."""
+        import urllib.error
+        import urllib.request
+
+        request = urllib.request.Request(self.url + path)  # noqa: S310 (our loopback server)
+        if cookies:
+            request.add_header("Cookie", "; ".join(f"{k}={v}" for k, v in cookies.items()))
+        started = time.monotonic()
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (our loopback server)
+                status, body = response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            status, body = error.code, error.read().decode()
+        return status, body, time.monotonic() - started
