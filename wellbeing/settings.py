@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "accounts.middleware.SessionTimeoutMiddleware",
     "accounts.middleware.MfaRequiredMiddleware",
     "accounts.middleware.OnboardingRequiredMiddleware",
+    # Rate limits that cannot be counted (Redis down) refuse with a 503 page.
+    "core.middleware.CacheUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "wellbeing.urls"
@@ -134,11 +136,15 @@ if EMBEDDED:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 else:
     # A shared cache: allauth's rate limits must count across processes.
+    # Redis down: reads miss and writes are skipped (sessions come from the
+    # database), counting refuses (core/cache.py); short time-outs so a
+    # Redis that does not answer costs a page half a second, once in DOWN_FOR.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "wellbeing",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
     # Redis pub/sub: bench S2 (100 people, 20 messages/s) measured a third less

@@ -131,7 +131,8 @@ class WebServer:
                     if key not in {"REDIS_URL", "DATABASE_URL", "CELERY_BROKER_URL", "EMAIL_HOST"}}
         self.env.update(DEBUG="false", SECRET_KEY="fault-test-secret-key-" + "x" * 40, ALLOWED_HOSTS="127.0.0.1",
                         SECURE_SSL_REDIRECT="false", SECURE_COOKIES="false", STATIC_ROOT=str(static_root),
-                        VAR_DIR=str(log.parent / "var"), **env)
+                        VAR_DIR=str(log.parent / "var"))
+        self.env.update(env)
         self.process: subprocess.Popen | None = None
 
     @property
