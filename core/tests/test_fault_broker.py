@@ -47,3 +47,24 @@ def test_a_worker_holding_a_task_survives_redis_restarting_and_runs_the_next_swe
         finally:
             stop_group(worker)
     assert "Unrecoverable error" not in log.read_text()
+
+
+def _celery_setting(name: str, **env: str) -> str:
+    import os
+    import subprocess
+    import sys
+
+    from notifications.tests.workers import ROOT
+
+    snippet = f"from wellbeing.celery import app; print(app.conf.{name})"
+    result = subprocess.run([sys.executable, "-c", snippet], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                            env={**os.environ, "DEBUG": "true", "DJANGO_SETTINGS_MODULE": "wellbeing.settings", **env})
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_the_fixed_redis_transport_is_used_only_for_a_redis_broker():
+    assert _celery_setting("broker_transport", REDIS_URL="redis://127.0.0.1:1/0") == "wellbeing.celery:RedisTransport"
+    assert _celery_setting("broker_transport", REDIS_URL="redis://127.0.0.1:1/0",
+                           CELERY_BROKER_URL="amqp://guest@127.0.0.1//") == "None"
+    assert _celery_setting("broker_connection_max_retries", REDIS_URL="redis://127.0.0.1:1/0") == "None"
