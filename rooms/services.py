@@ -115,7 +115,7 @@ def presence_connect(*, session: GroupSession, user, channel_name: str) -> Joine
     if status != RoomStatus.OPEN:
         return Joined(refused=protocol.CLOSE_NOT_OPEN)
     now = timezone.now()
-    Connection.objects.filter(presence__room=room, seen_at__lt=now - STALE_AFTER).delete()
+    connections_reap_stale(now=now, room=room)
     presence = room.presences.filter(user=user).first()
     if presence and presence.state == State.REMOVED:
         return Joined(refused=protocol.CLOSE_FORBIDDEN)
@@ -239,3 +239,32 @@ def _record_joined(presence: Presence, now: datetime) -> None:
 def _record_left(presence: Presence, now: datetime) -> None:
     if not presence.is_facilitator:
         attendance.attendance_record(session=presence.room.session, user=presence.user, left_at=now)
+
+
+@transaction.atomic
+def connections_reap_stale(*, now: datetime | None = None, room: Room | None = None) -> int:
+    """Forget connections whose heartbeat stopped more than STALE_AFTER ago (a
+    socket that closed while Redis or its server process was down never said
+    goodbye), and record the departure of anyone left with no live
+    connection, as `presence_disconnect` does, at the last moment they were
+    seen. Run every minute by beat (rooms.tasks), and for a room when someone
+    joins it. Returns how many connections went."""
+    now = now or timezone.now()
+    stale = Connection.objects.filter(seen_at__lt=now - STALE_AFTER)
+    if room is not None:
+        stale = stale.filter(presence__room=room)
+    last_seen: dict[int, datetime] = {}
+    for presence_id, seen_at in stale.values_list("presence_id", "seen_at"):
+        last_seen[presence_id] = max(seen_at, last_seen.get(presence_id, seen_at))
+    reaped, _ = stale.delete()
+    departed = Presence.objects.select_for_update().select_related("room__session", "user").filter(
+        pk__in=last_seen, left_at__isnull=True)
+    for presence in departed:
+        if live_connections(now).filter(presence=presence).exists():
+            continue
+        presence.hand_raised_at = None
+        presence.left_at = last_seen[presence.pk]
+        presence.save(update_fields=["hand_raised_at", "left_at"])
+        if presence.state == State.ADMITTED:
+            _record_left(presence, presence.left_at)
+    return reaped

@@ -147,7 +147,7 @@ function connect() {
     attempts += 1;
     const ceiling = Math.min(30000, 1000 * 2 ** Math.min(attempts, 5));
     const delay = ceiling / 2 + Math.random() * (ceiling / 2); // jitter: not everyone at once
-    setStatus(`The connection was lost. Trying again in ${Math.ceil(delay / 1000)} seconds…`);
+    setStatus(`The connection was lost. Reconnecting in ${Math.ceil(delay / 1000)} seconds…`);
     window.setTimeout(connect, delay);
   });
 }
