@@ -164,6 +164,8 @@ def parse(raw: str | bytes | None, *, is_facilitator: bool = False) -> dict:
         raise ProtocolError("invalid", "Messages must be JSON.") from None
     if not isinstance(data, dict):
         raise ProtocolError("invalid", "Messages must be JSON objects.")
+    if not _is_unicode(data):  # "\ud800" escaped in the JSON: relaying it would fail later
+        raise ProtocolError("invalid", "Messages must be UTF-8 text.")
     kind = data.get("type")
     spec = TYPES.get(kind) if isinstance(kind, str) else None
     if spec is None:
@@ -177,20 +179,25 @@ def parse(raw: str | bytes | None, *, is_facilitator: bool = False) -> dict:
         if name not in data:
             raise ProtocolError("invalid", f"The field {name} is missing.")
         message[name] = validate(data[name])
-    if not _is_unicode(message):  # "\ud800" escaped in the JSON: relaying it would fail later
-        raise ProtocolError("invalid", "Messages must be UTF-8 text.")
     return message
 
 
 def _is_unicode(value: Any) -> bool:
-    """True unless some text in it holds a lone surrogate (not encodable as UTF-8)."""
-    if isinstance(value, dict):
-        return all(_is_unicode(item) for item in value.values())
-    if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return False
+    """True unless some text in it holds a lone surrogate (not encodable as
+    UTF-8). A loop, not recursion: the JSON may nest as deep as it parses."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+        elif isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return False
     return True
 
 
