@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.services import live_rooms_recheck
 from groups.formats import Frequency
 from groups.models import GroupSession, PeerGroup, Schedule
 from groups.signals import session_changed, sessions_materialised
@@ -214,6 +215,7 @@ def session_move(*, session: GroupSession, starts_at: datetime, ends_at: datetim
     previous = session.starts_at
     session.starts_at, session.ends_at, session.is_exception = starts_at, ends_at, True
     session.save(update_fields=["starts_at", "ends_at", "is_exception", "updated_at"])
+    live_rooms_recheck(session_code=session.code)  # an open room closes if it is no longer time
     transaction.on_commit(lambda: session_changed.send(
         sender=GroupSession, session=session, change="moved", previous_starts_at=previous))
     return session
@@ -228,6 +230,7 @@ def session_cancel(*, session: GroupSession, reason: str = "", as_exception: boo
     session.cancelled_reason = reason[:300]
     session.is_exception = session.is_exception or as_exception
     session.save(update_fields=["status", "cancelled_reason", "is_exception", "updated_at"])
+    live_rooms_recheck(session_code=session.code)
     transaction.on_commit(lambda: session_changed.send(
         sender=GroupSession, session=session, change="cancelled", previous_starts_at=session.starts_at))
     return session

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import is_facilitator
+from accounts.services import live_rooms_recheck
 from groups.formats import Membership, capacity_error, defaults_for, minutes_error
 from groups.models import Eligibility, Facilitation, GroundRules, GroupSession, PeerGroup
 from groups.scheduling import ScheduleSpec, schedule_save, session_cancel, sessions_materialise
@@ -122,6 +123,8 @@ def group_archive(*, group: PeerGroup, now: datetime | None = None) -> PeerGroup
     future = group.sessions.filter(starts_at__gt=now, status=GroupSession.Status.SCHEDULED)
     for session in future:
         session_cancel(session=session, reason="The group has ended")
+    for code in group.sessions.filter(starts_at__lte=now, ends_at__gt=now).values_list("code", flat=True):
+        live_rooms_recheck(session_code=code)  # under way: members may no longer see the group
     return group
 
 
@@ -146,3 +149,4 @@ def facilitator_remove(*, group: PeerGroup, facilitation: Facilitation) -> None:
     if Facilitation.objects.filter(group=group).count() <= 1:
         raise ValidationError("A group always has at least one facilitator")
     facilitation.delete()
+    live_rooms_recheck(user_id=facilitation.user_id)

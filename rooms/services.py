@@ -7,18 +7,16 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.roles import is_facilitator
 from groups.models import GroupSession
 from rooms import attendance, protocol
 from rooms.models import Connection, Presence, Room
 from rooms.selectors import (
     STALE_AFTER,
-    RoomStatus,
     has_confirmed_place,
-    is_session_facilitator,
     live_connections,
     online_presences,
-    room_status,
+    runs_room,
+    status_refusal,
 )
 
 State = Presence.State
@@ -103,17 +101,13 @@ class Joined:
 @transaction.atomic
 def presence_connect(*, session: GroupSession, user, channel_name: str) -> Joined:
     """Let one connection in, or say why not (a close code)."""
-    # The role as well as the group's list: someone whose facilitator role was
-    # revoked no longer runs rooms (accounts.services.role_revoke closes theirs).
-    facilitator = is_facilitator(user) and is_session_facilitator(user, session)
+    facilitator = runs_room(user, session)
     if not facilitator and not has_confirmed_place(user, session):
         return Joined(refused=protocol.CLOSE_FORBIDDEN)
     room = _locked_room(session)
-    status = room_status(session, room)
-    if status in (RoomStatus.CANCELLED, RoomStatus.IN_PERSON):
-        return Joined(refused=protocol.CLOSE_UNKNOWN)
-    if status != RoomStatus.OPEN:
-        return Joined(refused=protocol.CLOSE_NOT_OPEN)
+    refusal = status_refusal(session, room)
+    if refusal is not None:
+        return Joined(refused=refusal)
     now = timezone.now()
     connections_reap_stale(now=now, room=room)
     presence = room.presences.filter(user=user).first()

@@ -272,6 +272,10 @@ const handlers = {
     upsert(participant);
     renderPeople();
   },
+  session({ seconds_left: secondsLeft }) {
+    // Acting in the room kept the sign-in alive: the idle warning starts again.
+    document.dispatchEvent(new CustomEvent("session-extended", { detail: secondsLeft }));
+  },
   participant_left({ participant }) {
     people.delete(participant);
     mesh?.closeParticipant(participant);
