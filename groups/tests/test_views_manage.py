@@ -40,7 +40,7 @@ def test_a_facilitator_creates_a_group_and_blank_fields_take_the_formats_default
     assert (group.status, group.membership, group.capacity, group.duration_minutes) == ("draft", "closed", 10, 75)
     assert group.schedule.frequency == "fortnightly"
     assert group.schedule.count == 10
-    assert group.sessions.count() == 6  # the first 12 weeks of the programme
+    assert group.sessions.count() == 7  # the first session and the 12 weeks after it
     assert list(group.facilitators.all()) == [facilitator]
 
 
