@@ -103,13 +103,21 @@ def group_update(*, group: PeerGroup, details: GroupDetails, schedule: ScheduleS
     return group
 
 
+NO_SESSIONS = ("This group has no upcoming sessions, so nobody could join it. "
+               "Edit its schedule so that it has a session in the future, then publish it.")
+
+
 @transaction.atomic
 def group_publish(*, group: PeerGroup, now: datetime | None = None) -> PeerGroup:
+    """Publish a draft that has at least one upcoming session."""
+    now = now or timezone.now()
     if group.status != PeerGroup.Status.DRAFT:
         raise ValidationError("Only a draft group can be published")
+    sessions_materialise(group=group, now=now)
+    if not group.sessions.filter(status=GroupSession.Status.SCHEDULED, starts_at__gt=now).exists():
+        raise ValidationError(NO_SESSIONS, code="no_sessions")
     group.status = PeerGroup.Status.PUBLISHED
     group.save(update_fields=["status", "updated_at"])
-    sessions_materialise(group=group, now=now)
     return group
 
 

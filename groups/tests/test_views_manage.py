@@ -279,3 +279,37 @@ def test_a_facilitation_code_of_another_group_is_404(client, facilitator, other_
 
     assert client.post(reverse("groups:facilitator_remove", args=[group.code, theirs.code])).status_code == 404
     assert elsewhere.facilitators.count() == 2
+
+
+def test_publishing_a_group_without_sessions_is_refused_with_an_error_summary(client, facilitator, group):
+    group.status = "draft"
+    group.save()
+    group.schedule.delete()
+    client.force_login(facilitator)
+
+    response = client.post(reverse("groups:publish", args=[group.code]))
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "<title>Error: " in content
+    assert 'class="nhsuk-error-summary"' in content
+    assert "This group has no upcoming sessions" in content
+    assert reverse("groups:edit", args=[group.code]) in content
+    group.refresh_from_db()
+    assert group.status == "draft"
+
+
+def test_a_group_starting_in_five_months_shows_its_sessions_on_the_manage_page(client, facilitator):
+    client.force_login(facilitator)
+    first = timezone.localdate() + timedelta(weeks=21)
+    client.post(reverse("groups:create"), form_data(first_date=first.isoformat(), ends="ongoing", count=None,
+                                                    frequency="weekly"))
+    group = PeerGroup.objects.get()
+
+    content = client.get(reverse("groups:manage", args=[group.code])).content.decode()
+
+    assert "No upcoming sessions" not in content
+    assert group.sessions.count() == 13
+    client.post(reverse("groups:publish", args=[group.code]))
+    group.refresh_from_db()
+    assert group.status == "published"

@@ -70,16 +70,20 @@ def edit(request, code: str):
     return render(request, "groups/form.html", _form_context(form, group))
 
 
-@login_required
-@require_GET
-def manage(request, code: str):
-    group = get_managed_group(request.user, code)
+def _manage_page(request, group, *, publish_errors=()):
     return render(request, "groups/manage.html", {
         "group": group, "sessions": upcoming_sessions(group=group), "facilitators": facilitators_of(group),
         "schedule": getattr(group, "schedule", None),
         # Programme admins manage the group but never see who booked.
         "facilitates": facilitates(request.user, group),
+        "publish_errors": publish_errors,
     })
+
+
+@login_required
+@require_GET
+def manage(request, code: str):
+    return _manage_page(request, get_managed_group(request.user, code))
 
 
 @login_required
@@ -89,9 +93,9 @@ def publish(request, code: str):
     try:
         group_publish(group=group)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "Group published. People can now find it.")
+        # The NHS.UK error summary at the top of the manage page, saying why.
+        return _manage_page(request, group, publish_errors=error.messages)
+    messages.success(request, "Group published. People can now find it.")
     return redirect("groups:manage", code=group.code)
 
 
