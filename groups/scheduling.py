@@ -203,8 +203,18 @@ class SchedulePlan:
 
     @property
     def needs_confirmation(self) -> bool:
-        """Existing sessions move, go, or are exceptions the facilitator should know stay."""
-        return any(c.action in ("move", "cancel", "delete", "keep") for c in self.changes)
+        """Sessions move or go, or the rule moves around sessions moved or
+        cancelled by hand (which stay, and the facilitator should know)."""
+        return any(c.action in ("move", "cancel", "delete") or (
+            c.action == "keep" and c.occurrence != c.session.occurrence) for c in self.changes)
+
+    def people(self, action: str) -> int:
+        """How many different people booked or waiting the sessions of `action` are told about."""
+        ids = [c.session.pk for c in self.of(action)]
+        if not ids:
+            return 0
+        return (GroupSession.objects.filter(pk__in=ids, bookings__status__in=("confirmed", "waitlisted"))
+                .values("bookings__user").distinct().count())
 
     def fingerprint(self) -> str:
         """Changes whenever the plan would, so a confirmation is for what was shown."""
@@ -235,10 +245,16 @@ def schedule_plan(*, group: PeerGroup, spec: ScheduleSpec, duration_minutes: int
     ).order_by("occurrence", "pk"))
     horizon = horizon_end(spec, now=now)
     latest = max([c.occurrence for c in candidates], default=horizon)
-    news = occurrences(spec, after=now, until=max(horizon, latest + timedelta(days=32)))
+    # From the earliest session's occurrence, so a session moved later by hand
+    # whose occurrence has passed still finds it; nothing is created before now.
+    earliest = min([c.occurrence for c in candidates], default=now)
+    news = occurrences(spec, after=min(now, earliest - timedelta(seconds=1)),
+                       until=max(horizon, latest + timedelta(days=32)))
     grain = min(_GRAIN[spec.frequency], _GRAIN[previous.frequency] if previous else 3)
     by_slot = {_slot(n, zone, grain): n for n in news}
-    used: set[datetime] = set()
+    # Occurrences held by sessions already over are never given to another.
+    used: set[datetime] = set(group.sessions.filter(occurrence__in=news).exclude(
+        pk__in=[c.pk for c in candidates]).values_list("occurrence", flat=True))
     partner: dict[int, datetime] = {}
     # Exact keys first: a session that already stands for an occurrence keeps
     # it, so re-keying another session can never collide with it.
@@ -255,8 +271,12 @@ def schedule_plan(*, group: PeerGroup, spec: ScheduleSpec, duration_minutes: int
     changes = []
     for session in candidates:
         n = partner.get(session.pk)
-        if session.is_exception or session.is_cancelled:
+        if session.starts_at <= now:  # moved earlier by hand and already begun
+            changes.append(SessionChange(session, "none", occurrence=n))
+        elif session.is_exception or session.is_cancelled:
             changes.append(SessionChange(session, "keep", occurrence=n))
+        elif n is not None and n <= now:  # the new time today has passed: this one stays
+            changes.append(SessionChange(session, "none", occurrence=n))
         elif n is None:
             booked = session.confirmed_count + session.waitlist_count
             changes.append(SessionChange(session, "cancel" if booked else "delete"))
@@ -266,8 +286,7 @@ def schedule_plan(*, group: PeerGroup, spec: ScheduleSpec, duration_minutes: int
             changes.append(SessionChange(session, "resize", n, n, n + length))
         else:
             changes.append(SessionChange(session, "none", n))
-    taken = used | set(group.sessions.filter(occurrence__in=news).values_list("occurrence", flat=True))
-    new_sessions = sum(1 for n in news if n <= horizon and n not in taken)
+    new_sessions = sum(1 for n in news if now < n <= horizon and n not in used)
     return SchedulePlan(changes, new_sessions)
 
 
@@ -319,7 +338,7 @@ def _plan_apply(plan: SchedulePlan) -> None:
                 transaction.on_commit(partial(
                     session_changed.send, sender=GroupSession, session=session, change="moved",
                     previous_starts_at=previous))
-        elif change.action == "keep" and change.occurrence and change.occurrence != session.occurrence:
+        elif change.occurrence and change.occurrence != session.occurrence:  # "keep" or "none"
             session.occurrence = change.occurrence
             session.save(update_fields=["occurrence", "updated_at"])
 

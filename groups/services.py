@@ -83,8 +83,10 @@ def group_create(*, facilitator: User, details: GroupDetails, schedule: Schedule
 
 @transaction.atomic
 def group_update(*, group: PeerGroup, details: GroupDetails, schedule: ScheduleSpec,
-                 now: datetime | None = None) -> PeerGroup:
-    """Save edits; a raised capacity is announced so people waiting can be promoted."""
+                 now: datetime | None = None, expected_plan: str | None = None) -> PeerGroup:
+    """Save edits; a raised capacity is announced so people waiting can be promoted.
+    `expected_plan`: the fingerprint of the schedule plan the facilitator
+    confirmed (`groups.scheduling.schedule_plan`); refused if it has changed."""
     group = PeerGroup.objects.select_for_update().get(pk=group.pk)
     values = {k: details.values.get(k, getattr(group, k)) for k in GROUP_FIELDS}
     if group.status != PeerGroup.Status.DRAFT:
@@ -97,7 +99,7 @@ def group_update(*, group: PeerGroup, details: GroupDetails, schedule: ScheduleS
     group.save()
     ground_rules_save(group=group, text=details.ground_rules)
     _eligibility_set(group, details)
-    schedule_save(group=group, spec=schedule, now=now)
+    schedule_save(group=group, spec=schedule, now=now, expected=expected_plan)
     if raised:
         transaction.on_commit(lambda: capacity_changed.send(sender=PeerGroup, group=group, session=None))
     return group
