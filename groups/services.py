@@ -84,8 +84,10 @@ def group_create(*, facilitator: User, details: GroupDetails, schedule: Schedule
 
 @transaction.atomic
 def group_update(*, group: PeerGroup, details: GroupDetails, schedule: ScheduleSpec,
-                 now: datetime | None = None) -> PeerGroup:
-    """Save edits; a raised capacity is announced so people waiting can be promoted."""
+                 now: datetime | None = None, expected_plan: str | None = None) -> PeerGroup:
+    """Save edits; a raised capacity is announced so people waiting can be promoted.
+    `expected_plan`: the fingerprint of the schedule plan the facilitator
+    confirmed (`groups.scheduling.schedule_plan`); refused if it has changed."""
     group = PeerGroup.objects.select_for_update().get(pk=group.pk)
     values = {k: details.values.get(k, getattr(group, k)) for k in GROUP_FIELDS}
     if group.status != PeerGroup.Status.DRAFT:
@@ -98,19 +100,27 @@ def group_update(*, group: PeerGroup, details: GroupDetails, schedule: ScheduleS
     group.save()
     ground_rules_save(group=group, text=details.ground_rules)
     _eligibility_set(group, details)
-    schedule_save(group=group, spec=schedule, now=now)
+    schedule_save(group=group, spec=schedule, now=now, expected=expected_plan)
     if raised:
         transaction.on_commit(lambda: capacity_changed.send(sender=PeerGroup, group=group, session=None))
     return group
 
 
+NO_SESSIONS = ("This group has no upcoming sessions, so nobody could join it. "
+               "Edit its schedule so that it has a session in the future, then publish it.")
+
+
 @transaction.atomic
 def group_publish(*, group: PeerGroup, now: datetime | None = None) -> PeerGroup:
+    """Publish a draft that has at least one upcoming session."""
+    now = now or timezone.now()
     if group.status != PeerGroup.Status.DRAFT:
         raise ValidationError("Only a draft group can be published")
+    sessions_materialise(group=group, now=now)
+    if not group.sessions.filter(status=GroupSession.Status.SCHEDULED, starts_at__gt=now).exists():
+        raise ValidationError(NO_SESSIONS, code="no_sessions")
     group.status = PeerGroup.Status.PUBLISHED
     group.save(update_fields=["status", "updated_at"])
-    sessions_materialise(group=group, now=now)
     return group
 
 
