@@ -41,6 +41,19 @@ def has_totp(user) -> bool:
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
+def mfa_setup_needed(user, session) -> bool:
+    """Whether this person must set up two-factor authentication before going
+    on: the one rule for pages (`MfaRequiredMiddleware`) and room sockets.
+    Once satisfied it is remembered in the session (people who must use it
+    cannot remove their last authenticator)."""
+    if not user.is_authenticated or session.get("mfa_ok") or not mfa_required(user):
+        return False
+    if has_totp(user):
+        session["mfa_ok"] = True
+        return False
+    return True
+
+
 class MFAAdapter(DefaultMFAAdapter):
     def encrypt(self, text: str) -> str:
         return _cipher().encrypt(text.encode()).decode()

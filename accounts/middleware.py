@@ -1,14 +1,16 @@
 import hashlib
 import time
+from importlib import import_module
 from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.sessions.backends.base import UpdateError
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from accounts.mfa import has_totp, mfa_required
+from accounts.mfa import mfa_setup_needed
 
 # Paths a person may visit before finishing onboarding: the account pages
 # (sign out, verify email, MFA), help, health checks and static files.
@@ -56,8 +58,12 @@ class SessionTimeoutMiddleware:
 
 def session_expiry(request) -> str | None:
     """"idle" or "absolute" when the signed-in session has run out, else None."""
+    return session_store_expiry(request.session)
+
+
+def session_store_expiry(session) -> str | None:
+    """The same for a session read from the store (a socket has no request)."""
     now = time.time()
-    session = request.session
     started = session.setdefault("started_at", now)
     last_seen = session.get("last_seen", now)
     if now - last_seen > settings.SESSION_IDLE_TIMEOUT_MINUTES * 60:
@@ -68,14 +74,64 @@ def session_expiry(request) -> str | None:
 
 
 def touch_session(request, *, force: bool = False) -> None:
+    _touch(request.session, force=force)
+
+
+def _touch(session, *, force: bool = False) -> None:
     now = time.time()
-    if force or now - request.session.get("last_seen", 0) >= 60:
-        request.session["last_seen"] = now
+    if force or now - session.get("last_seen", 0) >= 60:
+        session["last_seen"] = now
 
 
 def seconds_until_idle_timeout(request) -> int:
     last_seen = request.session.get("last_seen", time.time())
     return max(0, int(last_seen + settings.SESSION_IDLE_TIMEOUT_MINUTES * 60 - time.time()))
+
+
+# --- the same limits for live connections (room WebSockets) ------------------------
+# A socket has no request to run the middleware on: it re-reads the session
+# from the store, so a page in another tab (or "Stay signed in") counts too.
+
+
+def _stored_session(session_key: str):
+    """The signed-in session under this key, freshly read, or None if it
+    has gone (signed out, ended from another browser)."""
+    from django.contrib.auth import SESSION_KEY
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
+    return store if session_key and store.get(SESSION_KEY) is not None else None
+
+
+def session_seconds_left(session) -> float:
+    """Seconds until the idle or the absolute limit, whichever comes first."""
+    now = time.time()
+    idle_end = session.get("last_seen", now) + settings.SESSION_IDLE_TIMEOUT_MINUTES * 60
+    absolute_end = session.get("started_at", now) + settings.SESSION_ABSOLUTE_TIMEOUT_HOURS * 3600
+    return max(0.0, min(idle_end, absolute_end) - now)
+
+
+def stored_session_time_left(session_key: str) -> float:
+    """Seconds until this signed-in session ends by the idle or absolute
+    limit; 0 when it has ended (or is gone)."""
+    session = _stored_session(session_key)
+    if session is None or session_store_expiry(session):
+        return 0.0
+    return session_seconds_left(session)
+
+
+def stored_session_touch(session_key: str) -> float:
+    """Record activity (at most once a minute, as pages do) on a session that
+    is still running; returns the seconds left, 0 if it has already ended."""
+    session = _stored_session(session_key)
+    if session is None or session_store_expiry(session):
+        return 0.0
+    _touch(session)
+    if session.modified:
+        try:
+            session.save()
+        except UpdateError:  # signed out meanwhile
+            return 0.0
+    return session_seconds_left(session)
 
 
 def _sign_out(request, reason: str):
@@ -145,12 +201,6 @@ class MfaRequiredMiddleware:
 
     @staticmethod
     def _must_set_up(request) -> bool:
-        user = request.user
-        if not user.is_authenticated or request.session.get("mfa_ok"):
+        if request.path.startswith(_MFA_OPEN_PREFIXES):
             return False
-        if request.path.startswith(_MFA_OPEN_PREFIXES) or not mfa_required(user):
-            return False
-        if has_totp(user):
-            request.session["mfa_ok"] = True
-            return False
-        return True
+        return mfa_setup_needed(request.user, request.session)

@@ -71,7 +71,30 @@ def live_connections_close(*, user_id: int, reason: str, session_key: str | None
     transaction.on_commit(lambda: _group_send(user_channel_group(user_id), event))
 
 
-def _group_send(group: str, event: dict[str, str]) -> None:
+# A room's WebSockets join `room_channel_group(session code)`; a change that
+# may take away someone's right to be in a room asks those rooms to check again.
+RECHECK_EVENT = "room.access_changed"
+
+
+def room_channel_group(session_code: str) -> str:
+    return f"room.{session_code}"
+
+
+def live_rooms_recheck(*, user_id: int | None = None, session_code: str | None = None) -> None:
+    """Once the current transaction commits, ask live rooms to re-check in the
+    database who may stay, closing the sockets of anyone who no longer may:
+    one person's rooms (`user_id`, optionally only that session's), or every
+    socket of one session's room (`session_code` alone). For every service
+    that can take the right away: a cancelled place, a membership ended, a
+    session cancelled or moved, a facilitator removed."""
+    if user_id is None and session_code is None:
+        raise ValueError("Say whose rooms, or which room, to re-check.")
+    event = {"type": RECHECK_EVENT, "session": session_code}
+    group = user_channel_group(user_id) if user_id is not None else room_channel_group(session_code)
+    transaction.on_commit(lambda: _group_send(group, event))
+
+
+def _group_send(group: str, event: dict[str, str | None]) -> None:
     from asgiref.sync import async_to_sync
     from channels.layers import get_channel_layer
 

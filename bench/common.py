@@ -31,6 +31,9 @@ SERVER_ENV = {
     "DEBUG": "false",
     "SECRET_KEY": "bench-only-not-a-secret-" + "x" * 40,
     "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    # The site's own origin: room sockets accept only pages from it (scheme,
+    # host and port), whichever port a bench server listens on.
+    "SITE_URL": f"http://{HOST}:8000",
     "SECURE_SSL_REDIRECT": "false",
     "SECURE_COOKIES": "false",
     "LOG_LEVEL": "WARNING",

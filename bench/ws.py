@@ -24,7 +24,7 @@ from pathlib import Path
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from bench.common import HOST, PYTHON, REDIS_URL, ROOT, free_port, stop
+from bench.common import HOST, PYTHON, REDIS_URL, ROOT, SERVER_ENV, free_port, stop
 
 MARK = "bench-only"
 OPEN_TIMEOUT = 60.0  # a join storm queues handshakes behind one room lock
@@ -120,7 +120,7 @@ class Client:
 
 
 def _connect(url: str, port: int, headers: dict | None = None):
-    return connect(url, origin=f"http://{HOST}:{port}", additional_headers=headers, proxy=None,
+    return connect(url, origin=SERVER_ENV["SITE_URL"], additional_headers=headers, proxy=None,
                    open_timeout=OPEN_TIMEOUT, ping_interval=None, close_timeout=5)
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import is_facilitator
+from accounts.services import live_rooms_recheck
 from groups.formats import Membership, capacity_error, defaults_for, minutes_error
 from groups.models import Eligibility, Facilitation, GroundRules, GroupSession, PeerGroup
 from groups.scheduling import ScheduleSpec, schedule_save, session_cancel, sessions_materialise
@@ -83,8 +84,10 @@ def group_create(*, facilitator: User, details: GroupDetails, schedule: Schedule
 
 @transaction.atomic
 def group_update(*, group: PeerGroup, details: GroupDetails, schedule: ScheduleSpec,
-                 now: datetime | None = None) -> PeerGroup:
-    """Save edits; a raised capacity is announced so people waiting can be promoted."""
+                 now: datetime | None = None, expected_plan: str | None = None) -> PeerGroup:
+    """Save edits; a raised capacity is announced so people waiting can be promoted.
+    `expected_plan`: the fingerprint of the schedule plan the facilitator
+    confirmed (`groups.scheduling.schedule_plan`); refused if it has changed."""
     group = PeerGroup.objects.select_for_update().get(pk=group.pk)
     values = {k: details.values.get(k, getattr(group, k)) for k in GROUP_FIELDS}
     if group.status != PeerGroup.Status.DRAFT:
@@ -97,19 +100,27 @@ def group_update(*, group: PeerGroup, details: GroupDetails, schedule: ScheduleS
     group.save()
     ground_rules_save(group=group, text=details.ground_rules)
     _eligibility_set(group, details)
-    schedule_save(group=group, spec=schedule, now=now)
+    schedule_save(group=group, spec=schedule, now=now, expected=expected_plan)
     if raised:
         transaction.on_commit(lambda: capacity_changed.send(sender=PeerGroup, group=group, session=None))
     return group
 
 
+NO_SESSIONS = ("This group has no upcoming sessions, so nobody could join it. "
+               "Edit its schedule so that it has a session in the future, then publish it.")
+
+
 @transaction.atomic
 def group_publish(*, group: PeerGroup, now: datetime | None = None) -> PeerGroup:
+    """Publish a draft that has at least one upcoming session."""
+    now = now or timezone.now()
     if group.status != PeerGroup.Status.DRAFT:
         raise ValidationError("Only a draft group can be published")
+    sessions_materialise(group=group, now=now)
+    if not group.sessions.filter(status=GroupSession.Status.SCHEDULED, starts_at__gt=now).exists():
+        raise ValidationError(NO_SESSIONS, code="no_sessions")
     group.status = PeerGroup.Status.PUBLISHED
     group.save(update_fields=["status", "updated_at"])
-    sessions_materialise(group=group, now=now)
     return group
 
 
@@ -122,6 +133,8 @@ def group_archive(*, group: PeerGroup, now: datetime | None = None) -> PeerGroup
     future = group.sessions.filter(starts_at__gt=now, status=GroupSession.Status.SCHEDULED)
     for session in future:
         session_cancel(session=session, reason="The group has ended")
+    for code in group.sessions.filter(starts_at__lte=now, ends_at__gt=now).values_list("code", flat=True):
+        live_rooms_recheck(session_code=code)  # under way: members may no longer see the group
     return group
 
 
@@ -146,3 +159,4 @@ def facilitator_remove(*, group: PeerGroup, facilitation: Facilitation) -> None:
     if Facilitation.objects.filter(group=group).count() <= 1:
         raise ValidationError("A group always has at least one facilitator")
     facilitation.delete()
+    live_rooms_recheck(user_id=facilitation.user_id)

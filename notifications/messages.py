@@ -13,6 +13,7 @@ from core import dates
 from groups.models import GroupSession, PeerGroup
 from notifications import links
 from notifications.models import Kind, Notification
+from notifications.scheduling import stamp_previous_start
 from signups.ical import Invitation, invitation_ics
 from signups.models import Booking
 
@@ -39,6 +40,13 @@ def _where(group: PeerGroup) -> str:
 
 def _when(session: GroupSession) -> str:
     return f"{dates.day(session.starts_at, year=False)} at {dates.clock(session.starts_at)}"
+
+
+def _moved(group: PeerGroup, stamp: str, span: str) -> str:
+    if previous := stamp_previous_start(stamp):
+        return (f"{group.title} has moved from {dates.day(previous)}, {dates.clock(previous)} "
+                f"to {span}.")
+    return f"{group.title} has moved to {span}."
 
 
 def _booking_message(notification: Notification, now: datetime) -> Composed:
@@ -79,7 +87,7 @@ def _booking_message(notification: Notification, now: datetime) -> Composed:
                 else "Your place is kept. If you cannot come at the new time, please cancel your place.")
         return Composed(
             f"Your session has moved to {_when(session)}", "Your session has moved",
-            [f"{group.title} has moved to {span}.", kept],
+            [_moved(group, notification.stamp, span), kept],
             "Go to your session", links.session_link(session), calendar,
         )
     if kind == Kind.SESSION_CANCELLED:

@@ -31,6 +31,6 @@ def on_membership_decided(sender, *, membership, **kwargs) -> None:
 
 
 @receiver(session_changed, dispatch_uid="notifications.session_changed")
-def on_session_changed(sender, *, session, change, **kwargs) -> None:
-    services.notifications_session_changed(session=session, change=change)
+def on_session_changed(sender, *, session, change, previous_starts_at=None, **kwargs) -> None:
+    services.notifications_session_changed(session=session, change=change, previous_starts_at=previous_starts_at)
 

@@ -32,11 +32,22 @@ def reminder_stamp(starts_at: datetime) -> str:
     return starts_at.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def change_stamp(starts_at: datetime, changed_at: datetime | None) -> str:
+def change_stamp(starts_at: datetime, changed_at: datetime | None, previous: datetime | None = None) -> str:
     """One per facilitator change, so moving twice tells people twice, and a
-    repeated signal for the same change tells them once."""
+    repeated signal for the same change tells them once. A move also carries
+    the time it moved from, so the message can give the old and the new time."""
     changed = int((changed_at or starts_at).timestamp() * 1_000_000)
-    return f"{reminder_stamp(starts_at)}/{changed}"
+    stamp = f"{reminder_stamp(starts_at)}/{changed}"
+    return f"{stamp}/{reminder_stamp(previous)}" if previous else stamp
+
+
+def stamp_previous_start(stamp: str) -> datetime | None:
+    """The time a "moved" message's session moved from, if its stamp has one."""
+    parts = stamp.split("/")
+    try:
+        return datetime.strptime(parts[2], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC) if len(parts) == 3 else None
+    except ValueError:
+        return None
 
 
 def event_stamp(moment: datetime | None) -> str:

@@ -156,7 +156,8 @@ def notifications_booking_cancelled(*, booking: Booking) -> int:
 
 
 @transaction.atomic
-def notifications_session_changed(*, session: GroupSession, change: str, now: datetime | None = None) -> int:
+def notifications_session_changed(*, session: GroupSession, change: str, now: datetime | None = None,
+                                  previous_starts_at: datetime | None = None) -> int:
     """Tell everyone booked or waiting, once per change; keep reminders true."""
     now = now or timezone.now()
     kind = Kind.SESSION_CANCELLED if change == "cancelled" else Kind.SESSION_MOVED
@@ -172,7 +173,8 @@ def notifications_session_changed(*, session: GroupSession, change: str, now: da
         for booking in bookings:
             if booking.status == Booking.Status.CONFIRMED:
                 _reminders_schedule(booking=booking, now=now)
-    stamp = change_stamp(session.starts_at, session.updated_at)
+    moved_from = previous_starts_at if kind == Kind.SESSION_MOVED and previous_starts_at != session.starts_at else None
+    stamp = change_stamp(session.starts_at, session.updated_at, moved_from)
     Notification.objects.bulk_create(
         [Notification(user_id=b.user_id, booking=b, kind=kind, stamp=stamp, due_at=now) for b in bookings],
         ignore_conflicts=True,  # the same change reported twice is told once

@@ -236,7 +236,11 @@ def _counts_and_groups(raw: dict, period: Period, lost: set[tuple]) -> tuple[dic
 
 
 def build_report(*, period: Period, now: datetime) -> Report:
-    raw = _raw_counts(period, now)
+    return report_from_counts(raw=_raw_counts(period, now), period=period)
+
+
+def report_from_counts(*, raw: dict[tuple, int | float | None], period: Period) -> Report:
+    """The published report of raw figures keyed (dimension, row, measure)."""
     lost = _not_kept(raw, period)
     published = suppress(*_counts_and_groups(raw, period, lost)) | dict.fromkeys(lost, NOT_AVAILABLE)
     tables = [_table(slug, caption, measures, period, raw, published) for slug, caption, measures in LAYOUT]
@@ -255,7 +259,8 @@ def _published(measure: Measure, key: tuple, raw: dict, published: dict):
         people = _key(dimension, row, "responses")
         if not raw.get(people):
             return NOT_APPLICABLE
-        return mean_or_none(raw.get(key), int(raw[people]), published[people])
+        parts = [published[_key(dimension, row, part)] for part in ROW_SUMS["responses"]]
+        return mean_or_none(raw.get(key), int(raw[people]), published[people], parts)
     return published[key]
 
 

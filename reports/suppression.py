@@ -27,8 +27,15 @@ Derived figures
     * a percentage is computed from the *rounded* figures, and is suppressed
       when its numerator or denominator is (the denominator would reveal the
       numerator and vice versa); a zero denominator has no percentage;
-    * a mean or median is shown only when at least 8 people contributed and
-      their count is not itself suppressed.
+    * a mean is shown only when at least 8 people contributed, their count is
+      not itself suppressed, and *no count of the distribution it summarises
+      is suppressed*. A mean is one more equation on those counts: with 10
+      responses, ratings 2-4 shown as 0 and a mean of 4.6, "rated 1" can only
+      be 1. When every count of the distribution is shown (0, or a rounded
+      figure of at least 8), the mean says nothing about a hidden cell of its
+      own row; `reports/tests/test_disclosure.py` solves for every hidden cell
+      from everything a report shows, by exhaustive search, to check that none
+      is ever pinned down.
 """
 
 from collections.abc import Hashable, Iterable, Mapping
@@ -100,10 +107,16 @@ def percentage(numerator: int | None, denominator: int | None) -> int | None | s
     return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def mean_or_none(mean: float | None, people: int, published_people: int | None) -> Decimal | None:
+def mean_or_none(
+    mean: float | None, people: int, published_people: int | None, published_parts: Iterable[int | None] = ()
+) -> Decimal | None:
     """`mean` (computed from raw values) to one decimal place, or None when
-    fewer than 8 people gave it or their published count is suppressed."""
+    fewer than 8 people gave it, their published count is suppressed, or any
+    published count of its distribution (`published_parts`: how many gave
+    each value) is suppressed."""
     if mean is None or people < SMALLEST_SHOWN or published_people is None:
+        return None
+    if any(part is None for part in published_parts):
         return None
     return Decimal(str(mean)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 

@@ -11,7 +11,21 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.services import ACCESS_CHANGED, SIGNED_OUT, session_fingerprint, user_channel_group
+from accounts.mfa import mfa_setup_needed
+from accounts.middleware import (
+    session_seconds_left,
+    session_store_expiry,
+    stored_session_time_left,
+    stored_session_touch,
+)
+from accounts.models import User
+from accounts.services import (
+    ACCESS_CHANGED,
+    SIGNED_OUT,
+    room_channel_group,
+    session_fingerprint,
+    user_channel_group,
+)
 from core.codes import is_public_code
 from groups.access import get_session_for_user
 from rooms import protocol, selectors, services
@@ -32,16 +46,32 @@ def _find_session(user, code: str):
     return session
 
 
-def _join(user, code: str, channel_name: str):
+def _join(user, sign_in, code: str, channel_name: str):
     """What a new connection needs from the database before it is accepted,
     in one thread hop (bench S3: six hops made a join storm queue on the
-    single database thread): (session or None, presence_connect's result,
-    whether video is allowed)."""
+    single database thread): (close code or None, session, presence_connect's
+    result, whether video is allowed). The sign-in obeys the pages' rules
+    first: two-factor set up where required, and not past its time limits."""
+    if mfa_setup_needed(user, sign_in) or session_store_expiry(sign_in):
+        return protocol.CLOSE_ANONYMOUS, None, None, False
     session = _find_session(user, code)
     if session is None:
-        return None, None, False
+        return protocol.CLOSE_UNKNOWN, None, None, False
     result = services.presence_connect(session=session, user=user, channel_name=channel_name)
-    return session, result, (not result.refused) and selectors.video_allowed(session)
+    if result.refused:
+        return result.refused, session, result, False
+    return None, session, result, selectors.video_allowed(session)
+
+
+def _stay_refusal(user_id: int, code: str) -> tuple[int | None, object]:
+    """After a change that may have taken away this person's right to the
+    room: (close code or None, the session as it now is). The person is read
+    afresh, so roles and deactivation are current too."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    session = _find_session(user, code) if user else None
+    if session is None:
+        return protocol.CLOSE_UNKNOWN, None
+    return selectors.stay_refusal(user, session), session
 
 
 def _arrival(room, presence_pk: int, announce: bool) -> tuple[Presence, dict, dict | None]:
@@ -55,24 +85,24 @@ def _arrival(room, presence_pk: int, announce: bool) -> tuple[Presence, dict, di
 
 class RoomConsumer(AsyncJsonWebsocketConsumer):
     joined = False  # true once let in: refused sockets have no room state
-    closer = None
+    closer = None  # closes the socket when the session ends
+    watcher = None  # closes it when the sign-in runs out
+    active_at = float("-inf")  # when this socket last recorded activity on the sign-in
 
     async def connect(self):
         user = self.scope["user"]
         if not user.is_authenticated:
             return await self._refuse(protocol.CLOSE_ANONYMOUS)
-        session, result, self.video = await db(_join)(user, self.scope["url_route"]["kwargs"]["code"],
-                                                     self.channel_name)
-        if session is None:
-            return await self._refuse(protocol.CLOSE_UNKNOWN)
-        if result.refused:
-            return await self._refuse(result.refused)
+        refused, session, result, self.video = await db(_join)(
+            user, self.scope["session"], self.scope["url_route"]["kwargs"]["code"], self.channel_name)
+        if refused:
+            return await self._refuse(refused)
         self.session, self.room, self.presence = session, result.room, result.presence
         self.peer = result.connection.peer
         self.is_facilitator = self.presence.is_facilitator
         self.state = self.presence.state
         self.buckets = protocol.new_buckets(time.monotonic())
-        base = f"room.{session.code}"
+        base = room_channel_group(session.code)
         self.groups_of = {
             "all": base,  # everyone connected, lobby included
             "admitted": f"{base}.in",
@@ -88,6 +118,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         await asyncio.gather(*(self.channel_layer.group_add(group, self.channel_name) for group in groups))
         self.joined = True
         self.closer = asyncio.ensure_future(self._close_at_end())
+        self.watcher = asyncio.ensure_future(self._close_at_sign_in_end())
         await self.accept()
         entry = await self._send_snapshot()  # after joining the groups, so no change between is missed
         if entry is not None:
@@ -106,6 +137,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             return
         self.joined = False
         self.closer.cancel()
+        self.watcher.cancel()
         for name in self.groups_of.values():
             await self.channel_layer.group_discard(name, self.channel_name)
         await self.channel_layer.group_discard(self._peer_group(self.peer), self.channel_name)
@@ -122,8 +154,41 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
 
     async def _close_at_end(self):
         await asyncio.sleep(max(0.0, (self.session.ends_at - timezone.now()).total_seconds()))
-        await self.send_json({"type": "ended"})
-        await self.close(code=protocol.CLOSE_NOT_OPEN)
+        await self._end(protocol.CLOSE_NOT_OPEN, {"type": "ended"})
+
+    async def _close_at_sign_in_end(self):
+        """Close when the sign-in reaches its idle or absolute limit, as a page
+        would sign the person out, without waiting for a page request. Pings
+        are not activity; activity anywhere (a page, "Stay signed in", a
+        person acting in this room) moves the limit, so wake and re-read."""
+        key = self.scope["session"].session_key or ""
+        left = session_seconds_left(self.scope["session"])  # as read on connecting
+        while left:
+            await asyncio.sleep(left + 0.5)
+            left = await db(stored_session_time_left)(key)
+        await self._end(protocol.CLOSE_ANONYMOUS, {"type": "signed_out"})
+
+    async def _end(self, code: int, message: dict | None = None):
+        """Close from the server's side. From a timer the client may already
+        be gone (its disconnect not yet handled): then there is nothing to
+        close, and nothing to report."""
+        try:
+            if message:
+                await self.send_json(message)
+            await self.close(code=code)
+        except Exception as error:  # noqa: BLE001 - e.g. uvicorn's ClientDisconnected
+            logger.debug("room socket already gone when closing: %s", type(error).__name__)
+
+    async def _note_activity(self):
+        """A person acting in the room keeps their sign-in alive, as a page
+        request does (recorded at most once a minute); the page's idle warning
+        hears the new limit."""
+        now = time.monotonic()
+        if now - self.active_at < 60:
+            return
+        self.active_at = now
+        left = await db(stored_session_touch)(self.scope["session"].session_key or "")
+        await self.send_json({"type": "session", "seconds_left": int(left)})
 
     # --- incoming --------------------------------------------------------------
     async def receive(self, text_data=None, bytes_data=None):
@@ -131,10 +196,12 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             return  # a refused socket, closing
         try:
             message = protocol.parse(text_data, is_facilitator=self.is_facilitator)
-            bucket = protocol.TYPES[message["type"]].bucket
-            if not self.buckets[bucket].take(time.monotonic()):
+            spec = protocol.TYPES[message["type"]]
+            if not self.buckets[spec.bucket].take(time.monotonic()):
                 raise ProtocolError("rate_limited", "Too many messages: wait a moment and try again.")
             await getattr(self, f"on_{message['type']}")(message)
+            if spec.activity:
+                await self._note_activity()
         except ProtocolError as error:
             await self.send_json({"type": "error", "code": error.code, "message": error.message})
         except Exception as error:  # noqa: BLE001 - one bad message must never drop the room
@@ -320,6 +387,19 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         code = {SIGNED_OUT: protocol.CLOSE_ANONYMOUS, ACCESS_CHANGED: protocol.CLOSE_FORBIDDEN}.get(
             event.get("reason"), protocol.CLOSE_FORBIDDEN)
         await self.close(code=code)
+
+    async def room_access_changed(self, event):
+        """Something may have taken away this person's right to the room (see
+        accounts.services.live_rooms_recheck): check again, close if it has."""
+        if event.get("session") not in (None, self.session.code):
+            return
+        refusal, session = await db(_stay_refusal)(self.scope["user"].pk, self.session.code)
+        if refusal:
+            return await self._end(refusal, {"type": "ended"} if refusal == protocol.CLOSE_NOT_OPEN else None)
+        if session.ends_at != self.session.ends_at:  # moved, still open: close at the new end
+            self.session = session
+            self.closer.cancel()
+            self.closer = asyncio.ensure_future(self._close_at_end())
 
     async def room_ended(self, event):
         await self.send_json({"type": "ended"})

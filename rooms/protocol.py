@@ -7,13 +7,23 @@ whose text never quotes the message (it could be chat).
 
 Close codes sent by the server (the socket is accepted first, then closed, so
 browsers see the code):
-    4401  not signed in
-    4403  no confirmed place in this session, or removed by a facilitator
-    4404  no such session (or not visible to this person, or met in person)
-    4409  the room is not open (before it opens, after it closes or ends)
+    4401  not signed in: signed out, the sign-in reached its idle or absolute
+          limit (closed then, without waiting for a page request), or two-factor
+          authentication is required and not set up (the pages' own rules)
+    4403  no confirmed place in this session (or no longer: cancelled, left the
+          closed group, no longer its facilitator), or removed by a facilitator
+    4404  no such session (or not visible to this person, cancelled, or met in person)
+    4409  the room is not open (before it opens, after it closes or ends, or
+          the session was moved to another time)
     4423  the room is locked by a facilitator
     4429  the room is full
+A connected socket is closed with the same codes when the reason arises:
+services that can take the right away ask the room to re-check
+(`accounts.services.live_rooms_recheck`), and a timer watches the sign-in.
 The client reconnects only after other codes (network drops, server restarts).
+Every malformed message (bad JSON or UTF-8, unknown fields' types, lone
+surrogates) is answered `{"type": "error", "code": "invalid"}` and the
+connection carries on.
 """
 
 import json
@@ -112,16 +122,20 @@ class MessageType:
     facilitator_only: bool = False
     bucket: str = "control"  # which rate limit it draws on
     max_bytes: int = MAX_MESSAGE_BYTES
+    # A person acting (not their browser's heartbeat or WebRTC negotiation):
+    # keeps the sign-in alive like a page request (SESSION_IDLE_TIMEOUT_MINUTES).
+    activity: bool = True
 
 
 TYPES: dict[str, MessageType] = {
-    "ping": MessageType({}, bucket="ping"),
+    "ping": MessageType({}, bucket="ping", activity=False),
     "chat": MessageType({"text": _chat_text}, bucket="chat"),
     "hand": MessageType({"raised": _bool}),
     "support": MessageType({}),
     "media": MessageType({"audio": _bool, "video": _bool}),
     "signal": MessageType(
-        {"to": _code, "kind": _signal_kind, "data": _signal_data}, bucket="signal", max_bytes=MAX_SIGNAL_BYTES
+        {"to": _code, "kind": _signal_kind, "data": _signal_data}, bucket="signal", max_bytes=MAX_SIGNAL_BYTES,
+        activity=False,
     ),
     # Facilitators only:
     "admit": MessageType({"participant": _code}, facilitator_only=True),
@@ -142,12 +156,16 @@ def parse(raw: str | bytes | None, *, is_facilitator: bool = False) -> dict:
     size = len(raw.encode("utf-8", errors="surrogatepass"))
     if size > MAX_SIGNAL_BYTES:
         raise ProtocolError("too_large", "The message is too large.")
+    if not _is_unicode(raw):  # a lone surrogate: no UTF-8 frame carries one
+        raise ProtocolError("invalid", "Messages must be UTF-8 text.")
     try:
         data = json.loads(raw)
     except (ValueError, RecursionError):
         raise ProtocolError("invalid", "Messages must be JSON.") from None
     if not isinstance(data, dict):
         raise ProtocolError("invalid", "Messages must be JSON objects.")
+    if not _is_unicode(data):  # "\ud800" escaped in the JSON: relaying it would fail later
+        raise ProtocolError("invalid", "Messages must be UTF-8 text.")
     kind = data.get("type")
     spec = TYPES.get(kind) if isinstance(kind, str) else None
     if spec is None:
@@ -162,6 +180,25 @@ def parse(raw: str | bytes | None, *, is_facilitator: bool = False) -> dict:
             raise ProtocolError("invalid", f"The field {name} is missing.")
         message[name] = validate(data[name])
     return message
+
+
+def _is_unicode(value: Any) -> bool:
+    """True unless some text in it holds a lone surrogate (not encodable as
+    UTF-8). A loop, not recursion: the JSON may nest as deep as it parses."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+        elif isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return False
+    return True
 
 
 class TokenBucket:

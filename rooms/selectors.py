@@ -6,10 +6,12 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
+from accounts.roles import is_facilitator
 from groups.access import facilitates
 from groups.models import GroupSession, PeerGroup
+from rooms import protocol
 from rooms.models import Connection, Presence, Room
-from signups.models import Booking
+from signups.models import Booking, Membership
 
 # A connection whose heartbeat is older than this is taken to be gone (its
 # server process died without saying so). The client beats every 25 seconds.
@@ -66,8 +68,44 @@ def is_session_facilitator(user, session: GroupSession) -> bool:
     return facilitates(user, session.group)
 
 
+def runs_room(user, session: GroupSession) -> bool:
+    # The role as well as the group's list: someone whose facilitator role was
+    # revoked no longer runs rooms (accounts.services.role_revoke closes theirs).
+    return is_facilitator(user) and is_session_facilitator(user, session)
+
+
 def has_confirmed_place(user, session: GroupSession) -> bool:
-    return Booking.objects.filter(session=session, user=user, status=Booking.Status.CONFIRMED).exists()
+    """A confirmed place; in a closed group, also still a member (someone who
+    left keeps the place at a session already under way, not the room)."""
+    places = Booking.objects.filter(session=session, user=user, status=Booking.Status.CONFIRMED)
+    if session.group.is_closed:
+        member = Membership.objects.filter(group_id=session.group_id, user=user, status=Membership.Status.ACCEPTED)
+        places = places.filter(Exists(member))
+    return places.exists()
+
+
+def status_refusal(session: GroupSession, room: Room | None) -> int | None:
+    """The close code when this session's room is not open now, else None."""
+    status = room_status(session, room)
+    if status in (RoomStatus.CANCELLED, RoomStatus.IN_PERSON):
+        return protocol.CLOSE_UNKNOWN
+    if status != RoomStatus.OPEN:
+        return protocol.CLOSE_NOT_OPEN
+    return None
+
+
+def stay_refusal(user, session: GroupSession) -> int | None:
+    """For someone already connected, after something changed (a place
+    cancelled, a membership ended, the session cancelled or moved): the close
+    code if they may no longer be in the room, else None. The join's own
+    rules, read afresh from the database."""
+    if not runs_room(user, session) and not has_confirmed_place(user, session):
+        return protocol.CLOSE_FORBIDDEN
+    room = room_for_session(session)
+    refusal = status_refusal(session, room)
+    if refusal is None and room and room.presences.filter(user=user, state=Presence.State.REMOVED).exists():
+        return protocol.CLOSE_FORBIDDEN
+    return refusal
 
 
 def video_allowed(session: GroupSession) -> bool:

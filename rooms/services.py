@@ -7,7 +7,6 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.roles import is_facilitator
 from groups.models import GroupSession
 from rooms import protocol
 from rooms.models import Connection, Presence, Room
@@ -15,10 +14,11 @@ from rooms.selectors import (
     STALE_AFTER,
     RoomStatus,
     has_confirmed_place,
-    is_session_facilitator,
     live_connections,
     online_presences,
     room_status,
+    runs_room,
+    status_refusal,
 )
 from signups.services import attendance_record_presence
 
@@ -104,19 +104,15 @@ class Joined:
 @transaction.atomic
 def presence_connect(*, session: GroupSession, user, channel_name: str) -> Joined:
     """Let one connection in, or say why not (a close code)."""
-    # The role as well as the group's list: someone whose facilitator role was
-    # revoked no longer runs rooms (accounts.services.role_revoke closes theirs).
-    facilitator = is_facilitator(user) and is_session_facilitator(user, session)
+    facilitator = runs_room(user, session)
     if not facilitator and not has_confirmed_place(user, session):
         return Joined(refused=protocol.CLOSE_FORBIDDEN)
     room = _locked_room(session)
-    status = room_status(session, room)
-    if status in (RoomStatus.CANCELLED, RoomStatus.IN_PERSON):
-        return Joined(refused=protocol.CLOSE_UNKNOWN)
-    if status != RoomStatus.OPEN:
-        return Joined(refused=protocol.CLOSE_NOT_OPEN)
+    refusal = status_refusal(session, room)
+    if refusal is not None:
+        return Joined(refused=refusal)
     now = timezone.now()
-    Connection.objects.filter(presence__room=room, seen_at__lt=now - STALE_AFTER).delete()
+    connections_reap_stale(now=now, room=room)
     presence = room.presences.filter(user=user).first()
     if presence and presence.state == State.REMOVED:
         return Joined(refused=protocol.CLOSE_FORBIDDEN)
@@ -240,3 +236,32 @@ def _record_joined(presence: Presence, now: datetime) -> None:
 def _record_left(presence: Presence, now: datetime) -> None:
     if not presence.is_facilitator:
         attendance_record_presence(session=presence.room.session, user=presence.user, left_at=now)
+
+
+@transaction.atomic
+def connections_reap_stale(*, now: datetime | None = None, room: Room | None = None) -> int:
+    """Forget connections whose heartbeat stopped more than STALE_AFTER ago (a
+    socket that closed while Redis or its server process was down never said
+    goodbye), and record the departure of anyone left with no live
+    connection, as `presence_disconnect` does, at the last moment they were
+    seen. Run every minute by beat (rooms.tasks), and for a room when someone
+    joins it. Returns how many connections went."""
+    now = now or timezone.now()
+    stale = Connection.objects.filter(seen_at__lt=now - STALE_AFTER)
+    if room is not None:
+        stale = stale.filter(presence__room=room)
+    last_seen: dict[int, datetime] = {}
+    for presence_id, seen_at in stale.values_list("presence_id", "seen_at"):
+        last_seen[presence_id] = max(seen_at, last_seen.get(presence_id, seen_at))
+    reaped, _ = stale.delete()
+    departed = Presence.objects.select_for_update().select_related("room__session", "user").filter(
+        pk__in=last_seen, left_at__isnull=True)
+    for presence in departed:
+        if live_connections(now).filter(presence=presence).exists():
+            continue
+        presence.hand_raised_at = None
+        presence.left_at = last_seen[presence.pk]
+        presence.save(update_fields=["hand_raised_at", "left_at"])
+        if presence.state == State.ADMITTED:
+            _record_left(presence, presence.left_at)
+    return reaped

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Avg, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
@@ -121,25 +121,69 @@ def register_bookings(session: GroupSession) -> QuerySet[Booking]:
     )
 
 
-def feedback_for_group(group: PeerGroup, *, now: datetime) -> list[GroupSession]:
-    """Past sessions with feedback: each with `responses`, `average`, `scores`
-    (count per helpfulness 1..5) and `comments`. Comments are ordered by text,
-    not by when they were given, so their order says nothing about who wrote them."""
+# Feedback is shown only for a pool of at least this many responses, so no
+# score or comment on the facilitators' page can be one person's.
+MIN_FEEDBACK_RESPONSES = 3
+
+
+@dataclass(frozen=True)
+class FeedbackPool:
+    """The feedback of one or more consecutive sessions, shown together."""
+
+    sessions: tuple[GroupSession, ...]  # oldest first
+    scores: tuple[int, ...]  # how many rated 1, 2, 3, 4 and 5
+    comments: tuple[str, ...]  # by text, never by when or from whom
+
+    @property
+    def responses(self) -> int:
+        return sum(self.scores)
+
+    @property
+    def average(self) -> float:
+        return sum(n * count for n, count in enumerate(self.scores, start=1)) / self.responses
+
+
+@dataclass(frozen=True)
+class GroupFeedback:
+    pools: list[FeedbackPool]  # newest first; each has MIN_FEEDBACK_RESPONSES or more
+    waiting: list[GroupSession]  # later sessions whose feedback is not shown yet, oldest first
+
+
+def feedback_pools(sessions: Iterable[tuple[GroupSession, list[tuple[int, str]]]]) -> GroupFeedback:
+    """Pool sessions (oldest first, each with its (helpfulness, comment)
+    responses) in order until a pool holds MIN_FEEDBACK_RESPONSES responses;
+    the sessions after the last full pool wait, and nothing about them is
+    shown, not even whether anyone answered. Nothing per session or per
+    booking leaves here: only each pool's counts and its comments by text."""
+    pools: list[FeedbackPool] = []
+    current: list[GroupSession] = []
+    answers: list[tuple[int, str]] = []
+    for session, responses in sessions:
+        current.append(session)
+        answers.extend(responses)
+        if len(answers) >= MIN_FEEDBACK_RESPONSES:
+            scores = tuple(sum(1 for score, _comment in answers if score == n) for n in range(1, 6))
+            comments = tuple(sorted(comment for _score, comment in answers if comment.strip()))
+            pools.append(FeedbackPool(sessions=tuple(current), scores=scores, comments=comments))
+            current, answers = [], []
+    return GroupFeedback(pools=pools[::-1], waiting=current)
+
+
+def feedback_for_group(group: PeerGroup, *, now: datetime) -> GroupFeedback:
+    """The group's feedback in pools of at least MIN_FEEDBACK_RESPONSES, over
+    every session that has ended and was not cancelled (with or without
+    feedback, so which sessions a pool spans says little about who answered)."""
     sessions = list(
-        group.sessions.filter(starts_at__lte=now)
-        .annotate(responses=Count("feedback"), average=Avg("feedback__helpfulness"))
-        .filter(responses__gt=0)
-        .order_by("-starts_at")
+        group.sessions.filter(ends_at__lte=now)
+        .exclude(status=GroupSession.Status.CANCELLED)
+        .order_by("starts_at", "pk")
     )
-    rows = Feedback.objects.filter(session__in=sessions).values("session_id", "helpfulness", "comment")
-    by_session: dict[int, list[dict]] = {}
-    for row in rows:
-        by_session.setdefault(row["session_id"], []).append(row)
-    for session in sessions:
-        mine = by_session.get(session.pk, [])
-        session.scores = [sum(1 for r in mine if r["helpfulness"] == n) for n in range(1, 6)]
-        session.comments = sorted(r["comment"] for r in mine if r["comment"].strip())
-    return sessions
+    by_session: dict[int, list[tuple[int, str]]] = {}
+    for session_id, helpfulness, comment in Feedback.objects.filter(session__in=sessions).values_list(
+        "session_id", "helpfulness", "comment"
+    ):
+        by_session.setdefault(session_id, []).append((helpfulness, comment))
+    return feedback_pools((session, by_session.get(session.pk, [])) for session in sessions)
 
 
 # --- groups with their places, members and rosters --------------------------

@@ -17,6 +17,13 @@ BEAT_SCHEDULE: dict = {
         "schedule": MINUTE,
         "options": {"expires": MINUTE - 5},
     },
+    # Room connections whose socket closed unseen (Redis or a server down):
+    # removed, and the person's departure recorded (rooms).
+    "rooms-reap-stale-connections": {
+        "task": "rooms.tasks.reap_stale_connections",
+        "schedule": MINUTE,
+        "options": {"expires": MINUTE - 5},
+    },
     # Recurring sessions materialised up to the horizon (groups).
     "groups-materialise-schedules": {
         "task": "groups.tasks.materialise_schedules",

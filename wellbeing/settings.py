@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "accounts.middleware.OnboardingRequiredMiddleware",
     # Reads of people's data in the Django admin go to the audit log.
     "audit.middleware.AdminAuditMiddleware",
+    # Rate limits that cannot be counted (Redis down) refuse with a 503 page.
+    "core.middleware.CacheUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "wellbeing.urls"
@@ -113,12 +115,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so an ASGI server thread in the browser tests sees
     # the same test database; one per test run so parallel runs don't collide.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # An unreachable database fails a request in seconds (the friendly error
+    # page), not after the operating system's TCP time-out.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("DB_CONNECT_TIMEOUT", 3)
 DB_POOL_MAX = env_int("DB_POOL_MAX", 0)
 if DB_POOL_MAX and DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # Under ASGI every concurrent request runs in its own thread with its own
     # connection; without a pool a booking rush exhausts PostgreSQL's
     # max_connections (bench S1: 901 of 1,000 requests failed, 0 with a pool).
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # The pool's wait is for a free connection in a rush; when the pool has
+    # none at all (the database is down) this backend fails in connect_timeout.
+    DATABASES["default"]["ENGINE"] = "wellbeing.postgresql"
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": 2, "max_size": DB_POOL_MAX, "timeout": env_int("DB_POOL_TIMEOUT", 30),
     }
@@ -132,11 +141,15 @@ if EMBEDDED:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 else:
     # A shared cache: allauth's rate limits must count across processes.
+    # Redis down: reads miss and writes are skipped (sessions come from the
+    # database), counting refuses (core/cache.py); short time-outs so a
+    # Redis that does not answer costs a page half a second, once in DOWN_FOR.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "wellbeing",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
     # Redis pub/sub: bench S2 (100 people, 20 messages/s) measured a third less
@@ -177,7 +190,23 @@ if EMBEDDED:
     }
 else:
     CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    if CELERY_BROKER_URL.startswith("redis://"):
+        # kombu's Redis transport with the fix for a worker crash when Redis
+        # restarts under a task (wellbeing/celery.py says why).
+        CELERY_BROKER_TRANSPORT = "wellbeing.celery:RedisTransport"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 3600,
+        # A dead connection (Redis restarted, a firewall dropped it) is noticed
+        # within seconds rather than on the next command.
+        "socket_keepalive": True,
+        "health_check_interval": 10,
+    }
+# Keep trying to reach the broker, at start-up and after losing it, however
+# long it is away, rather than exiting after 100 attempts.
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# A task running when the broker goes away finishes (each is idempotent).
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -3,15 +3,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
 from groups.formats import Frequency
-from groups.models import GroupSession
+from groups.models import GroupSession, Schedule
 from groups.scheduling import (
     HORIZON,
     ScheduleSpec,
     nth_weekday,
     occurrences,
     schedule_errors,
+    schedule_plan,
     schedule_save,
     session_cancel,
     session_move,
@@ -19,6 +21,7 @@ from groups.scheduling import (
 )
 from groups.signals import session_changed, sessions_materialised
 from groups.tests.factories import PeerGroupFactory
+from notifications.delivery import notifications_send_due
 from signups.models import Booking
 
 LONDON = ZoneInfo("Europe/London")
@@ -69,7 +72,7 @@ def test_a_fortnightly_balint_programme_of_ten_materialises_exactly_ten(db):
         sessions_materialise(group=group, now=NOW + timedelta(weeks=week))
 
     starts = [local(s) for s in group.sessions.order_by("starts_at")]
-    assert first_run == 6  # the 12-week horizon holds six fortnights
+    assert first_run == 7  # 12 weeks from the first session hold seven fortnights, both ends included
     assert len(starts) == 10
     assert all(b - a == timedelta(weeks=2) for a, b in zip(starts, starts[1:], strict=False))
     assert sessions_materialise(group=group, now=NOW + timedelta(days=7 * 31)) == []
@@ -81,7 +84,7 @@ def test_materialising_twice_creates_nothing_more(db):
     count = group.sessions.count()
 
     assert sessions_materialise(group=group, now=NOW) == []
-    assert group.sessions.count() == count == 12
+    assert group.sessions.count() == count == 13  # 4 February and the 12 weeks after it
 
 
 def test_monthly_on_the_second_tuesday(db):
@@ -114,8 +117,8 @@ def test_every_weekday_skips_weekends_and_stops_at_the_horizon(db):
     sessions = list(group.sessions.all())
 
     assert {local(s).weekday() for s in sessions} == {0, 1, 2, 3, 4}
-    assert max(s.starts_at for s in sessions) <= NOW + HORIZON
-    assert len(sessions) == 56  # 11 weeks of weekdays from Monday 8 February, then Monday 26 April
+    assert max(s.starts_at for s in sessions) <= datetime(2027, 2, 6, 8, 0, tzinfo=UTC) + HORIZON
+    assert len(sessions) == 60  # 12 weeks of weekdays, Monday 8 February to Friday 30 April
 
 
 def test_a_one_off_session_is_just_one(db):
@@ -153,7 +156,7 @@ def test_a_moved_and_a_cancelled_session_survive_rematerialising_and_a_schedule_
     assert group.sessions.filter(occurrence=second.occurrence).count() == 1
 
 
-def test_a_schedule_edit_keeps_exceptions_even_when_the_time_changes(db):
+def test_a_schedule_edit_keeps_a_cancelled_exception_and_makes_no_second_session_for_its_week(db):
     group = PeerGroupFactory()
     _weekly(group)
     first = group.sessions.order_by("starts_at").first()
@@ -163,12 +166,14 @@ def test_a_schedule_edit_keeps_exceptions_even_when_the_time_changes(db):
 
     first.refresh_from_db()
     assert first.is_cancelled
+    assert local(first).strftime("%a %H:%M") == "Thu 12:45"
     rest = group.sessions.exclude(pk=first.pk)
-    assert rest.count() == 8
-    assert {local(s).time() for s in rest} == {time(13, 0)}
+    assert rest.count() == 7  # the cancelled Thursday stands for its week's Friday
+    assert {local(s).strftime("%a %H:%M") for s in rest} == {"Fri 13:00"}
+    assert not rest.filter(starts_at__date=date(2027, 2, 5)).exists()
 
 
-def test_a_schedule_edit_deletes_unbooked_sessions_and_cancels_booked_ones(db, practitioner):
+def test_a_schedule_edit_moves_booked_and_waiting_sessions_to_the_new_day(db, practitioner):
     group = PeerGroupFactory()
     _weekly(group)
     booked, waited = list(group.sessions.order_by("starts_at"))[:2]
@@ -178,9 +183,11 @@ def test_a_schedule_edit_deletes_unbooked_sessions_and_cancels_booked_ones(db, p
     _weekly(group, first_date=date(2027, 2, 5))  # Fridays instead of Thursdays
 
     booked.refresh_from_db()
-    assert booked.is_cancelled
-    assert not booked.is_exception
-    assert not GroupSession.objects.filter(pk=waited.pk).exists()
+    waited.refresh_from_db()
+    assert not booked.is_cancelled
+    assert local(booked) == datetime(2027, 2, 5, 12, 45, tzinfo=LONDON)
+    assert local(waited) == datetime(2027, 2, 12, 12, 45, tzinfo=LONDON)
+    assert booked.bookings.get().status == Booking.Status.CONFIRMED
     fridays = group.sessions.filter(status=GroupSession.Status.SCHEDULED)
     assert fridays.count() == 8
     assert {local(s).weekday() for s in fridays} == {4}
@@ -279,3 +286,164 @@ def test_an_unchanged_start_in_the_past_is_allowed_when_editing():
 
     assert schedule_errors(extended, now=NOW, previous=before) == {}
     assert "first_date" in schedule_errors(extended, now=NOW)
+
+
+# Editing a published group's schedule (issue 15, item 3)
+
+def _tuesdays(group, start_time=time(18, 30), **changes):
+    spec = dict(frequency=Frequency.WEEKLY, first_date=date(2027, 2, 2), start_time=start_time)
+    spec.update(changes)
+    return ScheduleSpec(**spec)
+
+
+def test_a_later_start_time_moves_booked_sessions_with_their_places_and_makes_none_new(db, practitioner):
+    group = PeerGroupFactory()
+    schedule_save(group=group, now=NOW, spec=_tuesdays(group))
+    before = group.sessions.count()
+    first = group.sessions.order_by("starts_at").first()
+    booking = Booking.objects.create(session=first, user=practitioner, status=Booking.Status.CONFIRMED)
+
+    schedule_save(group=group, now=NOW, spec=_tuesdays(group, time(19, 0)))
+
+    first.refresh_from_db()
+    booking.refresh_from_db()
+    assert not first.is_cancelled
+    assert local(first) == datetime(2027, 2, 2, 19, 0, tzinfo=LONDON)
+    assert first.ends_at - first.starts_at == timedelta(minutes=group.duration_minutes)
+    assert booking.status == Booking.Status.CONFIRMED
+    assert group.sessions.count() == before
+    assert {local(s).strftime("%a %H:%M") for s in group.sessions.all()} == {"Tue 19:00"}
+
+
+def test_a_schedule_move_is_announced_like_a_single_move_with_the_old_time(
+        db, practitioner, django_capture_on_commit_callbacks, mailoutbox):
+    group = PeerGroupFactory(title="Evening reflective practice")
+    schedule_save(group=group, now=NOW, spec=_tuesdays(group))
+    first = group.sessions.order_by("starts_at").first()
+    Booking.objects.create(session=first, user=practitioner, status=Booking.Status.CONFIRMED)
+    heard = []
+
+    def receiver(sender, session, change, previous_starts_at, **kwargs):
+        heard.append((session.pk, change, previous_starts_at))
+
+    session_changed.connect(receiver)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            schedule_save(group=group, now=NOW, spec=_tuesdays(group, time(19, 0)))
+    finally:
+        session_changed.disconnect(receiver)
+
+    old = datetime(2027, 2, 2, 18, 30, tzinfo=LONDON)
+    assert (first.pk, "moved", old) in heard
+    assert len(heard) == group.sessions.count()  # every session moved; no cancellations
+    notifications_send_due()
+    [message] = mailoutbox
+    assert message.to == [practitioner.email]
+    assert "has moved from Tuesday 2 February 2027, 6:30pm to Tuesday 2 February 2027, 7pm" in message.body
+
+
+def test_a_time_change_keeps_moved_and_cancelled_sessions_as_they_are_and_never_duplicates_a_week(db):
+    group = PeerGroupFactory()
+    schedule_save(group=group, now=NOW, spec=_tuesdays(group))
+    first, second, third = group.sessions.order_by("starts_at")[:3]
+    moved_to = datetime(2027, 2, 10, 17, 0, tzinfo=LONDON)  # the Wednesday of its week
+    session_move(session=second, starts_at=moved_to, ends_at=moved_to + timedelta(hours=1), now=NOW)
+    session_cancel(session=third, reason="Facilitator away")
+
+    schedule_save(group=group, now=NOW, spec=_tuesdays(group, time(19, 0)))
+    sessions_materialise(group=group, now=NOW + timedelta(days=1))
+
+    second.refresh_from_db()
+    third.refresh_from_db()
+    assert second.starts_at == moved_to
+    assert not second.is_cancelled
+    assert third.is_cancelled
+    assert local(third) == datetime(2027, 2, 16, 18, 30, tzinfo=LONDON)
+    weeks = [local(s).isocalendar()[:2] for s in group.sessions.all()]
+    assert len(weeks) == len(set(weeks))  # one session per week, moved, cancelled or not
+    assert group.sessions.filter(status=GroupSession.Status.SCHEDULED, starts_at__lt=datetime(
+        2027, 2, 22, tzinfo=LONDON)).count() == 2  # 2 February at 19:00 and the moved Wednesday
+
+
+def test_weekly_to_fortnightly_cancels_the_dropped_weeks_with_notice_and_deletes_empty_ones(
+        db, practitioner, django_capture_on_commit_callbacks):
+    group = PeerGroupFactory()
+    schedule_save(group=group, now=NOW, spec=_tuesdays(group))
+    first, second, third, fourth = group.sessions.order_by("starts_at")[:4]
+    Booking.objects.create(session=second, user=practitioner, status=Booking.Status.WAITLISTED)
+    heard = []
+
+    def receiver(sender, session, change, **kwargs):
+        heard.append((session.pk, change))
+
+    session_changed.connect(receiver)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            schedule_save(group=group, now=NOW, spec=_tuesdays(group, frequency=Frequency.FORTNIGHTLY))
+    finally:
+        session_changed.disconnect(receiver)
+
+    second.refresh_from_db()
+    assert second.is_cancelled
+    assert second.cancelled_reason == "The group's schedule changed"
+    assert heard == [(second.pk, "cancelled")]
+    assert not GroupSession.objects.filter(pk=fourth.pk).exists()
+    assert GroupSession.objects.filter(pk__in=[first.pk, third.pk], status="scheduled").count() == 2
+
+
+def test_the_plan_says_what_an_edit_would_do_and_changes_nothing(db, practitioner, outsider):
+    group = PeerGroupFactory()
+    schedule_save(group=group, now=NOW, spec=_tuesdays(group))
+    first, second, third, fourth = group.sessions.order_by("starts_at")[:4]
+    Booking.objects.create(session=first, user=practitioner, status=Booking.Status.CONFIRMED)
+    Booking.objects.create(session=first, user=outsider, status=Booking.Status.WAITLISTED)
+    session_move(session=second, starts_at=second.starts_at + timedelta(days=1),
+                 ends_at=second.ends_at + timedelta(days=1), now=NOW)
+    session_cancel(session=third)
+
+    plan = schedule_plan(group=group, spec=_tuesdays(group, time(19, 0)), now=NOW)
+
+    moves = plan.of("move")
+    assert len(moves) == group.sessions.count() - 2
+    assert sum(c.people for c in moves) == 2
+    assert [c.session.pk for c in plan.kept_moved] == [second.pk]
+    assert [c.session.pk for c in plan.kept_cancelled] == [third.pk]
+    assert plan.needs_confirmation
+    fourth.refresh_from_db()
+    assert local(fourth).time() == time(18, 30)
+    assert plan.fingerprint() == schedule_plan(group=group, spec=_tuesdays(group, time(19, 0)), now=NOW).fingerprint()
+
+
+def test_saving_refuses_a_confirmation_of_a_plan_that_has_since_changed(db, practitioner):
+    group = PeerGroupFactory()
+    schedule_save(group=group, now=NOW, spec=_tuesdays(group))
+    shown = schedule_plan(group=group, spec=_tuesdays(group, time(19, 0)), now=NOW).fingerprint()
+    Booking.objects.create(session=group.sessions.first(), user=practitioner, status=Booking.Status.CONFIRMED)
+
+    with pytest.raises(ValidationError, match="changed while you were checking"):
+        schedule_save(group=group, now=NOW, spec=_tuesdays(group, time(19, 0)), expected=shown)
+
+    assert {local(s).time() for s in group.sessions.all()} == {time(18, 30)}
+
+
+def test_two_sessions_of_one_occurrence_are_refused_by_the_database(db):
+    group = PeerGroupFactory()
+    schedule_save(group=group, now=NOW, spec=_tuesdays(group, count=1))
+    session = group.sessions.get()
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        GroupSession.objects.create(group=group, occurrence=session.occurrence, starts_at=session.starts_at,
+                                    ends_at=session.ends_at)
+
+
+# A group that starts far ahead (issue 15, item 4)
+
+def test_a_group_starting_in_five_months_has_its_first_sessions_as_soon_as_its_schedule_is_saved(db):
+    group = PeerGroupFactory(status="draft")
+    schedule_save(group=group, now=NOW, spec=_tuesdays(group, first_date=date(2027, 7, 6)))
+
+    starts = [local(s) for s in group.sessions.order_by("starts_at")]
+
+    assert starts[0] == datetime(2027, 7, 6, 18, 30, tzinfo=LONDON)
+    assert len(starts) == 13  # the first session and the 12 weeks after it
+    assert Schedule.objects.get(group=group).materialised_until == datetime(2027, 7, 6, 17, 30, tzinfo=UTC) + HORIZON

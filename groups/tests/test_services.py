@@ -164,3 +164,23 @@ def test_the_last_facilitator_cannot_be_removed(facilitator):
         facilitator_remove(group=group, facilitation=Facilitation.objects.get(user=facilitator))
 
     assert list(group.facilitators.all()) == [facilitator]
+
+
+def test_a_group_starting_more_than_12_weeks_ahead_has_sessions_and_can_be_published(facilitator):
+    later = ScheduleSpec(Frequency.WEEKLY, date(2027, 6, 3), time(12, 45))  # 17 weeks after NOW
+    group = group_create(facilitator=facilitator, details=details(), schedule=later, now=NOW)
+
+    assert group.sessions.order_by("starts_at").first().starts_at.date() == date(2027, 6, 3)
+    group_publish(group=group, now=NOW)
+    assert group.status == PeerGroup.Status.PUBLISHED
+
+
+def test_a_group_without_upcoming_sessions_cannot_be_published(facilitator):
+    once = ScheduleSpec(Frequency.ONCE, date(2027, 2, 4), time(12, 45))
+    group = group_create(facilitator=facilitator, details=details(), schedule=once, now=NOW)
+
+    with pytest.raises(ValidationError, match="no upcoming sessions"):
+        group_publish(group=group, now=datetime(2027, 2, 5, tzinfo=UTC))  # its only session has passed
+
+    group.refresh_from_db()
+    assert group.status == PeerGroup.Status.DRAFT

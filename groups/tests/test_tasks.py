@@ -13,7 +13,7 @@ def test_the_sweep_materialises_published_groups_with_schedules_only(db):
 
     created = materialise_schedules()
 
-    assert created == published.sessions.count() == 12
+    assert created == published.sessions.count() == 13  # the first session and the 12 weeks after it
     assert not draft.sessions.exists()
     assert materialise_schedules() == 0
 
@@ -21,5 +21,5 @@ def test_the_sweep_materialises_published_groups_with_schedules_only(db):
 def test_one_group_is_materialised_by_id(db):
     group = ScheduleFactory(first_date=timezone.localdate() + timedelta(days=1)).group
 
-    assert materialise_group(group.pk) == 12
+    assert materialise_group(group.pk) == 13  # the first session and the 12 weeks after it
     assert materialise_group(999_999) == 0

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.urls import reverse
@@ -40,7 +40,7 @@ def test_a_facilitator_creates_a_group_and_blank_fields_take_the_formats_default
     assert (group.status, group.membership, group.capacity, group.duration_minutes) == ("draft", "closed", 10, 75)
     assert group.schedule.frequency == "fortnightly"
     assert group.schedule.count == 10
-    assert group.sessions.count() == 6  # the first 12 weeks of the programme
+    assert group.sessions.count() == 7  # the first session and the 12 weeks after it
     assert list(group.facilitators.all()) == [facilitator]
 
 
@@ -279,3 +279,182 @@ def test_a_facilitation_code_of_another_group_is_404(client, facilitator, other_
 
     assert client.post(reverse("groups:facilitator_remove", args=[group.code, theirs.code])).status_code == 404
     assert elsewhere.facilitators.count() == 2
+
+
+def test_publishing_a_group_without_sessions_is_refused_with_an_error_summary(client, facilitator, group):
+    group.status = "draft"
+    group.save()
+    group.schedule.delete()
+    client.force_login(facilitator)
+
+    response = client.post(reverse("groups:publish", args=[group.code]))
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "<title>Error: " in content
+    assert 'class="nhsuk-error-summary"' in content
+    assert "This group has no upcoming sessions" in content
+    assert reverse("groups:edit", args=[group.code]) in content
+    group.refresh_from_db()
+    assert group.status == "draft"
+
+
+def test_a_group_starting_in_five_months_shows_its_sessions_on_the_manage_page(client, facilitator):
+    client.force_login(facilitator)
+    first = timezone.localdate() + timedelta(weeks=21)
+    client.post(reverse("groups:create"), form_data(first_date=first.isoformat(), ends="ongoing", count=None,
+                                                    frequency="weekly"))
+    group = PeerGroup.objects.get()
+
+    content = client.get(reverse("groups:manage", args=[group.code])).content.decode()
+
+    assert "No upcoming sessions" not in content
+    assert group.sessions.count() == 13
+    client.post(reverse("groups:publish", args=[group.code]))
+    group.refresh_from_db()
+    assert group.status == "published"
+
+
+# Changing a published group's schedule: check, then confirm (issue 15, item 3)
+
+@pytest.fixture
+def tuesday_group(facilitator, practitioner, outsider):
+    """A published weekly group on Tuesdays at 6:30pm: the first session booked
+    by two people (one waiting), the second moved by hand, the third cancelled."""
+    from groups.scheduling import ScheduleSpec, schedule_save, session_cancel, session_move
+    from groups.tests.factories import a_future_weekday
+
+    group = PeerGroupFactory(facilitators=[facilitator], title="Tuesday group", membership="open")
+    GroundRulesFactory(group=group, version=1)
+    schedule_save(group=group, spec=ScheduleSpec("weekly", a_future_weekday(1), time(18, 30)))
+    first, second, third = group.sessions.order_by("starts_at")[:3]
+    Booking.objects.create(session=first, user=practitioner, status="confirmed")
+    Booking.objects.create(session=first, user=outsider, status="waitlisted")
+    session_move(session=second, starts_at=second.starts_at + timedelta(days=1),
+                 ends_at=second.ends_at + timedelta(days=1))
+    session_cancel(session=third)
+    return group
+
+
+def tuesday_form(group, **changes) -> dict:
+    values = dict(format="reflective", membership="open", frequency="weekly", ends="ongoing", count=None,
+                  first_date=group.schedule.first_date.isoformat(), start_time="18:30", end_time="19:45")
+    return form_data(**{**values, **changes})
+
+
+def local_times(group) -> set[str]:
+    return {timezone.localtime(s.starts_at).strftime("%a %H:%M") for s in group.sessions.all()}
+
+
+def test_a_new_time_for_a_published_group_is_shown_for_checking_before_anything_changes(
+        client, facilitator, tuesday_group):
+    client.force_login(facilitator)
+    before = local_times(tuesday_group)
+    moving = tuesday_group.sessions.count() - 2
+
+    response = client.post(reverse("groups:edit", args=[tuesday_group.code]),
+                           tuesday_form(tuesday_group, start_time="19:00", end_time="20:15"))
+
+    content = " ".join(response.content.decode().split())
+    assert response.status_code == 200
+    assert "Check the changes to the sessions" in content
+    assert f"{moving} sessions will move from Tuesday 6:30pm to Tuesday 7pm" in content
+    assert "2 people with a place or on the waiting list will be told the old and new time" in content
+    assert "1 moved session and 1 cancelled session stay as they are" in content
+    assert 'name="confirm"' in content
+    assert 'name="back"' in content
+    assert 'type="hidden" name="start_time" value="19:00"' in content
+    assert local_times(tuesday_group) == before  # nothing saved yet
+
+
+def test_confirming_moves_the_sessions_with_their_bookings(client, facilitator, tuesday_group, practitioner):
+    client.force_login(facilitator)
+    url = reverse("groups:edit", args=[tuesday_group.code])
+    data = tuesday_form(tuesday_group, start_time="19:00", end_time="20:15")
+    preview = client.post(url, data).content.decode()
+    plan = preview.split('name="plan" value="')[1].split('"')[0]
+    count = tuesday_group.sessions.count()
+
+    response = client.post(url, {**data, "plan": plan, "confirm": "yes"})
+
+    assert response.status_code == 302
+    assert tuesday_group.sessions.count() == count  # moved, not replaced
+    booking = Booking.objects.get(user=practitioner)
+    assert booking.status == "confirmed"
+    assert timezone.localtime(booking.session.starts_at).strftime("%H:%M") == "19:00"
+    scheduled = tuesday_group.sessions.filter(status="scheduled", is_exception=False)
+    assert {timezone.localtime(s.starts_at).strftime("%a %H:%M") for s in scheduled} == {"Tue 19:00"}
+    assert tuesday_group.sessions.filter(is_exception=True).count() == 2
+
+
+def test_going_back_returns_to_the_form_as_typed_and_saves_nothing(client, facilitator, tuesday_group):
+    client.force_login(facilitator)
+    before = local_times(tuesday_group)
+
+    response = client.post(reverse("groups:edit", args=[tuesday_group.code]),
+                           {**tuesday_form(tuesday_group, start_time="19:00", end_time="20:15"), "back": "yes"})
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Edit Tuesday group" in content
+    assert 'value="19:00"' in content
+    assert local_times(tuesday_group) == before
+
+
+def test_weekly_to_fortnightly_says_which_booked_sessions_will_be_cancelled(client, facilitator, tuesday_group):
+    client.force_login(facilitator)
+    first = tuesday_group.sessions.order_by("starts_at").first()
+    start = timezone.localdate(first.starts_at) + timedelta(weeks=1)  # the booked week drops out
+
+    response = client.post(reverse("groups:edit", args=[tuesday_group.code]), tuesday_form(
+        tuesday_group, frequency="fortnightly", first_date=start.isoformat()))
+
+    content = " ".join(response.content.decode().split())
+    assert "1 session will be cancelled because the new schedule no longer includes it; 2 people will be told" \
+        in content
+    first.refresh_from_db()
+    assert not first.is_cancelled
+
+
+def test_a_confirmation_of_changes_that_have_since_changed_is_refused(
+        client, facilitator, tuesday_group, other_facilitator):
+    client.force_login(facilitator)
+    url = reverse("groups:edit", args=[tuesday_group.code])
+    data = tuesday_form(tuesday_group, start_time="19:00", end_time="20:15")
+    preview = client.post(url, data).content.decode()
+    plan = preview.split('name="plan" value="')[1].split('"')[0]
+    Booking.objects.create(session=tuesday_group.sessions.order_by("starts_at")[3], user=other_facilitator,
+                           status="confirmed")
+
+    response = client.post(url, {**data, "plan": plan, "confirm": "yes"})
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "changed while you were checking" in content
+    assert 'class="nhsuk-error-summary"' in content
+    assert "Tue 18:30" in local_times(tuesday_group)
+
+
+@pytest.mark.parametrize("person", ["other_facilitator", "practitioner", "outsider"])
+def test_outsiders_get_404_when_confirming_a_schedule_change(client, request, tuesday_group, person):
+    client.force_login(request.getfixturevalue(person))
+    before = local_times(tuesday_group)
+
+    response = client.post(reverse("groups:edit", args=[tuesday_group.code]), {
+        **tuesday_form(tuesday_group, start_time="19:00", end_time="20:15"), "confirm": "yes", "plan": "x"})
+
+    assert response.status_code == 404
+    assert local_times(tuesday_group) == before
+
+
+def test_a_draft_groups_schedule_changes_without_a_confirmation_step(client, facilitator, tuesday_group):
+    Booking.objects.all().delete()
+    tuesday_group.status = "draft"
+    tuesday_group.save()
+    client.force_login(facilitator)
+
+    response = client.post(reverse("groups:edit", args=[tuesday_group.code]),
+                           tuesday_form(tuesday_group, start_time="19:00", end_time="20:15"))
+
+    assert response.status_code == 302
+    assert "Tue 19:00" in local_times(tuesday_group)

@@ -6,13 +6,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.roles import is_facilitator, is_programme_admin
+from core.dates import clock
 from groups.access import facilitates, get_managed_group
 from groups.formats import defaults_as_json, format_rows
 from groups.forms import CoFacilitatorForm, GroupForm, add_service_errors
-from groups.models import Facilitation
+from groups.models import Facilitation, PeerGroup
+from groups.scheduling import schedule_plan
 from groups.selectors import facilitators_of
 from groups.services import (
     facilitator_add,
@@ -58,11 +61,22 @@ def create(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit(request, code: str):
+    """Edit a group. When the schedule change would move, cancel or keep
+    existing sessions of a group people can join, a confirmation page shows
+    what will happen first (the form's data rides along in hidden fields, so
+    "Go back" returns to the form as typed, without JavaScript)."""
     group = get_managed_group(request.user, code)
     form = GroupForm(posted(request), group=group)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and "back" not in request.POST:
+        confirming = group.status != PeerGroup.Status.DRAFT
+        if confirming and "confirm" not in request.POST:
+            plan = schedule_plan(group=group, spec=form.schedule_spec(),
+                                 duration_minutes=form.cleaned_data["duration_minutes"])
+            if plan.needs_confirmation:
+                return render(request, "groups/edit_confirm.html", _confirm_context(request, group, plan))
         try:
-            group_update(group=group, details=form.details(), schedule=form.schedule_spec())
+            group_update(group=group, details=form.details(), schedule=form.schedule_spec(),
+                         expected_plan=request.POST.get("plan", "") if "confirm" in request.POST else None)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -71,16 +85,42 @@ def edit(request, code: str):
     return render(request, "groups/form.html", _form_context(form, group))
 
 
-@login_required
-@require_GET
-def manage(request, code: str):
-    group = get_managed_group(request.user, code)
+def _slot_label(moment) -> str:
+    local = timezone.localtime(moment)
+    return f"{local:%A} {clock(local)}"
+
+
+def _confirm_context(request, group, plan) -> dict:
+    moves: dict[tuple[str, str], int] = {}
+    for change in plan.of("move"):
+        key = (_slot_label(change.session.starts_at), _slot_label(change.starts_at))
+        moves[key] = moves.get(key, 0) + 1
+    carried = [(name, value) for name in request.POST for value in request.POST.getlist(name)
+               if name not in ("csrfmiddlewaretoken", "confirm", "back", "plan")]
+    return {
+        "group": group, "plan": plan, "carried": carried, "fingerprint": plan.fingerprint(),
+        "moves": [{"count": n, "before": before, "after": after} for (before, after), n in moves.items()],
+        "moved": plan.of("move"), "cancelled": plan.of("cancel"), "deleted": plan.of("delete"),
+        "kept_moved": plan.kept_moved, "kept_cancelled": plan.kept_cancelled,
+        "kept_total": len(plan.of("keep")),
+        "people_moved": plan.people("move"), "people_cancelled": plan.people("cancel"),
+    }
+
+
+def _manage_page(request, group, *, publish_errors=()):
     return render(request, "groups/manage.html", {
         "group": group, "sessions": upcoming_sessions(group=group), "facilitators": facilitators_of(group),
         "schedule": getattr(group, "schedule", None),
         # Programme admins manage the group but never see who booked.
         "facilitates": facilitates(request.user, group),
+        "publish_errors": publish_errors,
     })
+
+
+@login_required
+@require_GET
+def manage(request, code: str):
+    return _manage_page(request, get_managed_group(request.user, code))
 
 
 @login_required
@@ -90,9 +130,9 @@ def publish(request, code: str):
     try:
         group_publish(group=group)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "Group published. People can now find it.")
+        # The NHS.UK error summary at the top of the manage page, saying why.
+        return _manage_page(request, group, publish_errors=error.messages)
+    messages.success(request, "Group published. People can now find it.")
     return redirect("groups:manage", code=group.code)
 
 

@@ -78,8 +78,8 @@ def test_figures_are_rounded_and_rates_use_the_rounded_figures():
     total = report.total
     assert (total["places_booked"].text, total["attended"].text, total["no_show"].text) == ("30", "20", "10")
     assert (total["attendance_rate"].text, total["no_show_rate"].text) == ("67%", "33%")
-    assert total["mean"].text == "4.7"
     assert total["score_5"].text == "*"
+    assert total["mean"].text == "*"  # it would pin down the hidden 4s and 5s
     assert total["score_4"].text == "*"
 
 

@@ -8,7 +8,7 @@ from channels.testing import WebsocketCommunicator
 from rooms.tests.factories import BookingFactory, GroupSessionFactory, PeerGroupFactory
 from rooms.tests.support import ensure_roles, fresh_channel_layer, session_cookie
 
-ORIGIN = b"http://127.0.0.1"
+SITE = object()  # the site's own origin (SITE_URL), as its pages send it
 TIMEOUT = 3
 
 
@@ -21,7 +21,11 @@ class Sockets:
         self.application = application
         self.opened: list[WebsocketCommunicator] = []
 
-    async def open(self, session, *, user=None, cookie=None, origin=ORIGIN, path=None) -> WebsocketCommunicator:
+    async def open(self, session, *, user=None, cookie=None, origin=SITE, path=None) -> WebsocketCommunicator:
+        if origin is SITE:
+            from django.conf import settings
+
+            origin = settings.SITE_URL.encode()
         headers = [(b"origin", origin)] if origin else []
         if user is not None:
             cookie = session_cookie(user)

@@ -104,3 +104,43 @@ async def test_a_failure_inside_is_reported_without_quoting_the_message(
     assert "broken while handling" not in caplog.text
     await communicator.send_json_to({"type": "ping"})
     assert await next_event(communicator, "pong")
+
+
+@pytest.fixture
+def packing_layer(sockets, monkeypatch):
+    """The test's channel layer, packing every event as channels_redis does
+    (msgpack, UTF-8) before delivering it, so text Redis could not carry
+    fails in embedded mode too."""
+    import msgpack
+    from channels.layers import get_channel_layer
+
+    layer = get_channel_layer()
+    deliver = layer.group_send
+
+    async def group_send(group, message):
+        msgpack.packb(message, use_bin_type=True)
+        await deliver(group, message)
+
+    monkeypatch.setattr(layer, "group_send", group_send)
+    return layer
+
+
+@pytest.mark.parametrize("raw", [
+    '{"type": "chat", "text": "\ud800"}',  # the lone surrogate itself in the frame's text
+    '{"type": "chat", "text": "\\ud800"}',  # as a JSON escape
+    '{"type": "chat", "text": "hello \\udfff"}',
+    '{"type": "media", "audio": true, "video": false, "note": "\\ud800"}',
+])
+async def test_a_lone_surrogate_is_invalid_and_logs_no_error(
+    sockets, packing_layer, open_room, member, second_member, raw, caplog
+):
+    communicator, _ = await sockets.join(open_room, member)
+    listener, _ = await sockets.join(open_room, second_member)
+    await drain(listener)
+    with caplog.at_level(logging.INFO):
+        error = await _error_for(communicator, raw)
+    assert error["code"] == "invalid"
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
+    assert [m for m in await drain(listener) if m["type"] == "chat"] == []
+    await communicator.send_json_to({"type": "chat", "text": "still here \U0001f600"})
+    assert (await next_event(listener, "chat"))["text"] == "still here \U0001f600"

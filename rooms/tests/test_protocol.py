@@ -91,3 +91,72 @@ def test_any_text_is_either_a_message_or_refused(raw):
         parse(raw)
     except ProtocolError:
         pass
+
+
+# Any code point, lone surrogates included (hypothesis's characters() never gives them).
+any_text = st.lists(st.characters() | st.integers(0xD800, 0xDFFF).map(chr), max_size=40).map("".join)
+REFUSALS = {"invalid", "too_long", "too_large", "unknown_type", "forbidden"}
+
+
+def _refusal_or_relay(raw, *, is_facilitator: bool = True) -> str | None:
+    """The refusal's code; or, for a message, None once it has gone where the
+    room sends it: through the channel layer (channels_redis packs it with
+    msgpack as UTF-8) and out as JSON text."""
+    import msgpack
+
+    try:
+        message = parse(raw, is_facilitator=is_facilitator)
+    except ProtocolError as error:
+        return error.code
+    msgpack.packb(message, use_bin_type=True)
+    json.dumps(message, ensure_ascii=False).encode("utf-8")
+    return None
+
+
+@pytest.mark.parametrize("raw", [
+    '{"type": "chat", "text": "\ud800"}',  # a lone surrogate in the text itself
+    '{"type": "chat", "text": "\\ud800"}',  # the same as a JSON escape
+    '{"type": "chat", "text": "a\\udc00b"}',
+    '{"type": "chat", "text": "\\ud83d\\ud83d"}',  # two high halves are no pair
+    '{"type": "signal", "to": "abc", "kind": "offer", "data": {"type": "offer", "sdp": "\\ud800"}}',
+    '{"type": "signal", "to": "abc", "kind": "candidate", "data": {"candidate": "\\udfff"}}',
+    '{"type": "ping", "\\ud800": 1}',
+])
+def test_a_lone_surrogate_is_invalid(raw):
+    with pytest.raises(ProtocolError) as refused:
+        parse(raw, is_facilitator=True)
+    assert refused.value.code == "invalid"
+
+
+def test_a_surrogate_pair_is_a_character_like_any_other():
+    assert parse('{"type": "chat", "text": "\\ud83d\\ude00"}')["text"] == "\U0001f600"
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=any_text, escaped=st.booleans())
+def test_any_chat_text_is_either_relayable_or_refused_as_invalid(text, escaped):
+    raw = json.dumps({"type": "chat", "text": text}, ensure_ascii=escaped)
+    assert _refusal_or_relay(raw, is_facilitator=False) in {None, "invalid", "too_long"}
+
+
+@settings(max_examples=200, deadline=None)
+@given(raw=any_text | st.binary(max_size=50), facilitator=st.booleans())
+def test_any_frame_is_either_a_relayable_message_or_a_known_refusal(raw, facilitator):
+    assert _refusal_or_relay(raw, is_facilitator=facilitator) in {None, *REFUSALS}
+
+
+@settings(max_examples=200, deadline=None)
+@given(kind=st.sampled_from(list(protocol.TYPES)), fields=st.dictionaries(
+    st.sampled_from(["text", "raised", "participant", "to", "kind", "data", "locked", "enabled", "audio", "video"]),
+    st.recursive(any_text | st.booleans() | st.integers(),
+                 lambda children: st.dictionaries(any_text, children, max_size=3), max_leaves=6),
+    max_size=6))
+def test_any_message_with_any_text_is_relayable_or_refused(kind, fields):
+    assert _refusal_or_relay(json.dumps({"type": kind, **fields})) in {None, *REFUSALS}
+
+
+def test_deeply_nested_text_is_checked_without_recursing():
+    raw = '{"type": "ping", "pad": ' + "[" * 900 + '"\\ud800"' + "]" * 900 + "}"
+    with pytest.raises(ProtocolError) as refused:
+        parse(raw)
+    assert refused.value.code == "invalid"

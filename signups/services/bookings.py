@@ -10,6 +10,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.services import live_rooms_recheck
 from groups.models import GroupSession, PeerGroup
 from signups import signals
 from signups.errors import SessionFull, SignupRefused
@@ -106,6 +107,7 @@ def booking_cancel(*, booking: Booking, now: datetime | None = None) -> Booking:
         was_waitlisted=was_waitlisted,
     )
     if not was_waitlisted:
+        live_rooms_recheck(user_id=booking.user_id, session_code=session.code)  # the room opens before the start
         promote_waiting(session, now=now)
     return booking
 

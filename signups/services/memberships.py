@@ -6,6 +6,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.services import live_rooms_recheck
 from groups.models import GroupSession, PeerGroup
 from signups import signals
 from signups.errors import SignupRefused
@@ -144,6 +145,8 @@ def membership_leave(*, membership: Membership, now: datetime | None = None) -> 
     ).order_by("session_id")
     for booking in future:
         booking_cancel(booking=booking, now=now)
+    # A session under way keeps the place (for the register), not the room.
+    live_rooms_recheck(user_id=membership.user_id)
     return membership
 
 

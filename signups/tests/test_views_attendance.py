@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
 from signups.models import Booking, Feedback
+from signups.services import feedback_give
 from signups.tests.factories import BookingFactory, GroupSessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -102,14 +103,15 @@ def test_facilitators_see_feedback_but_never_who_gave_it(client, group, finished
     client.force_login(giver.user)
     client.post(url("feedback", finished), {"helpfulness": "4", "comment": "Zebra crossing"})
     client.post(url("feedback", finished), {"helpfulness": "2", "comment": "Apple"})  # refused: once only
-    other = BookingFactory(session=finished)
-    client.force_login(other.user)
-    client.post(url("feedback", finished), {"helpfulness": "2", "comment": "Apple"})
+    for _ in range(2):
+        other = BookingFactory(session=finished)
+        client.force_login(other.user)
+        client.post(url("feedback", finished), {"helpfulness": "3", "comment": "Apple"})
     client.force_login(facilitator)
     page = client.get(url("group_feedback", group))
     assert page.status_code == 200
-    assert "2 responses" in page.text
-    assert "3.0 out of 5" in page.text
+    assert "3 responses" in page.text
+    assert "3.3 out of 5" in page.text
     assert page.text.index("Apple") < page.text.index("Zebra crossing")
     assert "Quinn" not in page.text
 
@@ -118,3 +120,47 @@ def test_facilitators_see_feedback_but_never_who_gave_it(client, group, finished
 def test_others_get_404_for_a_groups_feedback(client, group, who, request):
     client.force_login(request.getfixturevalue(who))
     assert client.get(url("group_feedback", group)).status_code == 404
+
+
+def _answers(session, *answers):
+    for helpfulness, comment in answers:
+        feedback_give(booking=BookingFactory(session=session), helpfulness=helpfulness, comment=comment)
+
+
+@pytest.mark.parametrize("count", [1, 2])
+def test_one_or_two_responses_show_nothing_that_could_identify_anyone(client, group, finished, facilitator, count):
+    _answers(finished, *[(n, f"Private note {n}") for n in (1, 5)][:count])
+    client.force_login(facilitator)
+    page = client.get(url("group_feedback", group))
+    assert page.status_code == 200
+    assert "Not enough responses yet to show without identifying anyone" in page.text
+    assert "Private note" not in page.text
+    assert "response" not in page.text.split("<h1")[1].split("Not enough")[0]
+    assert "average helpfulness" not in page.text
+
+
+def test_three_responses_in_a_session_show_as_an_aggregate(client, group, finished, facilitator):
+    _answers(finished, (4, "Zebra crossing"), (2, "Apple"), (3, ""))
+    client.force_login(facilitator)
+    page = client.get(url("group_feedback", group))
+    assert "3 responses" in page.text
+    assert "3.0 out of 5" in page.text
+    assert page.text.index("Apple") < page.text.index("Zebra crossing")
+    assert "Not enough responses" not in page.text
+
+
+def test_sessions_with_too_few_responses_are_pooled_with_the_next(client, group, facilitator):
+    start = timezone.now() - timedelta(days=21)
+    first, second, third = (GroupSessionFactory(group=group, starts_at=start + timedelta(days=7 * i),
+                                                ends_at=start + timedelta(days=7 * i, hours=1)) for i in range(3))
+    _answers(first, (5, "Only one here"))
+    _answers(second, (1, "Two of us"), (3, "Two of us too"))
+    _answers(third, (2, "Alone again"))
+    client.force_login(facilitator)
+    page = client.get(url("group_feedback", group))
+    assert "2 sessions" in page.text
+    assert "3 responses" in page.text
+    assert "Only one here" in page.text
+    assert "Two of us too" in page.text
+    assert "Alone again" not in page.text  # its pool has one response so far
+    assert "Not enough responses yet to show without identifying anyone" in page.text

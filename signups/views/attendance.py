@@ -12,7 +12,7 @@ from groups.access import get_facilitated_group, get_facilitated_session, get_se
 from signups.errors import SignupRefused
 from signups.forms import FeedbackForm, RegisterForm
 from signups.models import SessionRegister
-from signups.selectors import bookings_for_user, feedback_for_group, register_bookings
+from signups.selectors import MIN_FEEDBACK_RESPONSES, bookings_for_user, feedback_for_group, register_bookings
 from signups.services import attendance_register_save, feedback_allowed, feedback_give
 
 
@@ -61,5 +61,6 @@ def feedback(request, code: str):
 @audited("feedback.view", object_type="groups.peergroup")
 def group_feedback(request, code: str):
     group = get_facilitated_group(request.user, code)
-    sessions = feedback_for_group(group, now=timezone.now())
-    return render(request, "signups/group_feedback.html", {"group": group, "sessions": sessions})
+    feedback = feedback_for_group(group, now=timezone.now())
+    context = {"group": group, "feedback": feedback, "smallest": MIN_FEEDBACK_RESPONSES}
+    return render(request, "signups/group_feedback.html", context)

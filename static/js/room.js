@@ -147,7 +147,7 @@ function connect() {
     attempts += 1;
     const ceiling = Math.min(30000, 1000 * 2 ** Math.min(attempts, 5));
     const delay = ceiling / 2 + Math.random() * (ceiling / 2); // jitter: not everyone at once
-    setStatus(`The connection was lost. Trying again in ${Math.ceil(delay / 1000)} seconds…`);
+    setStatus(`The connection was lost. Reconnecting in ${Math.ceil(delay / 1000)} seconds…`);
     window.setTimeout(connect, delay);
   });
 }
@@ -271,6 +271,10 @@ const handlers = {
   participant({ participant }) {
     upsert(participant);
     renderPeople();
+  },
+  session({ seconds_left: secondsLeft }) {
+    // Acting in the room kept the sign-in alive: the idle warning starts again.
+    document.dispatchEvent(new CustomEvent("session-extended", { detail: secondsLeft }));
   },
   participant_left({ participant }) {
     people.delete(participant);

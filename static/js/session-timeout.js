@@ -29,6 +29,15 @@ if (dialog && Number.isFinite(secondsLeft)) {
     }, warnIn);
   };
 
+  const extend = (seconds) => {
+    deadline = Date.now() + seconds * 1000;
+    if (dialog.open) dialog.close();
+    schedule();
+  };
+
+  // Activity the server counted without a page load (a person acting in a live room).
+  document.addEventListener("session-extended", (event) => extend(event.detail));
+
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const response = await fetch(form.action, {
@@ -39,9 +48,7 @@ if (dialog && Number.isFinite(secondsLeft)) {
     });
     if (!response.ok) return form.submit();
     const body = await response.json();
-    deadline = Date.now() + body.seconds_left * 1000;
-    dialog.close();
-    schedule();
+    extend(body.seconds_left);
   });
 
   schedule();

@@ -102,6 +102,7 @@ def asgi_server(transactional_db, settings):
     """A real ASGI server (HTTP and WebSockets) on a free port: `.url`."""
     server = _AsgiServer()
     settings.ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+    settings.CSRF_TRUSTED_ORIGINS = [server.url]  # its pages may open its WebSockets
     server.start()
     yield server
     server.stop()
