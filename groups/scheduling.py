@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from dateutil import rrule
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.services import live_rooms_recheck
@@ -183,7 +183,7 @@ class SessionChange:
 
     @property
     def people(self) -> int:
-        return self.session.confirmed_count + self.session.waitlist_count
+        return self.session.people
 
 
 @dataclass
@@ -234,16 +234,17 @@ def schedule_plan(*, group: PeerGroup, spec: ScheduleSpec, duration_minutes: int
     stays as it is but now stands for that occurrence, so no second session is
     ever made for it. Sessions of the old rule left without a partner are
     cancelled (people told) or, when nobody is booked or waiting, deleted."""
-    from groups.selectors import sessions_with_counts  # selectors import sign-ups; keep this module light
-
     now = now or timezone.now()
     schedule = Schedule.objects.filter(group=group).first()
     previous = ScheduleSpec.of(schedule) if schedule else None
     length = timedelta(minutes=duration_minutes or group.duration_minutes)
     zone = ZoneInfo(spec.timezone)
-    candidates = list(sessions_with_counts(
+    # People booked or waiting, counted through the reverse relation: groups
+    # sits below sign-ups and names its statuses ("confirmed", "waitlisted") only here.
+    candidates = list(
         group.sessions.filter(occurrence__isnull=False).filter(Q(starts_at__gt=now) | Q(occurrence__gt=now))
-    ).order_by("occurrence", "pk"))
+        .annotate(people=Count("bookings", filter=Q(bookings__status__in=("confirmed", "waitlisted"))))
+        .order_by("occurrence", "pk"))
     horizon = horizon_end(spec, now=now)
     latest = max([c.occurrence for c in candidates], default=horizon)
     # From the earliest session's occurrence, so a session moved later by hand
@@ -279,7 +280,7 @@ def schedule_plan(*, group: PeerGroup, spec: ScheduleSpec, duration_minutes: int
         elif n is not None and n <= now:  # the new time today has passed: this one stays
             changes.append(SessionChange(session, "none", occurrence=n))
         elif n is None:
-            booked = session.confirmed_count + session.waitlist_count
+            booked = session.people
             changes.append(SessionChange(session, "cancel" if booked else "delete"))
         elif n != session.starts_at:
             changes.append(SessionChange(session, "move", n, n, n + length))
