@@ -143,3 +143,18 @@ def feedback_counts(*, period: Period, now: datetime, dimension: str | None = No
     aggregates |= {f"score_{n}": Count("pk", filter=Q(helpfulness=n)) for n in range(1, 6)}
     feedback = Feedback.objects.filter(_held("session__", period=period, now=now))
     return _grouped(feedback, aggregates, dimension, paths.get(dimension))
+
+
+def session_calendar_counts(*, period: Period) -> Counts:
+    """Sessions scheduled to start in the period (held, still to come or
+    cancelled) and those cancelled, by (format, London month) in one query.
+    Figures about sessions, not people: the report publishes them exactly."""
+    rows = (
+        GroupSession.objects.filter(starts_at__gte=period.start, starts_at__lt=period.end)
+        .annotate(month=_key("starts_at", "month"))
+        .values("group__format", "month")
+        .annotate(sessions_scheduled=Count("pk"),
+                  sessions_cancelled=Count("pk", filter=Q(status=GroupSession.Status.CANCELLED)))
+        .order_by()
+    )
+    return {(row.pop("group__format"), row.pop("month")): row for row in rows}
