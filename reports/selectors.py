@@ -29,7 +29,7 @@ those figures as no longer available.
 """
 
 from collections.abc import Hashable
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db.models import Avg, Count, DateField, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
@@ -158,3 +158,17 @@ def session_calendar_counts(*, period: Period) -> Counts:
         .order_by()
     )
     return {(row.pop("group__format"), row.pop("month")): row for row in rows}
+
+
+def sessions_held_by_month(*, start: datetime, end: datetime, now: datetime) -> dict[date, tuple[int, int]]:
+    """Sessions held (as `session_counts` defines it) in each London month
+    from `start` to `end`, and those cancelled: {first day of the month:
+    (held, cancelled)}, in one query."""
+    held = Q(status=GroupSession.Status.SCHEDULED, ends_at__lte=now)
+    rows = (
+        GroupSession.objects.filter(starts_at__gte=start, starts_at__lt=end)
+        .annotate(month=_key("starts_at", "month")).values("month")
+        .annotate(held=Count("pk", filter=held), cancelled=Count("pk", filter=Q(status=GroupSession.Status.CANCELLED)))
+        .order_by()
+    )
+    return {row["month"]: (row["held"], row["cancelled"]) for row in rows}
