@@ -157,7 +157,8 @@ def session_calendar_counts(*, period: Period) -> Counts:
                   sessions_cancelled=Count("pk", filter=Q(status=GroupSession.Status.CANCELLED)))
         .order_by()
     )
-    return {(row.pop("group__format"), row.pop("month")): row for row in rows}
+    return {(row["group__format"], row["month"]): {"sessions_scheduled": row["sessions_scheduled"],
+                                                   "sessions_cancelled": row["sessions_cancelled"]} for row in rows}
 
 
 def sessions_held_by_month(*, start: datetime, end: datetime, now: datetime) -> dict[date, tuple[int, int]]:

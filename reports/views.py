@@ -44,7 +44,7 @@ def _sections(report: Report, now) -> dict:
 def index(request):
     _require_programme_admin(request)
     form = _period_form(request)
-    context = {"form": form}
+    context: dict[str, object] = {"form": form}
     if form.is_valid():
         now = timezone.now()
         report = build_report(period=form.period, now=now)
