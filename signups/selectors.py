@@ -286,7 +286,7 @@ def browse_groups(*, user, filters: BrowseFilters, now: datetime | None = None) 
     if filters.places:
         groups = groups.filter(next_places_left__gt=0).filter(
             Q(membership="open") | Q(intake_open=True))
-    return groups.order_by(F("next_starts_at").asc(nulls_last=True), "title", "pk")
+    return groups.prefetch_related("eligibility").order_by(F("next_starts_at").asc(nulls_last=True), "title", "pk")
 
 
 def groups_run_by(*, user, now: datetime | None = None) -> QuerySet[PeerGroup]:

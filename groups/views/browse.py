@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.roles import is_programme_admin
 from groups.access import facilitates, get_group_for_user
+from groups.eligibility import eligibility_refusal
 from groups.forms import BrowseForm, ProgrammeFilterForm
 from groups.selectors import facilitators_of
 from signups.selectors import (
@@ -52,12 +53,14 @@ def detail(request, code: str):
     member = group.is_closed and is_accepted_member(user=request.user, group=group)
     has_place = member or any(b.status == "confirmed" for b in bookings.values())
     facilitating = facilitates(request.user, group)
+    # Said before anything is offered, so nobody applies or books in vain.
+    refusal = eligibility_refusal(group, request.user) if not (facilitating or can_manage) else None
     return render(request, "groups/detail.html", {
         "group": group, "can_manage": can_manage, "sessions": sessions, "bookings": bookings,
         "membership": membership, "facilitators": facilitators_of(group), "facilitating": facilitating,
         "ground_rules": group.current_ground_rules,
         "fellow_members": fellow_member_names(group=group) if member or facilitating else [],
-        "show_link": can_manage or has_place,
+        "show_link": can_manage or has_place, "refusal": refusal,
     })
 
 

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.ratelimit import BOOKING, rate_limited
 from groups.access import facilitates, get_session_for_user
+from groups.eligibility import eligibility_refusal
 from signups.errors import SignupRefused
 from signups.models import Booking
 from signups.selectors import bookings_for_user, membership_for_user
@@ -28,6 +29,7 @@ def session_detail(request, code: str):
         "membership": membership_for_user(user=request.user, group=session.group),
         "can_manage": can_manage and facilitates(request.user, session.group),
         "can_give_feedback": booking is not None and feedback_allowed(booking, now=timezone.now()),
+        "refusal": None if can_manage else eligibility_refusal(session.group, request.user),
     }
     return render(request, "signups/session_detail.html", context)
 
