@@ -127,7 +127,7 @@ def skip_reason(notification: Notification, now: datetime, preference: Preferenc
         return "booking cancelled"
     if kind == Kind.FEEDBACK_INVITATION:
         return "feedback already given" if booking.feedback_given else None
-    if kind == Kind.SESSION_MOVED:
+    if kind in (Kind.SESSION_MOVED, Kind.SESSION_RESTORED):
         return None
     if booking.status != Booking.Status.CONFIRMED:
         return "booking not confirmed"

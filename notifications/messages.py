@@ -90,6 +90,14 @@ def _booking_message(notification: Notification, now: datetime) -> Composed:
             [_moved(group, notification.stamp, span), kept],
             "Go to your session", links.session_link(session), calendar,
         )
+    if kind == Kind.SESSION_RESTORED:
+        kept = ("You are still on the waiting list." if booking.status == Booking.Status.WAITLISTED
+                else "Your place is kept. If you cannot come, please cancel your place.")
+        return Composed(
+            f"Your session on {_when(session)} is going ahead", "Your session is back on",
+            [f"{group.title} on {span} was cancelled, and is now going ahead after all.", kept],
+            "Go to your session", links.session_link(session), calendar,
+        )
     if kind == Kind.SESSION_CANCELLED:
         paragraphs = [f"{group.title} on {span} will not take place."]
         if session.cancelled_reason:

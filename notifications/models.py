@@ -17,6 +17,7 @@ class Kind(models.TextChoices):
     FEEDBACK_INVITATION = "feedback_invitation", "Feedback invitation"
     BOOKING_CANCELLED = "booking_cancelled", "Place cancelled"
     APPLICATION_RECEIVED = "application_received", "New application"
+    SESSION_RESTORED = "session_restored", "Session back on"
 
 
 REMINDER_KINDS = (Kind.REMINDER_24H, Kind.REMINDER_1H)
@@ -25,7 +26,8 @@ MEMBERSHIP_KINDS = (Kind.APPLICATION_ACCEPTED, Kind.APPLICATION_DECLINED, Kind.A
 # or something is asked of them. The rest (a place they booked or cancelled
 # themselves, reminders of what they already know) confirm what they did and
 # are read on arrival: they are in the list, never in the count.
-NEEDS_YOU = (Kind.WAITLIST_PROMOTED, Kind.SESSION_MOVED, Kind.SESSION_CANCELLED, Kind.APPLICATION_ACCEPTED,
+NEEDS_YOU = (Kind.WAITLIST_PROMOTED, Kind.SESSION_MOVED, Kind.SESSION_CANCELLED, Kind.SESSION_RESTORED,
+             Kind.APPLICATION_ACCEPTED,
              Kind.APPLICATION_DECLINED, Kind.APPLICATION_RECEIVED, Kind.FEEDBACK_INVITATION)
 
 

@@ -191,11 +191,11 @@ def notifications_session_changed(*, session: GroupSession, change: str, now: da
                                   previous_starts_at: datetime | None = None) -> int:
     """Tell everyone booked or waiting, once per change; keep reminders true."""
     now = now or timezone.now()
-    kind = Kind.SESSION_CANCELLED if change == "cancelled" else Kind.SESSION_MOVED
+    kind = {"cancelled": Kind.SESSION_CANCELLED, "restored": Kind.SESSION_RESTORED}.get(change, Kind.SESSION_MOVED)
     bookings = list(session.bookings.filter(status__in=[Booking.Status.CONFIRMED, Booking.Status.WAITLISTED]))
     unsent = Notification.objects.filter(booking__session=session, status=Status.PENDING)
     # A newer change supersedes an unsent report of an older one.
-    unsent.filter(kind__in=[Kind.SESSION_MOVED, Kind.SESSION_CANCELLED]).update(
+    unsent.filter(kind__in=[Kind.SESSION_MOVED, Kind.SESSION_CANCELLED, Kind.SESSION_RESTORED]).update(
         status=Status.SKIPPED, last_error="superseded by a later change"
     )
     if kind == Kind.SESSION_CANCELLED:

@@ -334,3 +334,23 @@ def roster(*, session: GroupSession) -> dict[str, list[str]]:
     for status, name in bookings:
         names[status].append(name or "A member")
     return names
+
+
+@dataclass(frozen=True)
+class GroupWorkCounts:
+    """What waits for a group's facilitators, for its manage page."""
+
+    applications: int  # applied or in a joining conversation: waiting for a decision
+    members: int
+    feedback_responses: int  # only what the feedback page shows: pooled responses
+
+
+def group_work_counts(*, group: PeerGroup, now: datetime | None = None) -> GroupWorkCounts:
+    memberships = Membership.objects.filter(group=group).aggregate(
+        waiting=Count("pk", filter=Q(status__in=(Membership.Status.APPLIED, Membership.Status.CONVERSATION))),
+        members=Count("pk", filter=Q(status=Membership.Status.ACCEPTED)),
+    )
+    # Counted from the pools, so the number never moves by one person's answer.
+    pools = feedback_for_group(group, now=now or timezone.now()).pools
+    return GroupWorkCounts(applications=memberships["waiting"], members=memberships["members"],
+                           feedback_responses=sum(pool.responses for pool in pools))
