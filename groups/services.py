@@ -145,7 +145,8 @@ def group_archive(*, group: PeerGroup, now: datetime | None = None) -> PeerGroup
     """Hide the group and cancel its future sessions (people with places are
     told). Undone by `group_restore` while no session has passed since."""
     now = now or timezone.now()
-    group = PeerGroup.objects.select_for_update().get(pk=group.pk)
+    PeerGroup.objects.select_for_update().filter(pk=group.pk).first()  # one archive or restore at a time
+    group.refresh_from_db(fields=["status", "archived_at", "archived_from"])
     if group.status == PeerGroup.Status.ARCHIVED:
         return group
     group.archived_from, group.archived_at = group.status, now
@@ -181,7 +182,8 @@ def group_restore(*, group: PeerGroup, now: datetime | None = None) -> list[Grou
     booking was cancelled, so everyone holding one is told it is back on).
     Returns the sessions restored."""
     now = now or timezone.now()
-    group = PeerGroup.objects.select_for_update().get(pk=group.pk)
+    PeerGroup.objects.select_for_update().filter(pk=group.pk).first()
+    group.refresh_from_db(fields=["status", "archived_at", "archived_from"])
     if refusal := restore_refusal(group, now=now):
         raise ValidationError(refusal)
     group.status = group.archived_from or PeerGroup.Status.DRAFT
