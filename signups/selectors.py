@@ -70,12 +70,29 @@ def _with_position(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
     )
 
 
+@dataclass(frozen=True)
+class Series:
+    """A group's places to come on My sessions: the next one in full, the
+    rest folded away ("n more"), so a weekly group is one card, not twenty."""
+
+    next: Booking
+    later: list[Booking]
+
+
 @dataclass
 class MySessions:
     upcoming: list[Booking]
     waiting: list[Booking]
     past: list[Booking]
     memberships: list[Membership]
+
+    @property
+    def series(self) -> list[Series]:
+        """`upcoming` (soonest first) by group, in order of each group's next session."""
+        by_group: dict[int, list[Booking]] = {}
+        for booking in self.upcoming:
+            by_group.setdefault(booking.session.group_id, []).append(booking)
+        return [Series(next=places[0], later=places[1:]) for places in by_group.values()]
 
 
 def my_sessions(*, user, now: datetime, past_limit: int = 20) -> MySessions:
