@@ -11,6 +11,7 @@ from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QueryS
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
+from accounts.selectors import public_name
 from groups.models import Eligibility, Facilitation, GroundRules, GroupSession, PeerGroup
 from signups.models import Booking, Feedback, GroundRulesAcceptance, Membership
 
@@ -329,11 +330,11 @@ def programme_groups(*, status: str = "", now: datetime | None = None) -> QueryS
 
 def fellow_member_names(*, group: PeerGroup) -> list[str]:
     """Display names of a closed group's accepted members (never emails)."""
-    names = (
+    members = (
         Membership.objects.filter(group=group, status=Membership.Status.ACCEPTED)
-        .order_by("decided_at", "pk").values_list("user__display_name", flat=True)
+        .order_by("decided_at", "pk").select_related("user").only("user__display_name", "user__name_code")
     )
-    return [name or "A member" for name in names]
+    return [public_name(m.user) for m in members]
 
 
 def is_accepted_member(*, user, group: PeerGroup) -> bool:
@@ -345,11 +346,12 @@ def roster(*, session: GroupSession) -> dict[str, list[str]]:
     """Display names of people with a place and people waiting, in queue order."""
     bookings = (
         session.bookings.filter(status__in=[Booking.Status.CONFIRMED, Booking.Status.WAITLISTED])
-        .order_by("queued_at", "created_at", "pk").values_list("status", "user__display_name")
+        .order_by("queued_at", "created_at", "pk").select_related("user").only(
+            "status", "user__display_name", "user__name_code")
     )
     names: dict[str, list[str]] = {"confirmed": [], "waitlisted": []}
-    for status, name in bookings:
-        names[status].append(name or "A member")
+    for booking in bookings:
+        names[booking.status].append(public_name(booking.user))
     return names
 
 

@@ -4,6 +4,7 @@ from datetime import datetime
 
 from django import template
 
+from accounts.selectors import public_name
 from core import dates
 from groups import eligibility
 
@@ -34,3 +35,9 @@ def elided_pages(paginator, number):
 def audience(group) -> str:
     """Who a group is for, in words: "All staff", "Doctors and nurses"."""
     return eligibility.audience(group)
+
+
+@register.filter(name="public_name")
+def public_name_filter(user) -> str:
+    """`{{ membership.user|public_name }}`: "Sam (K7QD)", as in the room and roster."""
+    return public_name(user)
