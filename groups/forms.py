@@ -226,9 +226,16 @@ DAYS = [("1", "Monday"), ("2", "Tuesday"), ("3", "Wednesday"), ("4", "Thursday")
         ("6", "Saturday"), ("7", "Sunday")]
 
 
+SEARCH_MAX = 100  # characters of a keyword search; longer is cut, never an error
+
+
 class BrowseForm(forms.Form):
     """GET filters. Unknown values are dropped rather than shown as errors."""
 
+    q = forms.CharField(label="Search groups", required=False, max_length=SEARCH_MAX, strip=True,
+                        help_text="For example, Balint, nights or grief",
+                        widget=forms.TextInput(attrs={"type": "search", "maxlength": SEARCH_MAX,
+                                                      "autocomplete": "off", "spellcheck": "false"}))
     format = forms.ChoiceField(label="Format", required=False, choices=[("", "Any format")] + Format.choices)
     for_me = forms.BooleanField(label="Only groups open to my profession and career stage", required=False)
     weekday = forms.TypedChoiceField(label="Day of the week", required=False, coerce=int, empty_value=None,
@@ -242,14 +249,34 @@ class BrowseForm(forms.Form):
         ("", "Open or closed"), ("open", "Open: book each session"), ("closed", "Closed: apply to join")])
     places = forms.BooleanField(label="Only groups with places available", required=False)
 
+    FILTERS = ("format", "for_me", "weekday", "time_of_day", "where", "membership", "places")
+
     @classmethod
-    def from_query(cls, query) -> "BrowseForm":
+    def from_query(cls, query, *, signed_in: bool = True) -> "BrowseForm":
+        query = query.copy()
+        if "q" in query:
+            query["q"] = query.get("q", "")[:SEARCH_MAX]
+        if not signed_in:  # no profile to match, and only open groups are shown
+            for name in ("for_me", "membership"):
+                query.pop(name, None)
         probe = cls(query)
         probe.is_valid()
         valid = {name: query.get(name) for name in cls.base_fields if name in query and name not in probe.errors}
         form = cls(valid)
+        if not signed_in:
+            del form.fields["for_me"], form.fields["membership"]
         form.is_valid()
         return form
+
+    def search_field(self):
+        return self["q"]
+
+    def filter_fields(self):
+        return [self[name] for name in self.FILTERS if name in self.fields]
+
+    @property
+    def filters_applied(self) -> int:
+        return sum(1 for name in self.FILTERS if self.cleaned_data.get(name) not in (None, "", False))
 
 
 class ProgrammeFilterForm(forms.Form):

@@ -12,6 +12,8 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from accounts.selectors import public_name
+from groups.formats import Format
+from groups.formats import Membership as GroupMembership
 from groups.models import Eligibility, Facilitation, GroundRules, GroupSession, PeerGroup
 from signups.models import Booking, Feedback, GroundRulesAcceptance, Membership
 
@@ -254,6 +256,7 @@ def with_next_session(groups: QuerySet[PeerGroup], *, now: datetime | None = Non
 class BrowseFilters:
     """Cleaned browse choices; empty strings and False mean "any"."""
 
+    q: str = ""  # keywords, each matched in the title, description or format
     format: str = ""
     for_me: bool = False
     weekday: int | None = None  # ISO: 1 Monday .. 7 Sunday
@@ -283,10 +286,27 @@ def _open_to(user, kind: str, value: str) -> Q:
     return ~Q(Exists(rows)) | Q(Exists(rows.filter(value=value)))
 
 
+SEARCH_WORDS = 8  # more words than this narrow nothing further and cost a clause each
+
+
+def _keywords(q: str) -> Q:
+    """Every word matches the title, the description or the format's name."""
+    found = Q()
+    for word in q.split()[:SEARCH_WORDS]:
+        formats = [value for value, label in Format.choices if word.casefold() in label.casefold()]
+        found &= Q(title__icontains=word) | Q(description__icontains=word) | Q(format__in=formats)
+    return found
+
+
 def browse_groups(*, user, filters: BrowseFilters, now: datetime | None = None) -> QuerySet[PeerGroup]:
-    """Published groups matching the filters, each with its next session, soonest first."""
+    """Published groups matching the filters, each with its next session,
+    soonest first. Signed-out visitors see open groups only."""
     now = now or timezone.now()
     groups = PeerGroup.objects.filter(status=PeerGroup.Status.PUBLISHED)
+    if not user.is_authenticated:
+        groups = groups.filter(membership=GroupMembership.OPEN)
+    if filters.q:
+        groups = groups.filter(_keywords(filters.q))
     if filters.format:
         groups = groups.filter(format=filters.format)
     if filters.membership:
@@ -295,7 +315,7 @@ def browse_groups(*, user, filters: BrowseFilters, now: datetime | None = None) 
         groups = groups.filter(delivery=PeerGroup.Delivery.IN_PERSON)
     elif filters.where == "online":
         groups = groups.exclude(delivery=PeerGroup.Delivery.IN_PERSON)
-    if filters.for_me:
+    if filters.for_me and user.is_authenticated:
         groups = groups.filter(_open_to(user, Eligibility.Kind.PROFESSION, user.profession)
                                & _open_to(user, Eligibility.Kind.CAREER_STAGE, user.career_stage))
     if filters.weekday or filters.time_of_day:

@@ -37,11 +37,11 @@ accounts:onboarding         -                   GET    login  redirect redirect 
 accounts:session_extend     -                   GET    login  405      405      405      405      405      405
 accounts:session_extend     -                   POST   login  redirect redirect redirect redirect redirect redirect
 
-groups:browse               -                   GET    login  ok       ok       ok       ok       ok       ok
+groups:browse               -                   GET    ok     ok       ok       ok       ok       ok       ok
 groups:programme            -                   GET    login  404      404      404      404      404      ok
 groups:facilitate           -                   GET    login  403      403      403      ok       ok       403
 groups:create               -                   GET    login  403      403      403      ok       ok       403
-groups:detail               open                GET    login  ok       ok       ok       ok       ok       ok
+groups:detail               open                GET    ok     ok       ok       ok       ok       ok       ok
 groups:detail               closed              GET    login  ok       ok       ok       ok       ok       ok
 groups:detail               draft               GET    login  404      404      404      ok       404      ok
 groups:detail               archived            GET    login  404      404      404      ok       404      ok
