@@ -11,6 +11,7 @@ from django.core.validators import URLValidator
 from django.utils import timezone
 
 from accounts.choices import CareerStage, Profession
+from core.forms import NhsDateInput
 from groups.formats import (
     DEFAULT_GROUND_RULES,
     Format,
@@ -25,7 +26,7 @@ from groups.scheduling import ScheduleSpec, schedule_errors
 from groups.services import GroupDetails
 
 LONDON = ZoneInfo("Europe/London")
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = NhsDateInput
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
@@ -67,8 +68,9 @@ class GroupForm(forms.Form):
     frequency = forms.ChoiceField(label="How often", choices=Frequency.choices, required=False,
                                   widget=forms.RadioSelect,
                                   help_text="Leave unselected to use the format's usual rhythm.")
-    first_date = forms.DateField(label="Date of the first session", widget=DATE,
-                                 error_messages={"required": "Enter the date of the first session"})
+    first_date = forms.DateField(label="Date of the first session", widget=DATE, help_text="For example, 15 3 2027",
+                                 error_messages={"required": "Enter the date of the first session",
+                                                 "invalid": "Date of the first session must be a real date"})
     start_time = forms.TimeField(label="Start time", widget=TIME, help_text="UK time, for example 12:45.",
                                  error_messages={"required": "Enter the start time"})
     end_time = forms.TimeField(label="End time", widget=TIME, required=False,
@@ -78,7 +80,9 @@ class GroupForm(forms.Form):
         help_text="Leave unselected for an ongoing group.")
     count = forms.IntegerField(label="Number of sessions", required=False, min_value=1, max_value=10_000,
                                widget=forms.NumberInput(attrs={"class": "nhsuk-input--width-4"}))
-    until = forms.DateField(label="Date of the last session", required=False, widget=DATE)
+    until = forms.DateField(label="Date of the last session", required=False, widget=DATE,
+                            help_text="For example, 15 3 2027",
+                            error_messages={"invalid": "Date of the last session must be a real date"})
 
     def __init__(self, *args, group: PeerGroup | None = None, now: datetime | None = None, **kwargs):
         self.group, self.now = group, now or timezone.now()
@@ -198,7 +202,8 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
 
 
 class SessionMoveForm(forms.Form):
-    date = forms.DateField(label="Date", widget=DATE, error_messages={"required": "Enter the date"})
+    date = forms.DateField(label="Date", widget=DATE, help_text="For example, 15 3 2027",
+                           error_messages={"required": "Enter the date", "invalid": "Date must be a real date"})
     start_time = forms.TimeField(label="Start time", widget=TIME, help_text="UK time.",
                                  error_messages={"required": "Enter the start time"})
     end_time = forms.TimeField(label="End time", widget=TIME, error_messages={"required": "Enter the end time"})

@@ -134,6 +134,11 @@ privacy:erase               -                   POST   login  ok       ok       
 privacy:erased              -                   GET    redirect redirect redirect redirect redirect redirect redirect
 """
 
+# Pages a signed-out visitor may open for some codes (a published open group)
+# and is sent to sign in for every other code, real or not: a link from an
+# email still works after signing in, and nothing confirms a group exists.
+SIGN_IN_FOR_UNSEEN = {"groups:detail"}
+
 # Cells where the app does not yet do what the policy says. Each makes its
 # test xfail(strict=True): fixing the bug turns the cell green and this entry
 # must then go. Keyed by (name, target, method, role).
