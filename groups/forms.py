@@ -259,8 +259,8 @@ class BrowseForm(forms.Form):
     @classmethod
     def from_query(cls, query, *, signed_in: bool = True) -> "BrowseForm":
         query = query.copy()
-        if "q" in query:
-            query["q"] = query.get("q", "")[:SEARCH_MAX]
+        if "q" in query:  # no control characters (PostgreSQL refuses NUL), bounded
+            query["q"] = "".join(ch for ch in query.get("q", "") if ch.isprintable())[:SEARCH_MAX]
         if not signed_in:  # no profile to match, and only open groups are shown
             for name in ("for_me", "membership"):
                 query.pop(name, None)
