@@ -1,3 +1,5 @@
+import secrets
+
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 
@@ -25,6 +27,10 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra)
 
 
+def new_name_code() -> str:
+    return secrets.token_urlsafe(16)
+
+
 class User(AbstractUser):
     """A person. Their email signs them in; others only see `display_name`."""
 
@@ -34,6 +40,9 @@ class User(AbstractUser):
     email = models.EmailField("email address", unique=True, max_length=254)
 
     display_name = models.CharField(max_length=40, blank=True)
+    # Random, never shown: a short tag derived from it tells apart two people
+    # with the same display name (accounts.selectors.public_name).
+    name_code = models.CharField(max_length=24, default=new_name_code, editable=False)
     profession = models.CharField(max_length=20, choices=Profession.choices, blank=True)
     career_stage = models.CharField(max_length=20, choices=CareerStage.choices, blank=True)
     region = models.CharField(max_length=20, choices=Region.choices, blank=True)

@@ -1,5 +1,6 @@
 """Reads about people."""
 
+import hashlib
 import unicodedata
 
 from django.db.models import Q
@@ -38,3 +39,22 @@ def display_name_taken_in_groups(*, user: User, name: str) -> bool:
     )
     key = display_name_key(name)
     return any(display_name_key(other) == key for other in others)
+
+
+# Letters and digits nobody confuses (no 0/O, 1/I/L): read aloud or typed.
+TAG_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def name_tag(name_code: str) -> str:
+    """Four characters derived from a person's random `name_code`: stable,
+    and saying nothing about who they are (not their id, email or sign-up
+    order). Two people with one display name differ here but for about one
+    pair in a million."""
+    digest = hashlib.sha256(f"name-tag:{name_code}".encode()).digest()
+    return "".join(TAG_ALPHABET[b % len(TAG_ALPHABET)] for b in digest[:4])
+
+
+def public_name(user: User, *, fallback: str = "A member") -> str:
+    """How others see a person wherever names are listed together (room,
+    roster, register): their display name and tag, "Sam (K7QD)"."""
+    return f"{user.display_name or fallback} ({name_tag(user.name_code)})"

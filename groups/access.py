@@ -17,6 +17,7 @@ from django.http import Http404
 
 from accounts.roles import is_facilitator, is_programme_admin
 from core.codes import is_public_code
+from groups.formats import Membership
 from groups.models import GroupSession, PeerGroup
 
 
@@ -27,9 +28,12 @@ def _check_code(code: str) -> None:
 
 
 def visible_groups(user) -> QuerySet[PeerGroup]:
-    """Published groups for everyone signed in; facilitators also see their own
-    drafts and archived groups; programme admins see every group."""
+    """Published groups for everyone signed in, and published open groups for
+    visitors who are not; facilitators also see their own drafts and archived
+    groups; programme admins see every group."""
     groups = PeerGroup.objects.all()
+    if not user.is_authenticated:  # browsing before signing up: open groups only
+        return groups.filter(status=PeerGroup.Status.PUBLISHED, membership=Membership.OPEN)
     if is_programme_admin(user):
         return groups
     visible = Q(status=PeerGroup.Status.PUBLISHED)

@@ -11,6 +11,7 @@ from django.core.validators import URLValidator
 from django.utils import timezone
 
 from accounts.choices import CareerStage, Profession
+from core.forms import NhsDateInput
 from groups.formats import (
     DEFAULT_GROUND_RULES,
     Format,
@@ -25,7 +26,7 @@ from groups.scheduling import ScheduleSpec, schedule_errors
 from groups.services import GroupDetails
 
 LONDON = ZoneInfo("Europe/London")
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = NhsDateInput
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
@@ -67,8 +68,9 @@ class GroupForm(forms.Form):
     frequency = forms.ChoiceField(label="How often", choices=Frequency.choices, required=False,
                                   widget=forms.RadioSelect,
                                   help_text="Leave unselected to use the format's usual rhythm.")
-    first_date = forms.DateField(label="Date of the first session", widget=DATE,
-                                 error_messages={"required": "Enter the date of the first session"})
+    first_date = forms.DateField(label="Date of the first session", widget=DATE, help_text="For example, 15 3 2027",
+                                 error_messages={"required": "Enter the date of the first session",
+                                                 "invalid": "Date of the first session must be a real date"})
     start_time = forms.TimeField(label="Start time", widget=TIME, help_text="UK time, for example 12:45.",
                                  error_messages={"required": "Enter the start time"})
     end_time = forms.TimeField(label="End time", widget=TIME, required=False,
@@ -78,7 +80,9 @@ class GroupForm(forms.Form):
         help_text="Leave unselected for an ongoing group.")
     count = forms.IntegerField(label="Number of sessions", required=False, min_value=1, max_value=10_000,
                                widget=forms.NumberInput(attrs={"class": "nhsuk-input--width-4"}))
-    until = forms.DateField(label="Date of the last session", required=False, widget=DATE)
+    until = forms.DateField(label="Date of the last session", required=False, widget=DATE,
+                            help_text="For example, 15 3 2027",
+                            error_messages={"invalid": "Date of the last session must be a real date"})
 
     def __init__(self, *args, group: PeerGroup | None = None, now: datetime | None = None, **kwargs):
         self.group, self.now = group, now or timezone.now()
@@ -198,7 +202,8 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
 
 
 class SessionMoveForm(forms.Form):
-    date = forms.DateField(label="Date", widget=DATE, error_messages={"required": "Enter the date"})
+    date = forms.DateField(label="Date", widget=DATE, help_text="For example, 15 3 2027",
+                           error_messages={"required": "Enter the date", "invalid": "Date must be a real date"})
     start_time = forms.TimeField(label="Start time", widget=TIME, help_text="UK time.",
                                  error_messages={"required": "Enter the start time"})
     end_time = forms.TimeField(label="End time", widget=TIME, error_messages={"required": "Enter the end time"})
@@ -226,9 +231,16 @@ DAYS = [("1", "Monday"), ("2", "Tuesday"), ("3", "Wednesday"), ("4", "Thursday")
         ("6", "Saturday"), ("7", "Sunday")]
 
 
+SEARCH_MAX = 100  # characters of a keyword search; longer is cut, never an error
+
+
 class BrowseForm(forms.Form):
     """GET filters. Unknown values are dropped rather than shown as errors."""
 
+    q = forms.CharField(label="Search groups", required=False, max_length=SEARCH_MAX, strip=True,
+                        help_text="For example, Balint, nights or grief",
+                        widget=forms.TextInput(attrs={"type": "search", "maxlength": SEARCH_MAX,
+                                                      "autocomplete": "off", "spellcheck": "false"}))
     format = forms.ChoiceField(label="Format", required=False, choices=[("", "Any format")] + Format.choices)
     for_me = forms.BooleanField(label="Only groups open to my profession and career stage", required=False)
     weekday = forms.TypedChoiceField(label="Day of the week", required=False, coerce=int, empty_value=None,
@@ -242,14 +254,34 @@ class BrowseForm(forms.Form):
         ("", "Open or closed"), ("open", "Open: book each session"), ("closed", "Closed: apply to join")])
     places = forms.BooleanField(label="Only groups with places available", required=False)
 
+    FILTERS = ("format", "for_me", "weekday", "time_of_day", "where", "membership", "places")
+
     @classmethod
-    def from_query(cls, query) -> "BrowseForm":
+    def from_query(cls, query, *, signed_in: bool = True) -> "BrowseForm":
+        query = query.copy()
+        if "q" in query:  # no control characters (PostgreSQL refuses NUL), bounded
+            query["q"] = "".join(ch for ch in query.get("q", "") if ch.isprintable())[:SEARCH_MAX]
+        if not signed_in:  # no profile to match, and only open groups are shown
+            for name in ("for_me", "membership"):
+                query.pop(name, None)
         probe = cls(query)
         probe.is_valid()
         valid = {name: query.get(name) for name in cls.base_fields if name in query and name not in probe.errors}
         form = cls(valid)
+        if not signed_in:
+            del form.fields["for_me"], form.fields["membership"]
         form.is_valid()
         return form
+
+    def search_field(self):
+        return self["q"]
+
+    def filter_fields(self):
+        return [self[name] for name in self.FILTERS if name in self.fields]
+
+    @property
+    def filters_applied(self) -> int:
+        return sum(1 for name in self.FILTERS if self.cleaned_data.get(name) not in (None, "", False))
 
 
 class ProgrammeFilterForm(forms.Form):

@@ -34,6 +34,10 @@ class PeerGroup(models.Model):
     lobby_enabled = models.BooleanField(default=True)
     video_enabled = models.BooleanField(default=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # When it was archived and from which status, so archiving can be undone
+    # while no session has passed since (groups.services.group_restore).
+    archived_at = models.DateTimeField(null=True, blank=True)
+    archived_from = models.CharField(max_length=10, choices=Status.choices, blank=True)
     facilitators = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Facilitation", related_name="facilitated_groups"
     )
@@ -155,6 +159,8 @@ class GroupSession(models.Model):
     is_exception = models.BooleanField(default=False)  # moved or cancelled by hand
     capacity = models.PositiveIntegerField(null=True, blank=True)  # overrides the group's
     cancelled_reason = models.CharField(max_length=300, blank=True)
+    # Cancelled by archiving its group: restoring the group brings it back.
+    cancelled_by_archive = models.BooleanField(default=False)
     # The iCalendar SEQUENCE: calendar clients keep the copy with the highest,
     # so it rises by one with every change a calendar shows (see save()).
     sequence = models.PositiveIntegerField(default=0, editable=False)

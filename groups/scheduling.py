@@ -379,6 +379,20 @@ def session_move(*, session: GroupSession, starts_at: datetime, ends_at: datetim
 
 
 @transaction.atomic
+def session_restore(*, session: GroupSession) -> GroupSession:
+    """A session cancelled by archiving its group is back on (the group was
+    restored); its bookings were kept, so their holders are told."""
+    if not session.is_cancelled:
+        return session
+    session.status = GroupSession.Status.SCHEDULED
+    session.cancelled_reason = ""
+    session.cancelled_by_archive = False
+    session.save(update_fields=["status", "cancelled_reason", "cancelled_by_archive", "updated_at"])
+    transaction.on_commit(lambda: session_changed.send(
+        sender=GroupSession, session=session, change="restored", previous_starts_at=session.starts_at))
+    return session
+
+
 def session_cancel(*, session: GroupSession, reason: str = "", as_exception: bool = True) -> GroupSession:
     """Cancel one session; bookings stay so the people holding them can be told."""
     if session.is_cancelled:

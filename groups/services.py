@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -12,7 +13,7 @@ from accounts.roles import is_facilitator
 from accounts.services import live_rooms_recheck
 from groups.formats import Membership, capacity_error, defaults_for, minutes_error
 from groups.models import Eligibility, Facilitation, GroundRules, GroupSession, PeerGroup
-from groups.scheduling import ScheduleSpec, schedule_save, session_cancel, sessions_materialise
+from groups.scheduling import ScheduleSpec, schedule_save, session_cancel, session_restore, sessions_materialise
 from groups.signals import capacity_changed
 
 # Fields a facilitator sets directly on PeerGroup.
@@ -124,18 +125,78 @@ def group_publish(*, group: PeerGroup, now: datetime | None = None) -> PeerGroup
     return group
 
 
+def archive_preview(*, group: PeerGroup, now: datetime | None = None) -> tuple[int, int]:
+    """What archiving would do: (future sessions cancelled, places and
+    waiting-list entries whose holders are told; one person at several
+    sessions counts at each)."""
+    future = group.sessions.filter(starts_at__gt=now or timezone.now(), status=GroupSession.Status.SCHEDULED)
+    counts = future.aggregate(
+        sessions=Count("pk", distinct=True),
+        people=Count("bookings", filter=Q(bookings__status__in=("confirmed", "waitlisted"))),
+    )
+    return counts["sessions"], counts["people"]
+
+
+ARCHIVED_REASON = "The group has ended"
+
+
 @transaction.atomic
 def group_archive(*, group: PeerGroup, now: datetime | None = None) -> PeerGroup:
-    """Hide the group and cancel its future sessions (people with places are told)."""
+    """Hide the group and cancel its future sessions (people with places are
+    told). Undone by `group_restore` while no session has passed since."""
     now = now or timezone.now()
+    PeerGroup.objects.select_for_update().filter(pk=group.pk).first()  # one archive or restore at a time
+    group.refresh_from_db(fields=["status", "archived_at", "archived_from"])
+    if group.status == PeerGroup.Status.ARCHIVED:
+        return group
+    group.archived_from, group.archived_at = group.status, now
     group.status = PeerGroup.Status.ARCHIVED
-    group.save(update_fields=["status", "updated_at"])
+    group.save(update_fields=["status", "archived_from", "archived_at", "updated_at"])
     future = group.sessions.filter(starts_at__gt=now, status=GroupSession.Status.SCHEDULED)
     for session in future:
-        session_cancel(session=session, reason="The group has ended")
+        session_cancel(session=session, reason=ARCHIVED_REASON)
+        GroupSession.objects.filter(pk=session.pk).update(cancelled_by_archive=True)
     for code in group.sessions.filter(starts_at__lte=now, ends_at__gt=now).values_list("code", flat=True):
         live_rooms_recheck(session_code=code)  # under way: members may no longer see the group
     return group
+
+
+def restore_refusal(group: PeerGroup, *, now: datetime | None = None) -> str | None:
+    """Why an archived group can no longer be restored, or None if it can:
+    only while no session (held or cancelled) has started since archiving,
+    so nobody is told a session is back after its time has gone."""
+    if group.status != PeerGroup.Status.ARCHIVED:
+        return "This group is not archived."
+    if group.archived_at is None:
+        return "This group was archived before archiving could be undone."
+    passed = group.sessions.filter(starts_at__gt=group.archived_at, starts_at__lte=now or timezone.now())
+    if passed.exists():
+        return "A session has passed since the group was archived, so it can no longer be restored."
+    return None
+
+
+@transaction.atomic
+def group_restore(*, group: PeerGroup, now: datetime | None = None) -> list[GroupSession]:
+    """Undo archiving: the group goes back to how it was, and the sessions
+    archiving cancelled are scheduled again with their places (nobody's
+    booking was cancelled, so everyone holding one is told it is back on).
+    Returns the sessions restored."""
+    now = now or timezone.now()
+    PeerGroup.objects.select_for_update().filter(pk=group.pk).first()
+    group.refresh_from_db(fields=["status", "archived_at", "archived_from"])
+    if refusal := restore_refusal(group, now=now):
+        raise ValidationError(refusal)
+    group.status = group.archived_from or PeerGroup.Status.DRAFT
+    group.archived_at, group.archived_from = None, ""
+    group.save(update_fields=["status", "archived_at", "archived_from", "updated_at"])
+    restored = list(group.sessions.filter(cancelled_by_archive=True, starts_at__gt=now,
+                                          status=GroupSession.Status.CANCELLED))
+    for session in restored:
+        session_restore(session=session)
+    GroupSession.objects.filter(group=group, cancelled_by_archive=True).update(cancelled_by_archive=False)
+    if group.status == PeerGroup.Status.PUBLISHED:
+        sessions_materialise(group=group, now=now)  # any the horizon reached meanwhile
+    return restored
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<code:code>/edit/", manage.edit, name="edit"),
     path("<code:code>/publish/", manage.publish, name="publish"),
     path("<code:code>/archive/", manage.archive, name="archive"),
+    path("<code:code>/restore/", manage.restore, name="restore"),
     path("<code:code>/facilitators/", manage.facilitators, name="facilitators"),
     path("<code:code>/facilitators/<code:facilitation_code>/remove/", manage.facilitator_remove_view,
          name="facilitator_remove"),

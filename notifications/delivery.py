@@ -105,6 +105,13 @@ def skip_reason(notification: Notification, now: datetime, preference: Preferenc
     if not notification.user.is_active:
         return "person's account is inactive"
     kind = notification.kind
+    if kind == Kind.APPLICATION_RECEIVED:
+        membership = notification.membership
+        if membership.status not in (Membership.Status.APPLIED, Membership.Status.CONVERSATION):
+            return "application withdrawn or decided"
+        if not membership.group.facilitation_set.filter(user_id=notification.user_id).exists():
+            return "no longer a facilitator of the group"
+        return None
     if kind in MEMBERSHIP_KINDS:
         wanted = Membership.Status.ACCEPTED if kind == Kind.APPLICATION_ACCEPTED else Membership.Status.DECLINED
         return None if notification.membership.status == wanted else "application decision changed"
@@ -113,12 +120,14 @@ def skip_reason(notification: Notification, now: datetime, preference: Preferenc
     if kind == Kind.SESSION_CANCELLED:
         return None
     if session.status == GroupSession.Status.CANCELLED:
-        return "session cancelled"
+        return "session cancelled"  # its own message says so, and removes the entry
+    if kind == Kind.BOOKING_CANCELLED:
+        return None if booking.status == Booking.Status.CANCELLED else "booked again since"
     if booking.status == Booking.Status.CANCELLED:
         return "booking cancelled"
     if kind == Kind.FEEDBACK_INVITATION:
         return "feedback already given" if booking.feedback_given else None
-    if kind == Kind.SESSION_MOVED:
+    if kind in (Kind.SESSION_MOVED, Kind.SESSION_RESTORED):
         return None
     if booking.status != Booking.Status.CONFIRMED:
         return "booking not confirmed"

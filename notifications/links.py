@@ -28,6 +28,10 @@ def join_link(session: GroupSession) -> str:
     return session_link(session)
 
 
+def applications_link(group: PeerGroup) -> str:
+    return absolute(reverse("signups:applications", args=[group.code]))
+
+
 def feedback_link(session: GroupSession) -> str:
     return absolute(reverse("signups:feedback", args=[session.code]))
 

@@ -90,6 +90,14 @@ def _booking_message(notification: Notification, now: datetime) -> Composed:
             [_moved(group, notification.stamp, span), kept],
             "Go to your session", links.session_link(session), calendar,
         )
+    if kind == Kind.SESSION_RESTORED:
+        kept = ("You are still on the waiting list." if booking.status == Booking.Status.WAITLISTED
+                else "Your place is kept. If you cannot come, please cancel your place.")
+        return Composed(
+            f"Your session on {_when(session)} is going ahead", "Your session is back on",
+            [f"{group.title} on {span} was cancelled, and is now going ahead after all.", kept],
+            "Go to your session", links.session_link(session), calendar,
+        )
     if kind == Kind.SESSION_CANCELLED:
         paragraphs = [f"{group.title} on {span} will not take place."]
         if session.cancelled_reason:
@@ -97,6 +105,15 @@ def _booking_message(notification: Notification, now: datetime) -> Composed:
         return Composed(
             f"Your session on {_when(session)} is cancelled", "Your session is cancelled",
             paragraphs, "See the group's other sessions", links.group_link(group), calendar,
+        )
+    if kind == Kind.BOOKING_CANCELLED:
+        return Composed(
+            f"Your place on {_when(session)} is cancelled", "Your place is cancelled",
+            [f"You cancelled your place at {group.title}: {span}.",
+             "The attached calendar file removes it from your calendar.",
+             "If you change your mind, you can book again while places are free."],
+            "See the group's sessions", links.group_link(group),
+            invitation_ics(session, booking, attendee=notification.user.email),
         )
     if kind == Kind.FEEDBACK_INVITATION:
         return Composed(
@@ -116,6 +133,14 @@ def _membership_message(notification: Notification) -> Composed:
     membership = notification.membership
     group = membership.group
     reply = [f"A message from the facilitator: {membership.response}"] if membership.response else []
+    if notification.kind == Kind.APPLICATION_RECEIVED:
+        # The applicant's name stays on the site: an email may be read on a shared screen.
+        return Composed(
+            "New application to a group you run", "A new application",
+            [f"Someone has applied to join {group.title}.",
+             "Read their application and decide on the applications page."],
+            "Read the application", links.applications_link(group),
+        )
     if notification.kind == Kind.APPLICATION_ACCEPTED:
         return Composed(
             "Your application has been accepted", "You have a place in the group",
@@ -139,6 +164,8 @@ def compose(notification: Notification, *, now: datetime) -> Composed:
 
 def headline(notification: Notification) -> str:
     """The line in the person's own list: no relative days, it is read later."""
+    if notification.kind == Kind.APPLICATION_RECEIVED:
+        return f"{notification.membership.group.title}: new application"
     if notification.membership_id:
         title = notification.membership.group.title
         accepted = notification.kind == Kind.APPLICATION_ACCEPTED
@@ -149,6 +176,8 @@ def headline(notification: Notification) -> str:
 
 
 def link(notification: Notification) -> str:
+    if notification.kind == Kind.APPLICATION_RECEIVED:
+        return links.applications_link(notification.membership.group)
     if notification.membership_id:
         return links.group_link(notification.membership.group)
     session = notification.booking.session

@@ -15,10 +15,20 @@ class Kind(models.TextChoices):
     APPLICATION_ACCEPTED = "application_accepted", "Application accepted"
     APPLICATION_DECLINED = "application_declined", "Application not accepted"
     FEEDBACK_INVITATION = "feedback_invitation", "Feedback invitation"
+    BOOKING_CANCELLED = "booking_cancelled", "Place cancelled"
+    APPLICATION_RECEIVED = "application_received", "New application"
+    SESSION_RESTORED = "session_restored", "Session back on"
 
 
 REMINDER_KINDS = (Kind.REMINDER_24H, Kind.REMINDER_1H)
-MEMBERSHIP_KINDS = (Kind.APPLICATION_ACCEPTED, Kind.APPLICATION_DECLINED)
+MEMBERSHIP_KINDS = (Kind.APPLICATION_ACCEPTED, Kind.APPLICATION_DECLINED, Kind.APPLICATION_RECEIVED)
+# "Unread" means "needs you": something changed that the person did not do,
+# or something is asked of them. The rest (a place they booked or cancelled
+# themselves, reminders of what they already know) confirm what they did and
+# are read on arrival: they are in the list, never in the count.
+NEEDS_YOU = (Kind.WAITLIST_PROMOTED, Kind.SESSION_MOVED, Kind.SESSION_CANCELLED, Kind.SESSION_RESTORED,
+             Kind.APPLICATION_ACCEPTED,
+             Kind.APPLICATION_DECLINED, Kind.APPLICATION_RECEIVED, Kind.FEEDBACK_INVITATION)
 
 
 class Notification(models.Model):
@@ -106,7 +116,8 @@ class Notification(models.Model):
 
     @property
     def is_unread(self) -> bool:
-        return self.read_at is None
+        """Needs the person and not yet seen (see NEEDS_YOU)."""
+        return self.read_at is None and self.kind in NEEDS_YOU
 
 
 class Preference(models.Model):

@@ -7,7 +7,13 @@ from django.dispatch import receiver
 from groups.signals import session_changed
 from notifications import services
 from notifications.models import Kind
-from signups.signals import booking_cancelled, booking_confirmed, membership_decided, waitlist_promoted
+from signups.signals import (
+    booking_cancelled,
+    booking_confirmed,
+    membership_applied,
+    membership_decided,
+    waitlist_promoted,
+)
 
 
 @receiver(booking_confirmed, dispatch_uid="notifications.booking_confirmed")
@@ -21,8 +27,13 @@ def on_waitlist_promoted(sender, *, booking, **kwargs) -> None:
 
 
 @receiver(booking_cancelled, dispatch_uid="notifications.booking_cancelled")
-def on_booking_cancelled(sender, *, booking, **kwargs) -> None:
-    services.notifications_booking_cancelled(booking=booking)
+def on_booking_cancelled(sender, *, booking, was_waitlisted=False, by_person=False, **kwargs) -> None:
+    services.notifications_booking_cancelled(booking=booking, confirm=by_person and not was_waitlisted)
+
+
+@receiver(membership_applied, dispatch_uid="notifications.membership_applied")
+def on_membership_applied(sender, *, membership, **kwargs) -> None:
+    services.notifications_application_received(membership=membership)
 
 
 @receiver(membership_decided, dispatch_uid="notifications.membership_decided")

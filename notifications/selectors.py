@@ -9,7 +9,7 @@ from django.http import Http404
 
 from accounts.models import User
 from core.codes import is_public_code
-from notifications.models import Notification, Preference
+from notifications.models import NEEDS_YOU, Notification, Preference
 
 
 def notifications_for_user(*, user: User) -> QuerySet[Notification]:
@@ -24,7 +24,8 @@ def notifications_for_user(*, user: User) -> QuerySet[Notification]:
 def unread_count(*, user: User | AnonymousUser) -> int:
     if not user.is_authenticated:
         return 0
-    return Notification.objects.filter(user=user, shown_at__isnull=False, read_at__isnull=True).count()
+    return Notification.objects.filter(
+        user=user, shown_at__isnull=False, read_at__isnull=True, kind__in=NEEDS_YOU).count()
 
 
 def get_notification_for_user(*, user: User, code: str) -> Notification:

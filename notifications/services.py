@@ -15,7 +15,7 @@ from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from groups.models import GroupSession
+from groups.models import Facilitation, GroupSession
 from notifications import tasks
 from notifications.models import REMINDER_KINDS, Kind, Notification, Preference
 from notifications.scheduling import change_stamp, event_stamp, reminder_due_at, reminder_stamp
@@ -149,10 +149,41 @@ def _member_reminders_schedule(*, membership: Membership, now: datetime) -> int:
 
 
 @transaction.atomic
-def notifications_booking_cancelled(*, booking: Booking) -> int:
-    """Unsent reminders go; one already claimed is skipped when it is checked."""
-    deleted, _ = booking.notifications.filter(kind__in=REMINDER_KINDS, status=Status.PENDING).delete()
-    return deleted
+def notifications_booking_cancelled(*, booking: Booking, confirm: bool = False,
+                                    now: datetime | None = None) -> Notification | None:
+    """Unsent reminders go; one already claimed is skipped when it is checked.
+    `confirm` (a place the person gave up themselves): they are told, with a
+    calendar file that removes the session from their calendar."""
+    booking.notifications.filter(kind__in=REMINDER_KINDS, status=Status.PENDING).delete()
+    if not confirm:
+        return None
+    notification, created = Notification.objects.get_or_create(
+        booking=booking, kind=Kind.BOOKING_CANCELLED, stamp=event_stamp(booking.cancelled_at),
+        defaults={"user_id": booking.user_id, "due_at": now or timezone.now()},
+    )
+    if created:
+        _enqueue(tasks.deliver_notification, notification.pk)
+    return notification
+
+
+@transaction.atomic
+def notifications_application_received(*, membership: Membership,
+                                       now: datetime | None = None) -> list[Notification]:
+    """Each of the group's facilitators is told of a new application, once
+    per application (applying again after withdrawing is a new one)."""
+    now = now or timezone.now()
+    applied = event_stamp(Membership.objects.values_list("applied_at", flat=True).get(pk=membership.pk))
+    facilitators = Facilitation.objects.filter(group_id=membership.group_id).values_list("user_id", flat=True)
+    made = []
+    for user_id in facilitators:
+        notification, created = Notification.objects.get_or_create(
+            membership=membership, kind=Kind.APPLICATION_RECEIVED, stamp=f"{applied}/{user_id}",
+            defaults={"user_id": user_id, "due_at": now},
+        )
+        if created:
+            made.append(notification)
+            _enqueue(tasks.deliver_notification, notification.pk)
+    return made
 
 
 @transaction.atomic
@@ -160,11 +191,11 @@ def notifications_session_changed(*, session: GroupSession, change: str, now: da
                                   previous_starts_at: datetime | None = None) -> int:
     """Tell everyone booked or waiting, once per change; keep reminders true."""
     now = now or timezone.now()
-    kind = Kind.SESSION_CANCELLED if change == "cancelled" else Kind.SESSION_MOVED
+    kind = {"cancelled": Kind.SESSION_CANCELLED, "restored": Kind.SESSION_RESTORED}.get(change, Kind.SESSION_MOVED)
     bookings = list(session.bookings.filter(status__in=[Booking.Status.CONFIRMED, Booking.Status.WAITLISTED]))
     unsent = Notification.objects.filter(booking__session=session, status=Status.PENDING)
     # A newer change supersedes an unsent report of an older one.
-    unsent.filter(kind__in=[Kind.SESSION_MOVED, Kind.SESSION_CANCELLED]).update(
+    unsent.filter(kind__in=[Kind.SESSION_MOVED, Kind.SESSION_CANCELLED, Kind.SESSION_RESTORED]).update(
         status=Status.SKIPPED, last_error="superseded by a later change"
     )
     if kind == Kind.SESSION_CANCELLED:

@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from accounts.roles import is_facilitator
+from accounts.selectors import public_name
 from groups.access import facilitates
 from groups.models import GroupSession, PeerGroup
 from rooms import protocol
@@ -127,7 +128,7 @@ def facilitator_online(room: Room) -> bool:
 
 
 def display_name(user) -> str:
-    return user.display_name or "Participant"
+    return public_name(user, fallback="Participant")  # two "Sam"s can be told apart
 
 
 def participant_entry(presence: Presence, peers: list[str]) -> dict:

@@ -1,5 +1,6 @@
 from django import forms
 
+from accounts.selectors import public_name
 from signups.models import Booking
 
 HELPFULNESS = [
@@ -89,11 +90,11 @@ class RegisterForm(forms.Form):
         for booking in self.bookings:
             initial = booking.attendance if booking.attendance != Booking.Attendance.UNKNOWN else None
             self.fields[f"b_{booking.code}"] = forms.ChoiceField(
-                label=booking.user.display_name or "Unnamed member",
+                label=public_name(booking.user),
                 choices=[(Booking.Attendance.ATTENDED, "Attended"), (Booking.Attendance.NO_SHOW, "Did not attend")],
                 widget=forms.RadioSelect,
                 initial=initial,
-                error_messages={"required": f"Choose whether {booking.user.display_name} attended."},
+                error_messages={"required": f"Choose whether {public_name(booking.user)} attended."},
             )
 
     def marks(self) -> dict[str, str]:

@@ -3,7 +3,8 @@
 Events say only "Peer support session": calendars are seen on shared screens,
 so the format or topic never shows; the group title the person chose to join is
 in the description. UIDs are stable per session; SEQUENCE is the session's
-`sequence`, raised by one with every move, cancellation or time change.
+`sequence`, raised by one with every move, cancellation or time change, plus
+the booking's, raised each time the person cancels or books again.
 
 Two kinds of file (RFC 5546): what a person downloads or subscribes to is
 `METHOD:PUBLISH`, with no organizer or attendees; what an email carries is a
@@ -53,7 +54,14 @@ def _calendar(name: str, *, method: str = PUBLISH) -> Calendar:
     return cal
 
 
-def _event(session: GroupSession, *, cancelled: bool, changed: datetime) -> Event:
+def calendar_sequence(session: GroupSession, booking: Booking | None) -> int:
+    """The SEQUENCE of a session's entry in this person's calendar: the
+    session's changes (moves, cancellation) plus the person's own (cancelling,
+    booking again). Both only rise, so it rises by one per change."""
+    return session.sequence + (booking.sequence if booking is not None else 0)
+
+
+def _event(session: GroupSession, *, cancelled: bool, changed: datetime, sequence: int) -> Event:
     group: PeerGroup = session.group
     tz = ZoneInfo(LONDON)
     page = settings.SITE_URL + reverse("signups:session", args=[session.code])
@@ -66,7 +74,7 @@ def _event(session: GroupSession, *, cancelled: bool, changed: datetime) -> Even
     event.add("description", f"{group.title}\n\nSession page: {page}")
     event.add("url", page)
     event.add("location", group.venue if group.delivery == PeerGroup.Delivery.IN_PERSON and group.venue else page)
-    event.add("sequence", session.sequence)
+    event.add("sequence", sequence)
     event.add("last-modified", max(session.updated_at, changed))
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("transp", "TRANSPARENT" if cancelled else "OPAQUE")
@@ -91,7 +99,8 @@ def session_ics(session: GroupSession, booking: Booking | None = None) -> bytes:
     """The file a person downloads from the session's page."""
     cal = _calendar(SUMMARY)
     changed = booking.updated_at if booking is not None else session.updated_at
-    cal.add_component(_event(session, cancelled=_is_cancelled(session, booking), changed=changed))
+    cal.add_component(_event(session, cancelled=_is_cancelled(session, booking), changed=changed,
+                             sequence=calendar_sequence(session, booking)))
     return _finish(cal)
 
 
@@ -117,7 +126,8 @@ def invitation_ics(session: GroupSession, booking: Booking, *, attendee: str) ->
     cancelled = _is_cancelled(session, booking)
     method = CANCEL if cancelled else REQUEST
     cal = _calendar(SUMMARY, method=method)
-    event = _event(session, cancelled=cancelled, changed=booking.updated_at)
+    event = _event(session, cancelled=cancelled, changed=booking.updated_at,
+                   sequence=calendar_sequence(session, booking))
     event.add("organizer", _organizer())
     event.add("attendee", _attendee(attendee))
     cal.add_component(event)
@@ -141,5 +151,6 @@ def feed_ics(user) -> bytes:
     cal.add("x-published-ttl", "PT1H")
     for booking in feed_bookings(user, now=timezone.now()):
         cancelled = booking.session.is_cancelled or booking.status == Booking.Status.CANCELLED
-        cal.add_component(_event(booking.session, cancelled=cancelled, changed=booking.updated_at))
+        cal.add_component(_event(booking.session, cancelled=cancelled, changed=booking.updated_at,
+                                 sequence=calendar_sequence(booking.session, booking)))
     return _finish(cal)

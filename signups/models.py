@@ -37,6 +37,10 @@ class Booking(models.Model):
     left_room_at = models.DateTimeField(null=True, blank=True)
     feedback_given = models.BooleanField(default=False)
     via_membership = models.BooleanField(default=False)  # a closed group's standing place
+    # Raised by one each time the person cancels or books again: an emailed
+    # calendar file's SEQUENCE is the session's plus this, so it rises by one
+    # with every change the person's calendar entry sees (signups.ical).
+    sequence = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -11,6 +11,9 @@ from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QueryS
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
+from accounts.selectors import public_name
+from groups.formats import Format
+from groups.formats import Membership as GroupMembership
 from groups.models import Eligibility, Facilitation, GroundRules, GroupSession, PeerGroup
 from signups.models import Booking, Feedback, GroundRulesAcceptance, Membership
 
@@ -70,12 +73,29 @@ def _with_position(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
     )
 
 
+@dataclass(frozen=True)
+class Series:
+    """A group's places to come on My sessions: the next one in full, the
+    rest folded away ("n more"), so a weekly group is one card, not twenty."""
+
+    next: Booking
+    later: list[Booking]
+
+
 @dataclass
 class MySessions:
     upcoming: list[Booking]
     waiting: list[Booking]
     past: list[Booking]
     memberships: list[Membership]
+
+    @property
+    def series(self) -> list[Series]:
+        """`upcoming` (soonest first) by group, in order of each group's next session."""
+        by_group: dict[int, list[Booking]] = {}
+        for booking in self.upcoming:
+            by_group.setdefault(booking.session.group_id, []).append(booking)
+        return [Series(next=places[0], later=places[1:]) for places in by_group.values()]
 
 
 def my_sessions(*, user, now: datetime, past_limit: int = 20) -> MySessions:
@@ -236,6 +256,7 @@ def with_next_session(groups: QuerySet[PeerGroup], *, now: datetime | None = Non
 class BrowseFilters:
     """Cleaned browse choices; empty strings and False mean "any"."""
 
+    q: str = ""  # keywords, each matched in the title, description or format
     format: str = ""
     for_me: bool = False
     weekday: int | None = None  # ISO: 1 Monday .. 7 Sunday
@@ -265,10 +286,27 @@ def _open_to(user, kind: str, value: str) -> Q:
     return ~Q(Exists(rows)) | Q(Exists(rows.filter(value=value)))
 
 
+SEARCH_WORDS = 8  # more words than this narrow nothing further and cost a clause each
+
+
+def _keywords(q: str) -> Q:
+    """Every word matches the title, the description or the format's name."""
+    found = Q()
+    for word in q.split()[:SEARCH_WORDS]:
+        formats = [value for value, label in Format.choices if word.casefold() in label.casefold()]
+        found &= Q(title__icontains=word) | Q(description__icontains=word) | Q(format__in=formats)
+    return found
+
+
 def browse_groups(*, user, filters: BrowseFilters, now: datetime | None = None) -> QuerySet[PeerGroup]:
-    """Published groups matching the filters, each with its next session, soonest first."""
+    """Published groups matching the filters, each with its next session,
+    soonest first. Signed-out visitors see open groups only."""
     now = now or timezone.now()
     groups = PeerGroup.objects.filter(status=PeerGroup.Status.PUBLISHED)
+    if not user.is_authenticated:
+        groups = groups.filter(membership=GroupMembership.OPEN)
+    if filters.q:
+        groups = groups.filter(_keywords(filters.q))
     if filters.format:
         groups = groups.filter(format=filters.format)
     if filters.membership:
@@ -277,7 +315,7 @@ def browse_groups(*, user, filters: BrowseFilters, now: datetime | None = None) 
         groups = groups.filter(delivery=PeerGroup.Delivery.IN_PERSON)
     elif filters.where == "online":
         groups = groups.exclude(delivery=PeerGroup.Delivery.IN_PERSON)
-    if filters.for_me:
+    if filters.for_me and user.is_authenticated:
         groups = groups.filter(_open_to(user, Eligibility.Kind.PROFESSION, user.profession)
                                & _open_to(user, Eligibility.Kind.CAREER_STAGE, user.career_stage))
     if filters.weekday or filters.time_of_day:
@@ -286,7 +324,7 @@ def browse_groups(*, user, filters: BrowseFilters, now: datetime | None = None) 
     if filters.places:
         groups = groups.filter(next_places_left__gt=0).filter(
             Q(membership="open") | Q(intake_open=True))
-    return groups.order_by(F("next_starts_at").asc(nulls_last=True), "title", "pk")
+    return groups.prefetch_related("eligibility").order_by(F("next_starts_at").asc(nulls_last=True), "title", "pk")
 
 
 def groups_run_by(*, user, now: datetime | None = None) -> QuerySet[PeerGroup]:
@@ -312,11 +350,11 @@ def programme_groups(*, status: str = "", now: datetime | None = None) -> QueryS
 
 def fellow_member_names(*, group: PeerGroup) -> list[str]:
     """Display names of a closed group's accepted members (never emails)."""
-    names = (
+    members = (
         Membership.objects.filter(group=group, status=Membership.Status.ACCEPTED)
-        .order_by("decided_at", "pk").values_list("user__display_name", flat=True)
+        .order_by("decided_at", "pk").select_related("user").only("user__display_name", "user__name_code")
     )
-    return [name or "A member" for name in names]
+    return [public_name(m.user) for m in members]
 
 
 def is_accepted_member(*, user, group: PeerGroup) -> bool:
@@ -328,9 +366,30 @@ def roster(*, session: GroupSession) -> dict[str, list[str]]:
     """Display names of people with a place and people waiting, in queue order."""
     bookings = (
         session.bookings.filter(status__in=[Booking.Status.CONFIRMED, Booking.Status.WAITLISTED])
-        .order_by("queued_at", "created_at", "pk").values_list("status", "user__display_name")
+        .order_by("queued_at", "created_at", "pk").select_related("user").only(
+            "status", "user__display_name", "user__name_code")
     )
     names: dict[str, list[str]] = {"confirmed": [], "waitlisted": []}
-    for status, name in bookings:
-        names[status].append(name or "A member")
+    for booking in bookings:
+        names[booking.status].append(public_name(booking.user))
     return names
+
+
+@dataclass(frozen=True)
+class GroupWorkCounts:
+    """What waits for a group's facilitators, for its manage page."""
+
+    applications: int  # applied or in a joining conversation: waiting for a decision
+    members: int
+    feedback_responses: int  # only what the feedback page shows: pooled responses
+
+
+def group_work_counts(*, group: PeerGroup, now: datetime | None = None) -> GroupWorkCounts:
+    memberships = Membership.objects.filter(group=group).aggregate(
+        waiting=Count("pk", filter=Q(status__in=(Membership.Status.APPLIED, Membership.Status.CONVERSATION))),
+        members=Count("pk", filter=Q(status=Membership.Status.ACCEPTED)),
+    )
+    # Counted from the pools, so the number never moves by one person's answer.
+    pools = feedback_for_group(group, now=now or timezone.now()).pools
+    return GroupWorkCounts(applications=memberships["waiting"], members=memberships["members"],
+                           feedback_responses=sum(pool.responses for pool in pools))

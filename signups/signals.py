@@ -6,8 +6,12 @@ booking_confirmed(sender=Booking, booking): a person booked a place
     nor for a closed group member's standing place).
 waitlist_promoted(sender=Booking, booking): a place freed and this person,
     first in line, now holds it.
-booking_cancelled(sender=Booking, booking, late, was_waitlisted): a person gave
-    up a place (late: within 24 hours of the start) or left a waiting list.
+booking_cancelled(sender=Booking, booking, late, was_waitlisted, by_person): a
+    place was given up (late: within 24 hours of the start) or a waiting list
+    left; `by_person` when the person did it themselves, one session at a time
+    (not when leaving a closed group gives up all its places at once).
+membership_applied(sender=Membership, membership): a person applied to a
+    closed group (or applied again after withdrawing, leaving or a refusal).
 membership_decided(sender=Membership, membership, decision): a facilitator
     accepted ("accepted"), declined ("declined") or arranged a joining
     conversation ("conversation") for an application; `membership.response`
@@ -20,6 +24,7 @@ from django.dispatch import Signal
 booking_confirmed = Signal()
 waitlist_promoted = Signal()
 booking_cancelled = Signal()
+membership_applied = Signal()
 membership_decided = Signal()
 
 

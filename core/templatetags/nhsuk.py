@@ -2,6 +2,8 @@
 
 from django import forms, template
 
+from core.forms import NhsDateInput
+
 register = template.Library()
 
 _CLASSES = {
@@ -15,6 +17,8 @@ _CLASSES = {
 @register.filter
 def widget_kind(bound_field) -> str:
     widget = bound_field.field.widget
+    if isinstance(widget, NhsDateInput):
+        return "date"
     if isinstance(widget, forms.CheckboxSelectMultiple):
         return "checkboxes"
     if isinstance(widget, forms.RadioSelect):
@@ -31,6 +35,8 @@ def widget_kind(bound_field) -> str:
 @register.filter
 def nhsuk_widget(bound_field):
     kind = widget_kind(bound_field)
+    if kind == "date":  # its own template marks each box (see forms/nhsuk_date_input.html)
+        return _date_widget(bound_field)
     css = _CLASSES.get(kind, "nhsuk-input")
     if bound_field.errors and kind != "checkbox":
         css += f" {css}--error"
@@ -43,4 +49,12 @@ def nhsuk_widget(bound_field):
         described.append(f"{bound_field.auto_id}-error")
     if described:
         attrs["aria-describedby"] = " ".join(described)
+    return bound_field.as_widget(attrs=attrs)
+
+
+def _date_widget(bound_field):
+    described = [f"{bound_field.auto_id}-hint"] if bound_field.help_text else []
+    if bound_field.errors:
+        described.append(f"{bound_field.auto_id}-error")
+    attrs = {"error": bool(bound_field.errors), "aria_describedby": " ".join(described)}
     return bound_field.as_widget(attrs=attrs)

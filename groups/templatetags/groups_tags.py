@@ -4,7 +4,9 @@ from datetime import datetime
 
 from django import template
 
+from accounts.selectors import public_name
 from core import dates
+from groups import eligibility
 
 register = template.Library()
 
@@ -31,16 +33,11 @@ def elided_pages(paginator, number):
 
 @register.filter
 def audience(group) -> str:
-    """Who a group is for, in words: "All staff" or the chosen professions and stages."""
-    from accounts.choices import CareerStage, Profession
+    """Who a group is for, in words: "All staff", "Doctors and nurses"."""
+    return eligibility.audience(group)
 
-    labels = {**dict(Profession.choices), **dict(CareerStage.choices)}
-    rows = sorted(group.eligibility.all(), key=lambda r: (r.kind != "profession", r.value))
-    professions = [labels.get(r.value, r.value) for r in rows if r.kind == "profession"]
-    stages = [labels.get(r.value, r.value) for r in rows if r.kind == "career_stage"]
-    if not professions and not stages:
-        return "All staff"
-    parts = [", ".join(professions) if professions else "All professions"]
-    if stages:
-        parts.append(f"at these career stages: {', '.join(stages)}")
-    return " ".join(parts)
+
+@register.filter(name="public_name")
+def public_name_filter(user) -> str:
+    """`{{ membership.user|public_name }}`: "Sam (K7QD)", as in the room and roster."""
+    return public_name(user)

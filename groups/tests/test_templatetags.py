@@ -25,4 +25,9 @@ def test_audience_says_who_a_group_is_for(db):
     group.eligibility.create(kind="profession", value="nurse")
     group.eligibility.create(kind="career_stage", value="fy1")
 
-    assert audience(group) == "Nurse at these career stages: Foundation Year 1"
+    assert audience(group) == "Nurses at these career stages: Foundation Year 1"
+    group.eligibility.create(kind="profession", value="doctor")
+    group.eligibility.create(kind="profession", value="midwife")
+    assert audience(group).startswith("Doctors, midwives and nurses at")
+    group.eligibility.filter(kind="profession").delete()
+    assert audience(group) == "All staff at these career stages: Foundation Year 1"

@@ -33,11 +33,68 @@ def queries_for_an_empty_list(client, url, query) -> int:
     return len(empty.captured_queries)
 
 
-def test_browse_needs_sign_in(client):
-    response = client.get(reverse("groups:browse"))
+def test_signed_out_visitors_browse_published_open_groups_only(client, facilitator):
+    member = UserFactory(display_name="Jo Secret")
+    open_group = a_group(title="Open reflective practice", facilitators=[facilitator])
+    open_group.eligibility.create(kind="profession", value="nurse")
+    Booking.objects.create(session=open_group.sessions.first(), user=member, status="confirmed")
+    closed = a_group(title="Closed Balint", membership="closed", format="balint")
+    a_group(title="A draft", status="draft")
+    a_group(title="An archived group", status="archived")
 
-    assert response.status_code == 302
-    assert "/accounts/login/" in response["Location"]
+    page = client.get(reverse("groups:browse")).text
+    assert "Open reflective practice" in page
+    assert "Nurses" in page  # who it is for
+    for hidden in ("Closed Balint", "A draft", "An archived group"):
+        assert hidden not in page
+    assert "Sign in</a> to see every group" in page
+    assert "Only groups open to my profession" not in page  # no profile to match
+
+    detail = client.get(reverse("groups:detail", args=[open_group.code]))
+    assert detail.status_code == 200
+    assert "Sign in to book a place" in detail.text
+    assert "Nurses" in detail.text
+    assert "Jo Secret" not in detail.text  # never who is in it
+    assert facilitator.display_name not in detail.text
+    assert 'action="' + reverse("signups:book", args=[open_group.sessions.first().code]) not in detail.text
+    # Anything else asks them to sign in, exactly as a code that does not exist.
+    for code in (closed.code, "AAAAAAAAAAAA"):
+        response = client.get(reverse("groups:detail", args=[code]))
+        assert response.status_code == 302
+        assert "/accounts/login/" in response["Location"]
+
+
+def test_keyword_search_matches_title_description_and_format(client, practitioner):
+    a_group(title="Night shift common room", format="common_room", capacity=10, description="Tea and talk.")
+    a_group(title="Thursday group", description="For people coping with grief at work.")
+    a_group(title="Case discussion", format="balint", membership="closed")
+    client.force_login(practitioner)
+
+    def found(q):
+        return [g.title for g in client.get(reverse("groups:browse"), {"q": q}).context["page"].object_list]
+
+    assert found("night") == ["Night shift common room"]
+    assert found("GRIEF") == ["Thursday group"]
+    assert found("balint") == ["Case discussion"]
+    assert found("common night") == ["Night shift common room"]  # every word must match
+    assert found("night grief") == []
+    assert len(found("")) == 3
+    # Long or odd input is bounded and never an error.
+    response = client.get(reverse("groups:browse"), {"q": "x" * 5000 + "\x00%"})
+    assert response.status_code == 200
+    assert f'maxlength="{100}"' in response.text
+    assert len(response.context["form"].cleaned_data["q"]) <= 100
+
+
+def test_on_a_phone_results_come_first_with_filters_behind_a_button(client, practitioner):
+    a_group(title="Any group")
+    client.force_login(practitioner)
+    page = client.get(reverse("groups:browse"), {"where": "online"}).text
+    # The filters are folded in a details element (works without JavaScript),
+    # which says how many are applied, and the results follow the search box.
+    assert '<details class="nhsuk-details app-filters">' in page
+    assert "Filter (1 applied)" in page
+    assert page.index('name="q"') < page.index("Filter (1 applied)") < page.index("Any group")
 
 
 def test_browse_lists_published_groups_with_next_session_and_places(client, practitioner):
@@ -108,8 +165,9 @@ def test_browse_query_count_stays_flat(client, practitioner, django_assert_max_n
     baseline = queries_for_an_empty_list(client, reverse("groups:browse"), {"format": "webinar"})
     weekday = timezone.localtime(soon(24)).isoweekday()
 
-    # One more than an empty list: the page of groups, with everything on the cards annotated.
-    with django_assert_max_num_queries(baseline + 1):
+    # Two more than an empty list: the page of groups, with everything on the
+    # cards annotated, and who each group is for (prefetched).
+    with django_assert_max_num_queries(baseline + 2):
         response = client.get(reverse("groups:browse"), {"for_me": "on", "places": "on", "weekday": weekday})
 
     assert response.context["page"].paginator.count == count

@@ -173,7 +173,7 @@ def test_groups_i_run_is_for_facilitators(client, practitioner):
     assert client.get(reverse("groups:facilitate")).status_code == 403
 
 
-@pytest.mark.parametrize("action", ["publish", "archive"])
+@pytest.mark.parametrize("action", ["publish", "restore"])
 def test_state_changes_reject_get(client, facilitator, group, action):
     group.status = "draft"
     group.save()
@@ -184,7 +184,7 @@ def test_state_changes_reject_get(client, facilitator, group, action):
     assert group.status == "draft"
 
 
-@pytest.mark.parametrize("action", ["publish", "archive"])
+@pytest.mark.parametrize("action", ["publish", "archive", "restore"])
 @pytest.mark.parametrize("person", ["other_facilitator", "outsider"])
 def test_state_changes_give_others_404(client, request, group, action, person):
     group.status = "draft"

@@ -71,7 +71,7 @@ def test_moving_a_session(client, facilitator, session):
 @pytest.mark.parametrize(("data", "message"), [
     ({"start_time": "14:00", "end_time": "13:00"}, "The end time must be after the start time"),
     ({"date": "2001-01-01"}, "The new time must be in the future"),
-    ({"date": "someday", "start_time": "25:99"}, "Enter a valid date"),
+    ({"date": "someday", "start_time": "25:99"}, "Date must be a real date"),
     ({}, "Enter the date"),
 ])
 def test_moving_refuses_bad_input(client, facilitator, session, data, message):

@@ -2,6 +2,7 @@
 programme admins' list of every group."""
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
@@ -9,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.roles import is_programme_admin
 from groups.access import facilitates, get_group_for_user
+from groups.eligibility import eligibility_refusal
 from groups.forms import BrowseForm, ProgrammeFilterForm
 from groups.selectors import facilitators_of
 from signups.selectors import (
@@ -33,31 +35,47 @@ def _page(request, queryset):
     return page, query.urlencode()
 
 
-@login_required
 @require_GET
 def browse(request):
-    form = BrowseForm.from_query(request.GET)
+    """Open to signed-out visitors too (published open groups only), so staff
+    can look before registering."""
+    form = BrowseForm.from_query(request.GET, signed_in=request.user.is_authenticated)
     filters = BrowseFilters(**{k: v for k, v in form.cleaned_data.items() if v not in (None, "")})
     page, query = _page(request, browse_groups(user=request.user, filters=filters))
     return render(request, "groups/browse.html", {"form": form, "page": page, "query": query})
 
 
-@login_required
 @require_GET
 def detail(request, code: str):
-    group, can_manage = get_group_for_user(request.user, code)
+    """Signed-out visitors see a published open group's format, times and
+    who it is for (never who is in it), with a prompt to sign in to book.
+    Any other code sends them to sign in, whether or not such a group
+    exists, so an emailed link still works and nothing is confirmed."""
+    try:
+        group, can_manage = get_group_for_user(request.user, code)
+    except Http404:
+        if request.user.is_authenticated:
+            raise
+        return redirect_to_login(request.get_full_path())
+    if not request.user.is_authenticated:
+        return render(request, "groups/detail.html", {
+            "group": group, "sessions": list(upcoming_sessions(group=group)[:SESSIONS_SHOWN]),
+            "ground_rules": group.current_ground_rules, "signed_out": True,
+        })
     sessions = list(upcoming_sessions(group=group)[:SESSIONS_SHOWN])
     bookings = bookings_for_user(user=request.user, sessions=sessions)
     membership = membership_for_user(user=request.user, group=group) if group.is_closed else None
     member = group.is_closed and is_accepted_member(user=request.user, group=group)
     has_place = member or any(b.status == "confirmed" for b in bookings.values())
     facilitating = facilitates(request.user, group)
+    # Said before anything is offered, so nobody applies or books in vain.
+    refusal = eligibility_refusal(group, request.user) if not (facilitating or can_manage) else None
     return render(request, "groups/detail.html", {
         "group": group, "can_manage": can_manage, "sessions": sessions, "bookings": bookings,
         "membership": membership, "facilitators": facilitators_of(group), "facilitating": facilitating,
         "ground_rules": group.current_ground_rules,
         "fellow_members": fellow_member_names(group=group) if member or facilitating else [],
-        "show_link": can_manage or has_place,
+        "show_link": can_manage or has_place, "refusal": refusal,
     })
 
 

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -18,15 +19,18 @@ from groups.models import Facilitation, PeerGroup
 from groups.scheduling import schedule_plan
 from groups.selectors import facilitators_of
 from groups.services import (
+    archive_preview,
     facilitator_add,
     facilitator_remove,
     group_archive,
     group_create,
     group_publish,
+    group_restore,
     group_update,
+    restore_refusal,
 )
 from groups.views.common import posted
-from signups.selectors import groups_run_by, upcoming_sessions
+from signups.selectors import group_work_counts, groups_run_by, upcoming_sessions
 
 
 def _form_context(form: GroupForm, group=None) -> dict:
@@ -108,7 +112,11 @@ def _confirm_context(request, group, plan) -> dict:
 
 
 def _manage_page(request, group, *, publish_errors=()):
+    facilitating = facilitates(request.user, group)
     return render(request, "groups/manage.html", {
+        "restore_refusal": restore_refusal(group) if group.status == PeerGroup.Status.ARCHIVED else None,
+        # People's rows: for the group's own facilitators only.
+        "counts": group_work_counts(group=group) if facilitating else None,
         "group": group, "sessions": upcoming_sessions(group=group), "facilitators": facilitators_of(group),
         "schedule": getattr(group, "schedule", None),
         # Programme admins manage the group but never see who booked.
@@ -137,11 +145,34 @@ def publish(request, code: str):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def archive(request, code: str):
+    """Ask first, saying what archiving does (the NHS.UK confirmation page,
+    no JavaScript); the form posts back here."""
     group = get_managed_group(request.user, code)
+    if group.status == PeerGroup.Status.ARCHIVED:
+        messages.info(request, "This group is already archived.")
+        return redirect("groups:manage", code=group.code)
+    if request.method == "GET":
+        sessions, people = archive_preview(group=group)
+        return render(request, "groups/archive_confirm.html",
+                      {"group": group, "sessions_count": sessions, "people_count": people})
     group_archive(group=group)
-    messages.success(request, "Group archived. Its future sessions are cancelled.")
+    messages.success(request, "Group archived. Its future sessions are cancelled and people with places are told.")
+    return redirect("groups:manage", code=group.code)
+
+
+@login_required
+@require_POST
+def restore(request, code: str):
+    group = get_managed_group(request.user, code)
+    try:
+        restored = group_restore(group=group)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Group restored. {len(restored)} session{pluralize(len(restored))} "
+                                  "back on, and people with places are told.")
     return redirect("groups:manage", code=group.code)
 
 

@@ -99,3 +99,47 @@ def test_people_on_the_waiting_list_get_no_cancellation_file(django_capture_on_c
         session_cancel(session=waiting.session, reason="Facilitator unwell")
     assert [m.to for m in mailoutbox] == [[waiting.user.email]]
     assert calendar_parts(mailoutbox[-1]) == []  # it was never in their calendar
+
+
+def test_cancelling_ones_own_place_sends_a_cancel_and_booking_again_a_request(
+        django_capture_on_commit_callbacks, mailoutbox):
+    from signups.services import booking_cancel
+
+    session = GroupSessionFactory()
+    person = UserFactory()
+    n = session.sequence
+    with django_capture_on_commit_callbacks(execute=True):
+        booking = booking_create(session=session, user=person)
+    _, _, booked = invitation(mailoutbox[-1])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        booking_cancel(booking=booking)
+    message = mailoutbox[-1]
+    assert message.subject.startswith("Your place on ")
+    assert message.subject.endswith(" is cancelled")
+    assert session.group.title not in message.subject
+    part, cal, cancelled = invitation(message)
+    assert (part.get_param("method"), str(cal["METHOD"])) == ("CANCEL", "CANCEL")
+    assert cancelled["UID"] == booked["UID"]
+    assert cancelled["SEQUENCE"] == n + 1
+    assert str(cancelled["STATUS"]) == "CANCELLED"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        booking_create(session=session, user=person)
+    part, cal, again = invitation(mailoutbox[-1])
+    assert (part.get_param("method"), again["UID"], again["SEQUENCE"]) == ("REQUEST", booked["UID"], n + 2)
+    assert len(mailoutbox) == 3
+
+
+def test_leaving_a_waiting_list_or_a_group_sends_no_cancellation(django_capture_on_commit_callbacks, mailoutbox):
+    from signups.services import booking_cancel
+
+    session = GroupSessionFactory(group__capacity=1)
+    BookingFactory(session=session)
+    with django_capture_on_commit_callbacks(execute=True):
+        waiting = booking_create(session=session, user=UserFactory(), join_waitlist=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        booking_cancel(booking=waiting)
+    with django_capture_on_commit_callbacks(execute=True):
+        booking_cancel(booking=BookingFactory(session=GroupSessionFactory()), by_person=False)
+    assert mailoutbox == []

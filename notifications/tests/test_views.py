@@ -14,6 +14,7 @@ READ_ALL = reverse("notifications:read_all")
 
 
 def shown(user, **kwargs) -> Notification:
+    kwargs.setdefault("kind", Kind.SESSION_MOVED)  # one that needs the person (NEEDS_YOU)
     return NotificationFactory(booking__user=user, status=Notification.Status.SENT, shown_at=timezone.now(), **kwargs)
 
 
@@ -165,3 +166,23 @@ def test_the_list_links_each_notification_to_its_session(client, practitioner):
     client.force_login(practitioner)
     content = client.get(LIST).content.decode()
     assert f"/sessions/{notification.booking.session.code}/" in content
+
+
+def test_unread_means_needs_you_so_confirmations_never_pile_up(client, practitioner):
+    for _ in range(5):
+        shown(practitioner, kind=Kind.BOOKING_CONFIRMED)
+    shown(practitioner, kind=Kind.REMINDER_24H)
+    shown(practitioner, kind=Kind.BOOKING_CANCELLED)
+    client.force_login(practitioner)
+    page = client.get(LIST).text
+    assert len(client.get(LIST).context["entries"]) == 7  # all in the list
+    assert '<span class="nhsuk-u-visually-hidden"> unread</span>' not in page  # no badge
+    assert ">New</strong>" not in page
+    assert "Mark all as read" not in page
+    moved = shown(practitioner, kind=Kind.SESSION_MOVED)
+    shown(practitioner, kind=Kind.WAITLIST_PROMOTED)
+    page = client.get(LIST).text
+    assert '>2<span class="nhsuk-u-visually-hidden"> unread</span>' in page
+    assert page.count(">New</strong>") == 2
+    client.post(reverse("notifications:read", args=[moved.code]))
+    assert '>1<span class="nhsuk-u-visually-hidden"> unread</span>' in client.get(LIST).text

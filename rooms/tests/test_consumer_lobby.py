@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.selectors import public_name
 from groups.models import GroupSession, PeerGroup
 from rooms import protocol, services
 from rooms.tests.conftest import close_code, drain, next_event
@@ -23,7 +24,7 @@ async def test_a_member_waits_in_the_lobby_and_facilitators_see_them(sockets, ro
     assert guest_state["participants"] == []  # the lobby sees nobody inside
     assert "lobby" not in guest_state
     lobby = await next_event(host, "lobby")
-    assert lobby["waiting"] == [{"participant": guest_state["me"]["participant"], "name": member.display_name}]
+    assert lobby["waiting"] == [{"participant": guest_state["me"]["participant"], "name": public_name(member)}]
 
 
 async def test_admitting_brings_the_member_in(sockets, room_session, member, facilitator):
@@ -33,9 +34,9 @@ async def test_admitting_brings_the_member_in(sockets, room_session, member, fac
     await host.send_json_to({"type": "admit", "participant": code})
     inside = await next_event(guest, "state")
     assert inside["me"]["state"] == "admitted"
-    assert {p["name"] for p in inside["participants"]} == {member.display_name, facilitator.display_name}
+    assert {p["name"] for p in inside["participants"]} == {public_name(member), public_name(facilitator)}
     await next_event(host, "lobby", lambda m: m["waiting"] == [])  # the lobby empties
-    joined = await next_event(host, "participant", lambda m: m["participant"]["name"] == member.display_name)
+    joined = await next_event(host, "participant", lambda m: m["participant"]["name"] == public_name(member))
     assert joined["participant"]["participant"] == code
 
 

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from accounts.selectors import public_name
 from groups.models import PeerGroup
 from rooms import services
 from rooms.tests.conftest import drain, next_event
@@ -39,7 +40,7 @@ async def test_chat_reaches_everyone_in_the_room_and_nobody_outside(
     for communicator in (host, sender, receiver):
         chat = await next_event(communicator, "chat")
         assert chat["text"] == "Hello, everyone"
-        assert chat["name"] == member.display_name
+        assert chat["name"] == public_name(member)
         assert chat["participant"] == state["me"]["participant"]
     for communicator in (elsewhere, waiting):
         assert "chat" not in [m["type"] for m in await drain(communicator)]
@@ -72,7 +73,7 @@ async def test_support_alerts_facilitators_only(sockets, open_room, member, seco
     assert await next_event(asker, "support_sent") == {"type": "support_sent", "delivered": True}
     alert = await next_event(host, "support")
     at = alert.pop("at")
-    assert alert == {"type": "support", "participant": state["me"]["participant"], "name": member.display_name}
+    assert alert == {"type": "support", "participant": state["me"]["participant"], "name": public_name(member)}
     assert abs(datetime.fromisoformat(at) - timezone.now()) < timedelta(seconds=30)  # shown as the time it came
     assert "support" not in [m["type"] for m in await drain(bystander)]
 

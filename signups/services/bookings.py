@@ -73,6 +73,8 @@ def _reopen(booking: Booking | None, *, session, user, status: str, now: datetim
     """One row per person per session: reuse a cancelled booking's row."""
     if booking is None:
         booking = Booking(session=session, user=user)
+    else:
+        booking.sequence += 1  # booked again: the calendar entry comes back
     booking.status = status
     booking.confirmed_at = now if status == Booking.Status.CONFIRMED else None
     booking.cancelled_at = None
@@ -84,10 +86,12 @@ def _reopen(booking: Booking | None, *, session, user, status: str, now: datetim
 
 
 @transaction.atomic
-def booking_cancel(*, booking: Booking, now: datetime | None = None) -> Booking:
+def booking_cancel(*, booking: Booking, now: datetime | None = None, by_person: bool = True) -> Booking:
     """Give up a place (late within 24 hours of the start) or leave the waiting
     list; the first person waiting then gets the place. Cancelling twice
-    changes nothing."""
+    changes nothing. `by_person`: the person cancelled this one place
+    themselves (they are sent a confirmation that removes it from their
+    calendar); False when it is one of many given up at once."""
     now = now or timezone.now()
     session = lock_session(booking.session)
     booking = Booking.objects.get(pk=booking.pk)
@@ -97,6 +101,7 @@ def booking_cancel(*, booking: Booking, now: datetime | None = None) -> Booking:
         raise SignupRefused("This session has already started, so the booking cannot be cancelled.", reason="past")
     was_waitlisted = booking.status == Booking.Status.WAITLISTED
     booking.status = Booking.Status.CANCELLED
+    booking.sequence += 1
     booking.cancelled_at = now
     booking.late_cancellation = (
         not was_waitlisted and not session.is_cancelled and session.starts_at - now < LATE_CANCELLATION
@@ -104,7 +109,7 @@ def booking_cancel(*, booking: Booking, now: datetime | None = None) -> Booking:
     booking.save()
     signals.send_after_commit(
         signals.booking_cancelled, Booking, booking=booking, late=booking.late_cancellation,
-        was_waitlisted=was_waitlisted,
+        was_waitlisted=was_waitlisted, by_person=by_person,
     )
     if not was_waitlisted:
         live_rooms_recheck(user_id=booking.user_id, session_code=session.code)  # the room opens before the start

@@ -47,7 +47,9 @@ def membership_apply(*, group: PeerGroup, user, note: str = "") -> Membership:
     membership.left_at = None
     membership.save()
     if reused:  # this application's date, not the first one's
-        Membership.objects.filter(pk=membership.pk).update(applied_at=timezone.now())
+        membership.applied_at = timezone.now()
+        Membership.objects.filter(pk=membership.pk).update(applied_at=membership.applied_at)
+    signals.send_after_commit(signals.membership_applied, Membership, membership=membership)
     return membership
 
 
@@ -144,7 +146,7 @@ def membership_leave(*, membership: Membership, now: datetime | None = None) -> 
         status__in=(Booking.Status.CONFIRMED, Booking.Status.WAITLISTED),
     ).order_by("session_id")
     for booking in future:
-        booking_cancel(booking=booking, now=now)
+        booking_cancel(booking=booking, now=now, by_person=False)
     # A session under way keeps the place (for the register), not the room.
     live_rooms_recheck(user_id=membership.user_id)
     return membership

@@ -57,12 +57,31 @@ def test_an_outsider_gets_404_for_an_unpublished_groups_session(client, outsider
 
 
 def test_without_a_place_there_is_nothing_to_confirm(client, session, practitioner):
-    BookingFactory(session=session, user=practitioner, status=Booking.Status.WAITLISTED, confirmed_at=None,
-                   queued_at=timezone.now())
     client.force_login(practitioner)
     response = client.get(url("cancel_confirm", session), follow=True)
     assert response.redirect_chain[-1][0] == url("session", session)
     assert "You do not have a place at this session." in response.text
+
+
+def test_leaving_a_waiting_list_asks_first_too(client, session, practitioner):
+    booking = BookingFactory(session=session, user=practitioner, status=Booking.Status.WAITLISTED,
+                             confirmed_at=None, queued_at=timezone.now())
+    client.force_login(practitioner)
+    page = client.get(url("session", session)).text
+    assert f'href="{url("cancel_confirm", session)}?next=' in page
+    assert f'action="{url("cancel", session)}"' not in page  # no one-click leaving
+    my = client.get(reverse("signups:my_sessions")).text
+    assert f'href="{url("cancel_confirm", session)}?next=' in my
+    assert f'action="{url("cancel", session)}"' not in my
+    response = client.get(url("cancel_confirm", session), {"next": "/my-sessions/"})
+    assert "<title>Are you sure you want to leave the waiting list?" in response.text
+    assert "Yes, leave the waiting list" in response.text
+    assert 'href="/my-sessions/">No, stay on the waiting list' in response.text
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.WAITLISTED
+    client.post(url("cancel", session), {"next": "/my-sessions/"})
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CANCELLED
 
 
 def test_a_started_session_cannot_be_cancelled_from_the_question_page(client, group, practitioner):

@@ -78,3 +78,25 @@ def test_my_sessions_has_a_fixed_number_of_queries(client, group, closed_group, 
     for days in range(2, 7):
         book(days)
     assert queries_for(page) == few
+
+
+def test_a_groups_series_folds_to_its_next_session_and_n_more(client, group, closed_group, practitioner):
+    start = timezone.now().replace(microsecond=0) + timedelta(days=1)
+    weekly = [GroupSessionFactory(group=closed_group, starts_at=start + timedelta(weeks=n)) for n in range(8)]
+    for session in weekly:
+        BookingFactory(user=practitioner, session=session, via_membership=True)
+    one_off = BookingFactory(user=practitioner, session=GroupSessionFactory(group=group,
+                                                                            starts_at=start + timedelta(days=2)))
+    client.force_login(practitioner)
+    page = client.get(MY).text
+    # One card per group: the weekly group's next session in full, the others folded.
+    assert page.count('class="nhsuk-card"') == 2
+    assert page.count(reverse("signups:session_calendar", args=[weekly[0].code])) == 1
+    assert reverse("signups:session_calendar", args=[weekly[1].code]) not in page
+    assert '<details class="nhsuk-details' in page
+    assert "7 more" in page
+    for session in weekly[1:]:
+        assert reverse("signups:session", args=[session.code]) in page
+    assert reverse("groups:detail", args=[closed_group.code]) in page
+    # The groups come in the order of their next sessions.
+    assert page.index(weekly[0].code) < page.index(one_off.session.code)

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.ratelimit import BOOKING, rate_limited
 from groups.access import facilitates, get_session_for_user
+from groups.eligibility import eligibility_refusal
 from signups.errors import SignupRefused
 from signups.models import Booking
 from signups.selectors import bookings_for_user, membership_for_user
@@ -28,6 +29,7 @@ def session_detail(request, code: str):
         "membership": membership_for_user(user=request.user, group=session.group),
         "can_manage": can_manage and facilitates(request.user, session.group),
         "can_give_feedback": booking is not None and feedback_allowed(booking, now=timezone.now()),
+        "refusal": None if can_manage else eligibility_refusal(session.group, request.user),
     }
     return render(request, "signups/session_detail.html", context)
 
@@ -86,15 +88,18 @@ def session_cancel(request, code: str):
 @login_required
 @require_GET
 def session_cancel_confirm(request, code: str):
-    """Ask before giving up a place (the NHS.UK confirmation page: a plain form,
-    no JavaScript); the form posts to `session_cancel`."""
+    """Ask before giving up a place or leaving a waiting list (the NHS.UK
+    confirmation page: a plain form, no JavaScript); the form posts to
+    `session_cancel`."""
     session, _ = get_session_for_user(request.user, code)
     back = safe_next(request, reverse("signups:session", args=[session.code]))
     booking = bookings_for_user(user=request.user, sessions=[session]).get(session.pk)
-    if booking is None or booking.status != Booking.Status.CONFIRMED:
+    if booking is None or booking.status not in (Booking.Status.CONFIRMED, Booking.Status.WAITLISTED):
         messages.info(request, "You do not have a place at this session.")
         return redirect(back)
     if session.is_cancelled or not booking_window_open(session, timezone.now()):
         messages.info(request, "This place can no longer be cancelled.")
         return redirect(back)
-    return render(request, "signups/cancel_confirm.html", {"session": session, "group": session.group, "back": back})
+    context = {"session": session, "group": session.group, "back": back,
+               "waitlisted": booking.status == Booking.Status.WAITLISTED}
+    return render(request, "signups/cancel_confirm.html", context)

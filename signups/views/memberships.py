@@ -13,8 +13,9 @@ from django.views.decorators.http import require_POST
 from audit.decorators import audited
 from core.ratelimit import APPLICATION, BOOKING, rate_limited
 from groups.access import get_facilitated_group, get_group_for_user, get_managed_group
+from groups.eligibility import eligibility_refusal
 from groups.models import GroupSession
-from signups.errors import SignupRefused
+from signups.errors import GroundRulesRequired, SignupRefused
 from signups.forms import ApplicationForm, DecisionForm, GroundRulesForm, IntakeForm
 from signups.models import Booking, Membership
 from signups.selectors import applications_for_group, ground_rules_pending, members_count, membership_for_user
@@ -88,9 +89,17 @@ def apply(request, code: str):
     if request.method == "POST" and form.is_valid():
         try:
             membership_apply(group=group, user=request.user, note=form.cleaned_data["note"])
-        except SignupRefused as exc:
+        except GroundRulesRequired as exc:
             return refused(request, exc, back=back, group_code=group.code, intent="apply")
-        messages.success(request, "Your application has been sent. The facilitator will reply to you.")
+        except SignupRefused as exc:
+            # Shown above the form, which keeps what the person typed.
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "Your application has been sent. The facilitator will reply to you.")
+            return redirect(back)
+    refusal = eligibility_refusal(group, request.user)
+    if request.method == "GET" and refusal:  # before the ground rules: say it first
+        messages.error(request, refusal)
         return redirect(back)
     if request.method == "GET" and ground_rules_pending(user=request.user, group=group) is not None:
         query = urlencode({"intent": "apply", "next": back})

@@ -1,9 +1,14 @@
-"""A booking's confirmation reaches the person's notifications page; they mark
-it read and choose their reminders, without JavaScript needing to work."""
+"""A booking's confirmation reaches the person's notifications page, read on
+arrival (unread means "needs you"); a session moved is new until they mark it
+read; they choose their reminders, without JavaScript needing to work."""
+
+from datetime import timedelta
 
 import pytest
 
 from accounts.tests.factories import UserFactory
+from groups.scheduling import session_move
+from notifications.delivery import notifications_send_due
 from notifications.models import Preference
 from notifications.tests.factories import GroupSessionFactory
 from tests.browser.conftest import assert_accessible, sign_in
@@ -20,7 +25,7 @@ def _celery_eager():
     celery_app.conf.task_always_eager = before
 
 
-def test_a_booking_confirmation_appears_in_the_list_and_can_be_marked_read(page, live_server, mailoutbox):
+def test_a_booking_confirmation_is_listed_read_and_a_move_is_new_until_marked(page, live_server, mailoutbox):
     session = GroupSessionFactory(group__title="Thursday reflective group")
     person = UserFactory(display_name="Ash")
     sign_in(page, live_server.url, person)
@@ -32,9 +37,17 @@ def test_a_booking_confirmation_appears_in_the_list_and_can_be_marked_read(page,
     item = page.locator(".app-notifications li")
     assert item.count() == 1
     assert "Place booked: Thursday reflective group" in item.inner_text()
-    assert item.get_by_text("New").is_visible()
+    assert item.get_by_text("New").count() == 0  # what they did themselves
+    assert page.locator(".nhsuk-header").get_by_text("unread").count() == 0
+
+    session_move(session=session, starts_at=session.starts_at + timedelta(hours=1),
+                 ends_at=session.ends_at + timedelta(hours=1))
+    notifications_send_due()
+    page.goto(f"{live_server.url}/notifications/")
+    moved = page.locator(".app-notifications li", has_text="Session moved")
+    assert moved.get_by_text("New").is_visible()
     assert_accessible(page)
-    item.get_by_role("button", name="Mark as read").click()
+    moved.get_by_role("button", name="Mark as read").click()
     assert page.locator(".app-notifications li").get_by_text("New").count() == 0
 
 

@@ -146,10 +146,10 @@ def test_i_need_support_shows_help_at_once_and_sends_when_reconnected(asgi_serve
     line.cut = False  # the network is back: the page reconnects and sends it
     guest_page.get_by_text("Your facilitator has been told, privately.").wait_for(timeout=45_000)
     alerts = page.locator("[data-room-alerts]")
-    alerts.get_by_text(re.compile(r"Alex Guest asked for support at \d\d:\d\d\.")).wait_for()
+    alerts.get_by_text(re.compile(r"Alex Guest \(\w{4}\) asked for support at \d\d:\d\d\.")).wait_for()
 
     guest_page.get_by_role("button", name="I need support").click()  # again: one line, counted
-    alerts.get_by_text(re.compile(r"Alex Guest asked for support \(2 times, last at \d\d:\d\d\)")).wait_for()
+    alerts.get_by_text(re.compile(r"Alex Guest \(\w{4}\) asked for support \(2 times, last at \d\d:\d\d\)")).wait_for()
     assert alerts.locator("p").count() == 1
 
     line.drop()
