@@ -15,7 +15,6 @@ from groups.access import facilitates, get_managed_group
 from groups.formats import defaults_as_json, format_rows
 from groups.forms import CoFacilitatorForm, GroupForm, add_service_errors
 from groups.models import Facilitation, PeerGroup
-from groups.scheduling import schedule_plan
 from groups.selectors import facilitators_of
 from groups.services import (
     facilitator_add,
@@ -24,6 +23,7 @@ from groups.services import (
     group_create,
     group_publish,
     group_update,
+    schedule_plan,
 )
 from groups.views.common import posted
 from signups.selectors import groups_run_by, upcoming_sessions

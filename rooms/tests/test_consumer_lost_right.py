@@ -12,8 +12,7 @@ from asgiref.sync import sync_to_async
 from django.utils import timezone
 
 from accounts.tests.factories import FacilitatorFactory
-from groups.scheduling import session_cancel, session_move
-from groups.services import facilitator_remove, group_archive
+from groups.services import facilitator_remove, group_archive, session_cancel, session_move
 from rooms import protocol
 from rooms.tests.factories import BookingFactory, GroupSessionFactory, PeerGroupFactory
 from signups.models import Booking, Membership
