@@ -48,7 +48,7 @@ def _sections(report: Report) -> dict:
 def index(request):
     _require_programme_admin(request)
     form = _period_form(request)
-    context = {"form": form}
+    context: dict[str, object] = {"form": form}
     if form.is_valid():
         report = build_report(period=form.period, now=timezone.now())
         context |= {"report": report, **_sections(report)}
