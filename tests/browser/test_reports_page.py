@@ -47,6 +47,6 @@ def test_a_programme_admin_sees_charts_and_tables_and_downloads_the_csv(page, li
         page.get_by_role("link", name="Download these figures (CSV)").click()
     download = download_info.value
     assert download.suggested_filename == "participation-2025.csv"
-    rows = list(csv.reader(io.StringIO(open(download.path(), encoding="utf-8-sig").read())))
+    rows = list(csv.reader(io.StringIO(download.path().read_text(encoding="utf-8-sig"))))
     assert rows[0] == ["Table", "Breakdown", "Measure", "Value"]
     assert ["Participation by month, January to December 2025", "July 2025", "Attendances", "10"] in rows
