@@ -31,10 +31,12 @@ run: demo
 	$(BIN)/python manage.py serve $(if $(PORT),--port $(PORT))
 
 # ruff for style; import-linter for the layers declared in pyproject.toml;
-# mypy config is in pyproject.toml (`make typecheck`; not yet clean, so not in lint).
+# mypy (with django-stubs) for the types of services, selectors and views
+# (config in pyproject.toml; `make typecheck` runs it alone).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 
 # Browser tests run in a second pytest process: Playwright's sync API keeps an

@@ -1,13 +1,7 @@
 """Fixtures shared by every app's tests."""
 
-import os
-
 import pytest
 from django.core.cache import cache
-
-# Playwright's sync API runs an event loop in the test thread; Django's ORM
-# calls from the test body are still synchronous and safe there.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(autouse=True)

@@ -65,7 +65,7 @@ def session_fingerprint(session_key: str) -> str:
 def live_connections_close(*, user_id: int, reason: str, session_key: str | None = None) -> None:
     """Close this person's live connections (only those of one browser session
     when `session_key` is given) once the current transaction commits."""
-    event = {"type": FORCE_CLOSE_EVENT, "reason": reason}
+    event: dict[str, str | None] = {"type": FORCE_CLOSE_EVENT, "reason": reason}
     if session_key:
         event["session"] = session_fingerprint(session_key)
     transaction.on_commit(lambda: _group_send(user_channel_group(user_id), event))
@@ -87,10 +87,13 @@ def live_rooms_recheck(*, user_id: int | None = None, session_code: str | None =
     socket of one session's room (`session_code` alone). For every service
     that can take the right away: a cancelled place, a membership ended, a
     session cancelled or moved, a facilitator removed."""
-    if user_id is None and session_code is None:
+    if user_id is not None:
+        group = user_channel_group(user_id)
+    elif session_code is not None:
+        group = room_channel_group(session_code)
+    else:
         raise ValueError("Say whose rooms, or which room, to re-check.")
     event = {"type": RECHECK_EVENT, "session": session_code}
-    group = user_channel_group(user_id) if user_id is not None else room_channel_group(session_code)
     transaction.on_commit(lambda: _group_send(group, event))
 
 

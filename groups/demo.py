@@ -10,8 +10,15 @@ from django.utils import timezone
 from accounts.models import User
 from groups.formats import DEFAULT_GROUND_RULES, Frequency, defaults_for
 from groups.models import GroupSession, PeerGroup
-from groups.scheduling import ScheduleSpec, session_add, sessions_materialise
-from groups.services import GroupDetails, facilitator_add, group_create, group_publish
+from groups.recurrence import ScheduleSpec
+from groups.services import (
+    GroupDetails,
+    facilitator_add,
+    group_create,
+    group_publish,
+    session_add,
+    sessions_materialise,
+)
 
 LEAD, CO = "facilitator@demo.nhs.net", "cofacilitator@demo.nhs.net"
 COMMON_ROOM = "Lunchtime common room"

@@ -22,7 +22,7 @@ from groups.formats import (
     minutes_error,
 )
 from groups.models import PeerGroup, Schedule
-from groups.scheduling import ScheduleSpec, schedule_errors
+from groups.recurrence import ScheduleSpec, schedule_errors
 from groups.services import GroupDetails
 
 LONDON = ZoneInfo("Europe/London")

@@ -1,11 +1,11 @@
-"""Celery tasks for groups: thin, ids in; the work is in groups.scheduling."""
+"""Celery tasks for groups: thin, ids in; the work is in groups.services."""
 
 import logging
 
 from celery import shared_task
 
 from groups.models import PeerGroup
-from groups.scheduling import sessions_materialise
+from groups.services import sessions_materialise
 
 logger = logging.getLogger(__name__)
 

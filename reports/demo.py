@@ -8,7 +8,7 @@ Quick and idempotent: everything is bulk-inserted (no signals, so nobody is
 emailed); a group's past sessions are made once, on the first run; every run
 then fills in any demo session that has ended since with bookings of history
 people, a register and feedback, so the history never has a gap. Sessions
-follow each group's wall-clock schedule (`groups.scheduling.occurrences`),
+follow each group's wall-clock schedule (`groups.recurrence.occurrences`),
 so they keep their local time across the clock changes.
 """
 
@@ -25,7 +25,7 @@ from accounts.choices import CareerStage, Profession, Region
 from accounts.models import User
 from groups.demo import COMMON_ROOM, LEAD
 from groups.models import GroupSession, PeerGroup
-from groups.scheduling import ScheduleSpec, occurrences
+from groups.recurrence import ScheduleSpec, occurrences
 from reports.periods import LONDON
 from signups.models import Booking, Feedback, SessionRegister
 

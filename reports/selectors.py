@@ -28,10 +28,10 @@ participants, new, waited, profile breakdowns) cannot include them, so
 those figures as no longer available.
 """
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from datetime import date, datetime
 
-from django.db.models import Avg, Count, DateField, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Aggregate, Avg, Count, DateField, Exists, F, Model, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from groups.models import GroupSession
@@ -71,21 +71,23 @@ def _held(prefix: str, *, period: Period, now: datetime) -> Q:
     })
 
 
-def _key(path: str, dimension: str):
+def _key(path: str, dimension: str) -> TruncMonth | F:
     if dimension == "month":
         # The London month, as a date, so 00:30 BST on 1 April is April.
         return TruncMonth(path, tzinfo=LONDON, output_field=DateField())
     return F(path)
 
 
-def _grouped(queryset, aggregates: dict, dimension: str | None, path: str | None) -> Counts:
+def _grouped[M: Model](queryset: QuerySet[M], aggregates: Mapping[str, Aggregate], dimension: str | None,
+                       paths: Mapping[str, str]) -> Counts:
+    """One row per value of `dimension` (its path in `paths`), or one for ALL."""
     if dimension is None:
         return {ALL: queryset.aggregate(**aggregates)}
-    rows = queryset.annotate(key=_key(path, dimension)).values("key").annotate(**aggregates).order_by()
+    rows = queryset.annotate(key=_key(paths[dimension], dimension)).values("key").annotate(**aggregates).order_by()
     return {row.pop("key"): row for row in rows}
 
 
-def _attended_before(since) -> QuerySet:
+def _attended_before(since: datetime | OuterRef) -> QuerySet[Booking]:
     return Booking.objects.filter(
         ATTENDED, session__status=GroupSession.Status.SCHEDULED, session__starts_at__lt=since
     ).order_by()
@@ -106,8 +108,8 @@ def booking_counts(*, period: Period, now: datetime, dimension: str | None = Non
     # 1,000,000 bookings took minutes; bench S6 after S5).
     new = ATTENDED & ~Q(user__in=_attended_before(period.start).values("user").distinct())
     if dimension == "month":
-        new &= ~Exists(_attended_before(OuterRef("month_start")).filter(user=OuterRef("user_id")))
-    aggregates = {
+        new &= Q(~Exists(_attended_before(OuterRef("month_start")).filter(user=OuterRef("user_id"))))
+    aggregates: dict[str, Aggregate] = {
         "places_booked": Count("pk", filter=CONFIRMED),
         "attended": Count("pk", filter=ATTENDED),
         "no_show": Count("pk", filter=NO_SHOW),
@@ -119,7 +121,7 @@ def booking_counts(*, period: Period, now: datetime, dimension: str | None = Non
     bookings = Booking.objects.filter(_held("session__", period=period, now=now))
     if dimension == "month":
         bookings = bookings.alias(month_start=TruncMonth("session__starts_at", tzinfo=LONDON))
-    return _grouped(bookings, aggregates, dimension, BOOKING_DIMENSIONS.get(dimension))
+    return _grouped(bookings, aggregates, dimension, BOOKING_DIMENSIONS)
 
 
 def session_counts(*, period: Period, now: datetime, dimension: str | None = None) -> Counts:
@@ -130,19 +132,19 @@ def session_counts(*, period: Period, now: datetime, dimension: str | None = Non
     paths = {"format": "group__format", "month": "starts_at"}
     sessions = GroupSession.objects.filter(_held("", period=period, now=now))
     # A one-to-one join: at most one summary a session, so nothing is counted twice.
-    aggregates = {"sessions_held": Count("pk"), "summarised": Count("attendance_summary")}
+    aggregates: dict[str, Aggregate] = {"sessions_held": Count("pk"), "summarised": Count("attendance_summary")}
     aggregates |= {f"summarised_{m}": Sum(f"attendance_summary__{f}") for m, f in SUMMARISED.items()}
-    return _grouped(sessions, aggregates, dimension, paths.get(dimension))
+    return _grouped(sessions, aggregates, dimension, paths)
 
 
 def feedback_counts(*, period: Period, now: datetime, dimension: str | None = None) -> Counts:
     """Feedback responses, the spread of helpfulness (1–5) and its mean, by the
     held session's format or month. Comments are never read here."""
     paths = {"format": "session__group__format", "month": "session__starts_at"}
-    aggregates = {"responses": Count("pk"), "mean": Avg("helpfulness")}
+    aggregates: dict[str, Aggregate] = {"responses": Count("pk"), "mean": Avg("helpfulness")}
     aggregates |= {f"score_{n}": Count("pk", filter=Q(helpfulness=n)) for n in range(1, 6)}
     feedback = Feedback.objects.filter(_held("session__", period=period, now=now))
-    return _grouped(feedback, aggregates, dimension, paths.get(dimension))
+    return _grouped(feedback, aggregates, dimension, paths)
 
 
 def session_calendar_counts(*, period: Period) -> Counts:

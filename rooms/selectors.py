@@ -1,11 +1,13 @@
 """Reads of rooms: whether a room is open, who may enter, and who is there."""
 
 from datetime import datetime, timedelta
+from typing import Any, TypedDict
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.roles import is_facilitator
 from accounts.selectors import public_name
 from groups.access import facilitates
@@ -63,19 +65,19 @@ def opens_again_at(session: GroupSession, now: datetime | None = None) -> dateti
     return opens_at(session) if opens_at(session) > now else None
 
 
-def is_session_facilitator(user, session: GroupSession) -> bool:
+def is_session_facilitator(user: User, session: GroupSession) -> bool:
     """The group's own facilitators run its room. Programme admins may manage
     every group but do not enter rooms: what is said there is confidential."""
     return facilitates(user, session.group)
 
 
-def runs_room(user, session: GroupSession) -> bool:
+def runs_room(user: User, session: GroupSession) -> bool:
     # The role as well as the group's list: someone whose facilitator role was
     # revoked no longer runs rooms (accounts.services.role_revoke closes theirs).
     return is_facilitator(user) and is_session_facilitator(user, session)
 
 
-def has_confirmed_place(user, session: GroupSession) -> bool:
+def has_confirmed_place(user: User, session: GroupSession) -> bool:
     """A confirmed place; in a closed group, also still a member (someone who
     left keeps the place at a session already under way, not the room)."""
     places = Booking.objects.filter(session=session, user=user, status=Booking.Status.CONFIRMED)
@@ -95,7 +97,7 @@ def status_refusal(session: GroupSession, room: Room | None) -> int | None:
     return None
 
 
-def stay_refusal(user, session: GroupSession) -> int | None:
+def stay_refusal(user: User, session: GroupSession) -> int | None:
     """For someone already connected, after something changed (a place
     cancelled, a membership ended, the session cancelled or moved): the close
     code if they may no longer be in the room, else None. The join's own
@@ -127,11 +129,23 @@ def facilitator_online(room: Room) -> bool:
     return online_presences(room).filter(is_facilitator=True).exists()
 
 
-def display_name(user) -> str:
+def display_name(user: User) -> str:
     return public_name(user, fallback="Participant")  # two "Sam"s can be told apart
 
 
-def participant_entry(presence: Presence, peers: list[str]) -> dict:
+class ParticipantEntry(TypedDict):
+    participant: str  # the presence's code, never the person's id
+    name: str
+    role: str  # "facilitator" or "participant"
+    peers: list[str]  # one WebRTC peer id per open tab
+
+
+class LobbyEntry(TypedDict):
+    participant: str
+    name: str
+
+
+def participant_entry(presence: Presence, peers: list[str]) -> ParticipantEntry:
     return {
         "participant": presence.code,
         "name": display_name(presence.user),
@@ -140,7 +154,7 @@ def participant_entry(presence: Presence, peers: list[str]) -> dict:
     }
 
 
-def room_snapshot(room: Room, viewer: Presence) -> dict:
+def room_snapshot(room: Room, viewer: Presence) -> dict[str, Any]:
     """The whole state one person may see: sent on (re)connecting, so a dropped
     connection comes back to the room as it now is."""
     online = list(online_presences(room).order_by("joined_at", "pk"))
@@ -150,7 +164,7 @@ def room_snapshot(room: Room, viewer: Presence) -> dict:
     admitted = [p for p in online if p.state == Presence.State.ADMITTED]
     if viewer.state != Presence.State.ADMITTED:
         admitted = []  # who is inside is for those inside
-    snapshot = {
+    snapshot: dict[str, Any] = {
         "type": "state",
         "me": {**participant_entry(viewer, peers.get(viewer.pk, [])), "state": viewer.state},
         "room": {"locked": room.locked, "lobby_enabled": room.lobby_enabled},
@@ -164,11 +178,11 @@ def room_snapshot(room: Room, viewer: Presence) -> dict:
 
 def hand_queue(admitted: list[Presence]) -> list[str]:
     """Participant codes with a hand up, first raised first."""
-    raised = sorted((p for p in admitted if p.hand_raised_at), key=lambda p: p.hand_raised_at)
-    return [p.code for p in raised]
+    raised = sorted((p.hand_raised_at, order, p.code) for order, p in enumerate(admitted) if p.hand_raised_at)
+    return [code for _raised_at, _order, code in raised]
 
 
-def lobby_entries(online: list[Presence]) -> list[dict]:
+def lobby_entries(online: list[Presence]) -> list[LobbyEntry]:
     waiting = [p for p in online if p.state == Presence.State.LOBBY]
     waiting.sort(key=lambda p: (p.waiting_since is None, p.waiting_since, p.pk))
     return [{"participant": p.code, "name": display_name(p.user)} for p in waiting]
@@ -179,7 +193,7 @@ def room_for_session(session: GroupSession) -> Room | None:
 
 
 
-def participant_summary(presence: Presence) -> dict:
+def participant_summary(presence: Presence) -> ParticipantEntry:
     peers = list(live_connections().filter(presence=presence).values_list("peer", flat=True))
     return participant_entry(presence, peers)
 
@@ -188,5 +202,5 @@ def room_hands(room: Room) -> list[str]:
     return hand_queue(list(online_presences(room).filter(state=Presence.State.ADMITTED)))
 
 
-def room_lobby(room: Room) -> list[dict]:
+def room_lobby(room: Room) -> list[LobbyEntry]:
     return lobby_entries(list(online_presences(room).filter(state=Presence.State.LOBBY)))

@@ -7,6 +7,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from groups.models import GroupSession
 from rooms import protocol
 from rooms.models import Connection, Presence, Room
@@ -102,7 +103,7 @@ class Joined:
 
 
 @transaction.atomic
-def presence_connect(*, session: GroupSession, user, channel_name: str) -> Joined:
+def presence_connect(*, session: GroupSession, user: User, channel_name: str) -> Joined:
     """Let one connection in, or say why not (a close code)."""
     facilitator = runs_room(user, session)
     if not facilitator and not has_confirmed_place(user, session):

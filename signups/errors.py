@@ -1,5 +1,7 @@
 """Refusals a person sees as a plain-English message, never a 500."""
 
+from groups.models import GroundRules
+
 
 class SignupRefused(Exception):
     """The request cannot be met; `message` is shown to the person as is."""
@@ -22,6 +24,6 @@ class GroundRulesRequired(SignupRefused):
 
     reason = "ground_rules"
 
-    def __init__(self, ground_rules):
+    def __init__(self, ground_rules: GroundRules) -> None:
         super().__init__("Please read and agree to this group's ground rules first.")
         self.ground_rules = ground_rules

@@ -4,6 +4,7 @@ from django.db.models import Q
 
 from core.codes import new_code
 from groups.models import GroundRules, GroupSession, PeerGroup
+from groups.places import PlaceStatus
 
 
 class Booking(models.Model):
@@ -13,10 +14,7 @@ class Booking(models.Model):
     cancelling reuses the row, so the unique constraint always holds.
     """
 
-    class Status(models.TextChoices):
-        CONFIRMED = "confirmed", "Place confirmed"
-        WAITLISTED = "waitlisted", "On the waiting list"
-        CANCELLED = "cancelled", "Cancelled"
+    Status = PlaceStatus  # declared in groups, which counts places without importing sign-ups
 
     class Attendance(models.TextChoices):
         UNKNOWN = "unknown", "Not yet recorded"

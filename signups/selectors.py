@@ -3,22 +3,45 @@ sessions with their places left, members and rosters. Counts are
 annotations, so list pages make a fixed number of queries however many
 groups or sessions there are. Other apps' pages use these."""
 
+from __future__ import annotations
+
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING, TypedDict
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.selectors import public_name
 from groups.formats import Format
 from groups.formats import Membership as GroupMembership
 from groups.models import Eligibility, Facilitation, GroundRules, GroupSession, PeerGroup
 from signups.models import Booking, Feedback, GroundRulesAcceptance, Membership
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
-def bookings_for_user(*, user, sessions: Iterable[GroupSession]) -> dict[int, Booking]:
+# Whoever is asking: pages that anyone may see pass the anonymous visitor too.
+Visitor = User | AnonymousUser
+
+
+class SessionCounts(TypedDict):
+    confirmed_count: int
+    waitlist_count: int
+    places_left: int  # never below 0
+
+
+class NextSession(TypedDict):
+    next_starts_at: datetime | None  # null when nothing is planned
+    next_ends_at: datetime | None
+    next_places_left: int | None
+
+
+def bookings_for_user(*, user: Visitor, sessions: Iterable[GroupSession]) -> dict[int, Booking]:
     """This person's booking (any status) for each of these sessions, by session id."""
     ids = [s.pk for s in sessions]
     if not user.is_authenticated or not ids:
@@ -26,13 +49,13 @@ def bookings_for_user(*, user, sessions: Iterable[GroupSession]) -> dict[int, Bo
     return {b.session_id: b for b in Booking.objects.filter(user=user, session_id__in=ids)}
 
 
-def membership_for_user(*, user, group: PeerGroup) -> Membership | None:
+def membership_for_user(*, user: Visitor, group: PeerGroup) -> Membership | None:
     if not user.is_authenticated:
         return None
     return Membership.objects.filter(user=user, group=group).first()
 
 
-def ground_rules_pending(*, user, group: PeerGroup) -> GroundRules | None:
+def ground_rules_pending(*, user: User, group: PeerGroup) -> GroundRules | None:
     """The group's current ground rules when this person has not yet agreed to them."""
     rules = group.current_ground_rules
     if rules is None or GroundRulesAcceptance.objects.filter(user=user, ground_rules=rules).exists():
@@ -98,7 +121,7 @@ class MySessions:
         return [Series(next=places[0], later=places[1:]) for places in by_group.values()]
 
 
-def my_sessions(*, user, now: datetime, past_limit: int = 20) -> MySessions:
+def my_sessions(*, user: User, now: datetime, past_limit: int = 20) -> MySessions:
     """Everything on My sessions, in a fixed number of queries."""
     mine = Booking.objects.filter(user=user).select_related("session__group")
     upcoming = mine.filter(status=Booking.Status.CONFIRMED, session__ends_at__gt=now).order_by("session__starts_at")
@@ -218,7 +241,7 @@ def _booking_count(status: str) -> Coalesce:
     return Coalesce(Subquery(counted), Value(0))
 
 
-def sessions_with_counts(queryset: QuerySet[GroupSession]) -> QuerySet[GroupSession]:
+def sessions_with_counts(queryset: QuerySet[GroupSession]) -> QuerySet[WithAnnotations[GroupSession, SessionCounts]]:
     """Annotate `confirmed_count`, `waitlist_count` and `places_left` (never below 0)."""
     return queryset.annotate(
         confirmed_count=_booking_count(Booking.Status.CONFIRMED),
@@ -229,7 +252,7 @@ def sessions_with_counts(queryset: QuerySet[GroupSession]) -> QuerySet[GroupSess
 
 
 def upcoming_sessions(*, group: PeerGroup, now: datetime | None = None,
-                      include_cancelled: bool = True) -> QuerySet[GroupSession]:
+                      include_cancelled: bool = True) -> QuerySet[WithAnnotations[GroupSession, SessionCounts]]:
     """Sessions not yet over (one in progress can still be joined), soonest first."""
     sessions = group.sessions.filter(ends_at__gt=now or timezone.now())
     if not include_cancelled:
@@ -237,7 +260,8 @@ def upcoming_sessions(*, group: PeerGroup, now: datetime | None = None,
     return sessions_with_counts(sessions.select_related("group")).order_by("starts_at")
 
 
-def with_next_session(groups: QuerySet[PeerGroup], *, now: datetime | None = None) -> QuerySet[PeerGroup]:
+def with_next_session(groups: QuerySet[PeerGroup], *,
+                      now: datetime | None = None) -> QuerySet[WithAnnotations[PeerGroup, NextSession]]:
     """Annotate the next scheduled session's `next_starts_at`, `next_ends_at`
     and `next_places_left` (null when nothing is planned)."""
     following = sessions_with_counts(
@@ -281,7 +305,7 @@ def _sessions_at(filters: BrowseFilters, now: datetime) -> Q:
     return Q(Exists(sessions))
 
 
-def _open_to(user, kind: str, value: str) -> Q:
+def _open_to(kind: str, value: str) -> Q:
     rows = Eligibility.objects.filter(group=OuterRef("pk"), kind=kind)
     return ~Q(Exists(rows)) | Q(Exists(rows.filter(value=value)))
 
@@ -298,7 +322,8 @@ def _keywords(q: str) -> Q:
     return found
 
 
-def browse_groups(*, user, filters: BrowseFilters, now: datetime | None = None) -> QuerySet[PeerGroup]:
+def browse_groups(*, user: Visitor, filters: BrowseFilters,
+                 now: datetime | None = None) -> QuerySet[WithAnnotations[PeerGroup, NextSession]]:
     """Published groups matching the filters, each with its next session,
     soonest first. Signed-out visitors see open groups only."""
     now = now or timezone.now()
@@ -316,8 +341,8 @@ def browse_groups(*, user, filters: BrowseFilters, now: datetime | None = None) 
     elif filters.where == "online":
         groups = groups.exclude(delivery=PeerGroup.Delivery.IN_PERSON)
     if filters.for_me and user.is_authenticated:
-        groups = groups.filter(_open_to(user, Eligibility.Kind.PROFESSION, user.profession)
-                               & _open_to(user, Eligibility.Kind.CAREER_STAGE, user.career_stage))
+        groups = groups.filter(_open_to(Eligibility.Kind.PROFESSION, user.profession)
+                               & _open_to(Eligibility.Kind.CAREER_STAGE, user.career_stage))
     if filters.weekday or filters.time_of_day:
         groups = groups.filter(_sessions_at(filters, now))
     groups = with_next_session(groups, now=now)
@@ -327,7 +352,7 @@ def browse_groups(*, user, filters: BrowseFilters, now: datetime | None = None) 
     return groups.prefetch_related("eligibility").order_by(F("next_starts_at").asc(nulls_last=True), "title", "pk")
 
 
-def groups_run_by(*, user, now: datetime | None = None) -> QuerySet[PeerGroup]:
+def groups_run_by(*, user: User, now: datetime | None = None) -> QuerySet[WithAnnotations[PeerGroup, NextSession]]:
     """"Groups I run": every status, drafts first, then by next session."""
     groups = PeerGroup.objects.filter(facilitation__user=user)
     return with_next_session(groups, now=now).order_by(
@@ -357,7 +382,7 @@ def fellow_member_names(*, group: PeerGroup) -> list[str]:
     return [public_name(m.user) for m in members]
 
 
-def is_accepted_member(*, user, group: PeerGroup) -> bool:
+def is_accepted_member(*, user: Visitor, group: PeerGroup) -> bool:
     return user.is_authenticated and Membership.objects.filter(
         group=group, user=user, status=Membership.Status.ACCEPTED).exists()
 

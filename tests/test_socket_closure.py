@@ -21,6 +21,7 @@ from rooms.tests.conftest import (  # noqa: F401 - fixtures
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
 
+@sync_to_async
 def browser(user) -> tuple[Client, str]:
     """A signed-in browser, and its session cookie for the socket."""
     client = Client()
@@ -46,7 +47,7 @@ async def still_open(communicator) -> bool:
 
 
 async def test_signing_out_closes_that_browsers_socket(sockets, room_session, member):  # noqa: F811
-    client, cookie = browser(member)
+    client, cookie = await browser(member)
     communicator = await join_with(sockets, room_session, cookie)
     # As a sign-out page does it: a view runs in a worker thread, not on the loop.
     await sync_to_async(client.logout)()
@@ -54,15 +55,15 @@ async def test_signing_out_closes_that_browsers_socket(sockets, room_session, me
 
 
 async def test_signing_out_elsewhere_leaves_this_browsers_socket_open(sockets, room_session, member):  # noqa: F811
-    _, cookie = browser(member)
+    _, cookie = await browser(member)
     communicator = await join_with(sockets, room_session, cookie)
-    phone, _ = browser(member)
+    phone, _ = await browser(member)
     await sync_to_async(phone.logout)()
     assert await still_open(communicator)
 
 
 async def test_ending_a_session_from_signed_in_browsers_closes_its_socket(sockets, room_session, member):  # noqa: F811
-    client, cookie = browser(member)
+    client, cookie = await browser(member)
     await sync_to_async(client.get)("/")  # allauth records the browser session on a request
     communicator = await join_with(sockets, room_session, cookie)
     user_session = await sync_to_async(UserSession.objects.get)(session_key=cookie)
@@ -70,18 +71,23 @@ async def test_ending_a_session_from_signed_in_browsers_closes_its_socket(socket
     assert await close_code(communicator) == protocol.CLOSE_ANONYMOUS
 
 
-async def test_deactivating_an_account_closes_every_socket_of_it(sockets, room_session, member):  # noqa: F811
-    laptop = await join_with(sockets, room_session, browser(member)[1])
-    phone = await join_with(sockets, room_session, browser(member)[1])
+async def test_deactivating_an_account_closes_every_socket_of_it(sockets, room_session, member,  # noqa: F811
+                                                                  monkeypatch):
+    laptop = await join_with(sockets, room_session, (await browser(member))[1])
+    phone = await join_with(sockets, room_session, (await browser(member))[1])
     member.is_active = False
-    member.save()  # on the loop's own thread, as in an async caller
+    # On the loop's own thread, as the browser tests' code beside Playwright's
+    # event loop runs (the only place Django allows the ORM there).
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    member.save()
+    monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE")
     assert await close_code(laptop) == protocol.CLOSE_FORBIDDEN
     assert await close_code(phone) == protocol.CLOSE_FORBIDDEN
 
 
 async def test_deactivating_one_person_leaves_others_connected(sockets, room_session, member, second_member):  # noqa: F811
-    mine = await join_with(sockets, room_session, browser(member)[1])
-    theirs = await join_with(sockets, room_session, browser(second_member)[1])
+    mine = await join_with(sockets, room_session, (await browser(member))[1])
+    theirs = await join_with(sockets, room_session, (await browser(second_member))[1])
     second_member.is_active = False
     await sync_to_async(second_member.save)()
     assert await close_code(theirs) == protocol.CLOSE_FORBIDDEN
@@ -89,8 +95,8 @@ async def test_deactivating_one_person_leaves_others_connected(sockets, room_ses
 
 
 async def test_revoking_the_facilitator_role_closes_their_socket(sockets, room_session, facilitator, member):  # noqa: F811
-    host = await join_with(sockets, room_session, browser(facilitator)[1])
-    guest = await join_with(sockets, room_session, browser(member)[1])
+    host = await join_with(sockets, room_session, (await browser(facilitator))[1])
+    guest = await join_with(sockets, room_session, (await browser(member))[1])
     await sync_to_async(role_revoke)(user=facilitator, role="facilitator")
     assert await close_code(host) == protocol.CLOSE_FORBIDDEN
     assert await still_open(guest)
@@ -114,8 +120,8 @@ async def test_removing_the_role_group_any_way_closes_their_socket(sockets, room
                                                                   remove):
     from accounts.roles import auth_group_for
 
-    host = await join_with(sockets, room_session, browser(facilitator)[1])
-    guest = await join_with(sockets, room_session, browser(member)[1])
+    host = await join_with(sockets, room_session, (await browser(facilitator))[1])
+    guest = await join_with(sockets, room_session, (await browser(member))[1])
     group = await sync_to_async(auth_group_for)("facilitator")
     await sync_to_async(remove)(facilitator, group)
     assert await close_code(host) == protocol.CLOSE_FORBIDDEN
@@ -125,6 +131,6 @@ async def test_removing_the_role_group_any_way_closes_their_socket(sockets, room
 async def test_adding_a_role_leaves_sockets_open(sockets, room_session, member):  # noqa: F811
     from accounts.services import role_grant
 
-    guest = await join_with(sockets, room_session, browser(member)[1])
+    guest = await join_with(sockets, room_session, (await browser(member))[1])
     await sync_to_async(role_grant)(user=member, role="programme_admin")
     assert await still_open(guest)

@@ -12,6 +12,7 @@ Outcomes: "in" (accepted: the room's state arrives) or the close code
 from datetime import timedelta
 
 import pytest
+from asgiref.sync import sync_to_async
 from django.utils import timezone
 
 from accounts.services import role_grant
@@ -24,7 +25,7 @@ from rooms.tests.support import ensure_roles
 from signups.models import Booking
 from signups.tests.factories import BookingFactory
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 MATRIX = """
 # role                   not_yet  open  locked  ended  finished  cancelled
@@ -102,11 +103,12 @@ def test_the_table_names_every_role_once_and_every_state():
     assert STATES == ["not_yet", "open", "locked", "ended", "finished", "cancelled"]
 
 
+@pytest.mark.asyncio
 @pytest.mark.parametrize("state", STATES)
 async def test_socket_matrix_column(state, sockets):  # noqa: F811 - the fixture
     """One column of the table: every role against a room in this state."""
-    session = _session(state, PeerGroupFactory())
-    people = _people(session)
+    session = await sync_to_async(_session)(state, await sync_to_async(PeerGroupFactory)())
+    people = await sync_to_async(_people)(session)
     got = {role: await _outcome(sockets, session, people[role]) for role in EXPECTED}
     wrong = {role: f"expected {EXPECTED[role][state]}, got {got[role]}" for role in EXPECTED
              if got[role] != EXPECTED[role][state]}

@@ -70,3 +70,4 @@ def test_static_files_stay_cacheable_for_a_signed_in_person(client, practitioner
     response = client.get("/static/css/site.css")
     assert response.status_code == 200
     assert "no-store" not in response.headers.get("Cache-Control", "")
+    response.close()  # the open file behind it

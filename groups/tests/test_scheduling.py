@@ -7,18 +7,8 @@ from django.db import IntegrityError, transaction
 
 from groups.formats import Frequency
 from groups.models import GroupSession, Schedule
-from groups.scheduling import (
-    HORIZON,
-    ScheduleSpec,
-    nth_weekday,
-    occurrences,
-    schedule_errors,
-    schedule_plan,
-    schedule_save,
-    session_cancel,
-    session_move,
-    sessions_materialise,
-)
+from groups.recurrence import HORIZON, ScheduleSpec, nth_weekday, occurrences, schedule_errors
+from groups.services import schedule_plan, schedule_save, session_cancel, session_move, sessions_materialise
 from groups.signals import session_changed, sessions_materialised
 from groups.tests.factories import PeerGroupFactory
 from notifications.delivery import notifications_send_due

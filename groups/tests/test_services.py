@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from accounts.tests.factories import FacilitatorFactory
 from groups.formats import Frequency
 from groups.models import Facilitation, GroupSession, PeerGroup
-from groups.scheduling import ScheduleSpec
+from groups.recurrence import ScheduleSpec
 from groups.services import (
     GroupDetails,
     facilitator_add,

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from groups.models import GroupSession
-from groups.scheduling import session_cancel, session_move
+from groups.services import session_cancel, session_move
 from groups.tests.factories import GroupSessionFactory
 
 pytestmark = pytest.mark.django_db

@@ -321,7 +321,8 @@ def test_a_group_starting_in_five_months_shows_its_sessions_on_the_manage_page(c
 def tuesday_group(facilitator, practitioner, outsider):
     """A published weekly group on Tuesdays at 6:30pm: the first session booked
     by two people (one waiting), the second moved by hand, the third cancelled."""
-    from groups.scheduling import ScheduleSpec, schedule_save, session_cancel, session_move
+    from groups.recurrence import ScheduleSpec
+    from groups.services import schedule_save, session_cancel, session_move
     from groups.tests.factories import a_future_weekday
 
     group = PeerGroupFactory(facilitators=[facilitator], title="Tuesday group", membership="open")

@@ -16,7 +16,6 @@ from groups.access import facilitates, get_managed_group
 from groups.formats import defaults_as_json, format_rows
 from groups.forms import CoFacilitatorForm, GroupForm, add_service_errors
 from groups.models import Facilitation, PeerGroup
-from groups.scheduling import schedule_plan
 from groups.selectors import facilitators_of
 from groups.services import (
     archive_preview,
@@ -28,6 +27,7 @@ from groups.services import (
     group_restore,
     group_update,
     restore_refusal,
+    schedule_plan,
 )
 from groups.views.common import posted
 from signups.selectors import group_work_counts, groups_run_by, upcoming_sessions

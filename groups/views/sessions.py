@@ -11,7 +11,7 @@ from audit.decorators import audited
 from groups.access import get_facilitated_session, get_managed_session
 from groups.forms import SessionCancelForm, SessionMoveForm, add_service_errors
 from groups.models import GroupSession
-from groups.scheduling import session_cancel, session_move
+from groups.services import session_cancel, session_move
 from groups.views.common import posted
 from signups.selectors import roster as roster_of
 from signups.selectors import sessions_with_counts

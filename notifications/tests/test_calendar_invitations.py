@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
-from groups.scheduling import session_cancel, session_move
+from groups.services import session_cancel, session_move
 from notifications.tests.factories import BookingFactory, GroupSessionFactory
 from signups.models import Booking
 from signups.services import booking_create

@@ -12,15 +12,11 @@ from django.utils import timezone
 from notifications import delivery
 from notifications.models import Kind, Notification, Preference
 from notifications.tests.factories import TOPIC_TITLE, BookingFactory, GroupSessionFactory, NotificationFactory
+from notifications.tests.sweeps import refreshed, reminder_swept_until_it_fails
 from signups.models import Booking
 
 pytestmark = pytest.mark.django_db
 Status = Notification.Status
-
-
-def refreshed(notification: Notification) -> Notification:
-    notification.refresh_from_db()
-    return notification
 
 
 def test_the_sweep_sends_what_is_due_and_leaves_the_rest(mailoutbox):
@@ -104,16 +100,9 @@ def test_an_smtp_failure_puts_it_back_with_backoff(smtp_down, error, monkeypatch
 
 
 def test_after_the_last_attempt_it_is_marked_failed_for_admins(smtp_down, caplog):
-    now = timezone.now()
-    notification = NotificationFactory(due_at=now, booking__session__starts_at=now + timedelta(days=2))
-    moment = now
-    for _ in range(delivery.MAX_ATTEMPTS):
-        delivery.notifications_send_due(now=moment)
-        moment = refreshed(notification).due_at
-    notification = refreshed(notification)
-    assert (notification.status, notification.attempts) == (Status.FAILED, delivery.MAX_ATTEMPTS)
+    notification = reminder_swept_until_it_fails(timezone.now())
     assert "failed after 5 attempts" in caplog.text
-    assert delivery.notifications_send_due(now=moment + timedelta(days=1)) == {}
+    assert delivery.notifications_send_due(now=notification.due_at + timedelta(days=1)) == {}
 
 
 def test_a_row_whose_worker_dies_on_every_attempt_ends_failed():

@@ -58,7 +58,7 @@ def test_a_session_moved_signal_tells_people_booked():
 
 
 def test_the_real_cancel_service_reaches_everyone_booked(django_capture_on_commit_callbacks, mailoutbox):
-    from groups.scheduling import session_cancel
+    from groups.services import session_cancel
 
     booking = BookingFactory()
     with django_capture_on_commit_callbacks(execute=True):

@@ -16,6 +16,7 @@ from django.utils import timezone
 from notifications import delivery, selectors
 from notifications.models import Kind, Notification
 from notifications.tests.factories import BookingFactory, NotificationFactory
+from notifications.tests.sweeps import refreshed, reminder_swept_until_it_fails
 from notifications.tests.workers import SmtpSink, free_port
 
 pytestmark = pytest.mark.django_db
@@ -72,11 +73,6 @@ class BrokenSmtp:
         self.server.close()
 
 
-def refreshed(notification: Notification) -> Notification:
-    notification.refresh_from_db()
-    return notification
-
-
 def reminders(count: int, now) -> list[Notification]:
     return [NotificationFactory(due_at=now - timedelta(seconds=index)) for index in range(count)]
 
@@ -123,14 +119,7 @@ def test_a_server_that_times_out_hangs_up_or_is_busy_costs_one_connection_per_sw
 
 
 def test_a_server_refusing_connections_for_long_ends_in_failed_for_admins(smtp_port):
-    now = timezone.now()
-    notification = NotificationFactory(due_at=now, booking__session__starts_at=now + timedelta(days=2))
-    moment = now
-    for _ in range(delivery.MAX_ATTEMPTS):
-        delivery.notifications_send_due(now=moment)
-        moment = refreshed(notification).due_at
-    notification = refreshed(notification)
-    assert (notification.status, notification.attempts) == (Status.FAILED, delivery.MAX_ATTEMPTS)
+    notification = reminder_swept_until_it_fails(timezone.now())
     assert notification.last_error == "ConnectionRefusedError"
 
 

@@ -14,7 +14,7 @@ from core.testing import postgres_configured
 from notifications import delivery
 from notifications.models import Notification
 from notifications.tests.factories import NotificationFactory
-from notifications.tests.workers import SmtpSink, Worker, free_port, wait_for, worker_env
+from notifications.tests.workers import SmtpSink, Worker, filesystem_broker, free_port, wait_for, worker_env
 
 SWEEP = "notifications.tasks.send_due_notifications"
 Status = Notification.Status
@@ -67,16 +67,10 @@ def test_a_worker_killed_mid_batch_and_restarted_sends_every_reminder_exactly_on
 @pytest.mark.django_db(transaction=True)
 def test_embedded_mode_a_worker_on_the_file_system_broker_writes_due_reminders_to_the_outbox(tmp_path):
     notification = NotificationFactory()
-    var = tmp_path / "var"
-    queue_dir = var / "broker" / "queue"
-    queue_dir.mkdir(parents=True)
-    broker = Celery("probe", broker="filesystem://")
-    broker.conf.broker_transport_options = {"data_folder_in": str(queue_dir), "data_folder_out": str(queue_dir),
-                                            "processed_folder": str(var / "broker" / "processed"),
-                                            "store_processed": False}
+    broker, _queue_dir = filesystem_broker(tmp_path)
     log = tmp_path / "worker.log"
     worker = Worker(env=worker_env(tmp_path), queue="celery", log=log).start()
-    outbox = var / "outbox"
+    outbox = tmp_path / "var" / "outbox"
     try:
         broker.send_task(SWEEP)
         wait_for(lambda: outbox.exists() and any(outbox.glob("*.eml")), timeout=90, what="an .eml", log=log)
@@ -92,13 +86,7 @@ def test_embedded_mode_a_worker_on_the_file_system_broker_writes_due_reminders_t
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_whose_mail_server_refuses_connections_retries_and_sends_once_when_it_is_back(tmp_path):
     notification = NotificationFactory()
-    var = tmp_path / "var"
-    queue_dir = var / "broker" / "queue"
-    queue_dir.mkdir(parents=True)
-    broker = Celery("probe", broker="filesystem://")
-    broker.conf.broker_transport_options = {"data_folder_in": str(queue_dir), "data_folder_out": str(queue_dir),
-                                            "processed_folder": str(var / "broker" / "processed"),
-                                            "store_processed": False}
+    broker, queue_dir = filesystem_broker(tmp_path)
     port = free_port()  # nothing listens here yet: connections are refused
     log = tmp_path / "worker.log"
     env = worker_env(tmp_path, EMAIL_HOST="127.0.0.1", EMAIL_PORT=str(port), EMAIL_USE_TLS="false",

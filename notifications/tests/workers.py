@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
+from celery import Celery
 from django.conf import settings
 from django.db import connection
 
@@ -110,6 +111,24 @@ def worker_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env.update(DEBUG="true", DATABASE_URL=database_url(), VAR_DIR=str(tmp_path / "var"), PYTHONUNBUFFERED="1",
                LOG_LEVEL="INFO", **extra)
     return env
+
+
+def filesystem_broker(tmp_path: Path) -> tuple[Celery, Path]:
+    """A client of embedded mode's file-system broker for a worker started with
+    `worker_env(tmp_path)`: the folders settings.py gives that worker under
+    VAR_DIR, the exchange tables included (kombu's default for those is
+    ./control in the working directory, which would land in the repository).
+    Returns the client and the queue folder."""
+    broker_dir = tmp_path / "var" / "broker"
+    queue_dir = broker_dir / "queue"
+    queue_dir.mkdir(parents=True)
+    broker = Celery("probe", broker="filesystem://")
+    broker.conf.broker_transport_options = {
+        "data_folder_in": str(queue_dir), "data_folder_out": str(queue_dir),
+        "processed_folder": str(broker_dir / "processed"), "control_folder": str(broker_dir / "control"),
+        "store_processed": False,
+    }
+    return broker, queue_dir
 
 
 def wait_for(condition, *, timeout: float, what: str, log: Path | None = None) -> None:

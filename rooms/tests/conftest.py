@@ -3,6 +3,7 @@ session cookie, through the full ASGI stack (origin check, auth, routing)."""
 
 import pytest
 import pytest_asyncio
+from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 
 from rooms.tests.factories import BookingFactory, GroupSessionFactory, PeerGroupFactory
@@ -28,7 +29,7 @@ class Sockets:
             origin = settings.SITE_URL.encode()
         headers = [(b"origin", origin)] if origin else []
         if user is not None:
-            cookie = session_cookie(user)
+            cookie = await sync_to_async(session_cookie)(user)
         if cookie:
             headers.append((b"cookie", f"sessionid={cookie}".encode()))
         communicator = WebsocketCommunicator(self.application, path or f"/ws/rooms/{session.code}/", headers=headers)

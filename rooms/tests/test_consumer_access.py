@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from asgiref.sync import sync_to_async
 from django.test import Client
 from django.utils import timezone
 
@@ -28,23 +29,24 @@ async def test_it_refuses_people_without_a_place(sockets, room_session, outsider
 
 
 async def test_it_refuses_a_place_at_another_session(sockets, room_session, practitioner):
-    BookingFactory(user=practitioner, session=GroupSessionFactory(group=room_session.group))
+    other = await sync_to_async(GroupSessionFactory)(group=room_session.group)
+    await sync_to_async(BookingFactory)(user=practitioner, session=other)
     communicator = await sockets.open(room_session, user=practitioner)
     assert await close_code(communicator) == protocol.CLOSE_FORBIDDEN
 
 
 @pytest.mark.parametrize("status", [Booking.Status.CANCELLED, Booking.Status.WAITLISTED])
 async def test_it_refuses_a_booking_that_is_not_confirmed(sockets, room_session, practitioner, status):
-    BookingFactory(session=room_session, user=practitioner, status=status)
+    await sync_to_async(BookingFactory)(session=room_session, user=practitioner, status=status)
     communicator = await sockets.open(room_session, user=practitioner)
     assert await close_code(communicator) == protocol.CLOSE_FORBIDDEN
 
 
 async def test_it_refuses_a_cookie_after_logout(sockets, room_session, member):
     client = Client()
-    client.force_login(member)
+    await sync_to_async(client.force_login)(member)
     cookie = client.cookies["sessionid"].value
-    client.logout()
+    await sync_to_async(client.logout)()
     communicator = await sockets.open(room_session, cookie=cookie)
     assert await close_code(communicator) == protocol.CLOSE_ANONYMOUS
 
@@ -70,20 +72,20 @@ async def test_a_garbage_code_is_unknown(sockets, room_session, member):
 
 
 async def test_a_draft_groups_session_is_unknown_to_members(sockets, room_session, member):
-    PeerGroup.objects.filter(pk=room_session.group_id).update(status=PeerGroup.Status.DRAFT)
+    await PeerGroup.objects.filter(pk=room_session.group_id).aupdate(status=PeerGroup.Status.DRAFT)
     communicator = await sockets.open(room_session, user=member)
     assert await close_code(communicator) == protocol.CLOSE_UNKNOWN
 
 
 async def test_a_cancelled_session_has_no_room(sockets, room_session, member):
-    GroupSession.objects.filter(pk=room_session.pk).update(status=GroupSession.Status.CANCELLED)
+    await GroupSession.objects.filter(pk=room_session.pk).aupdate(status=GroupSession.Status.CANCELLED)
     communicator = await sockets.open(room_session, user=member)
     assert await close_code(communicator) == protocol.CLOSE_UNKNOWN
 
 
 async def test_the_room_is_shut_before_it_opens(sockets, room_session, member, facilitator):
     start = timezone.now() + timedelta(minutes=11)
-    GroupSession.objects.filter(pk=room_session.pk).update(starts_at=start, ends_at=start + timedelta(hours=1))
+    await GroupSession.objects.filter(pk=room_session.pk).aupdate(starts_at=start, ends_at=start + timedelta(hours=1))
     for person in (member, facilitator):
         communicator = await sockets.open(room_session, user=person)
         assert await close_code(communicator) == protocol.CLOSE_NOT_OPEN
@@ -91,32 +93,33 @@ async def test_the_room_is_shut_before_it_opens(sockets, room_session, member, f
 
 async def test_the_room_opens_ten_minutes_before_the_start(sockets, room_session, member):
     start = timezone.now() + timedelta(minutes=9)
-    GroupSession.objects.filter(pk=room_session.pk).update(starts_at=start, ends_at=start + timedelta(hours=1))
+    await GroupSession.objects.filter(pk=room_session.pk).aupdate(starts_at=start, ends_at=start + timedelta(hours=1))
     _, state = await sockets.join(room_session, member)
     assert state["me"]["state"] == "lobby"
 
 
 async def test_a_facilitator_can_open_the_room_early(sockets, room_session, member):
     start = timezone.now() + timedelta(hours=2)
-    GroupSession.objects.filter(pk=room_session.pk).update(starts_at=start, ends_at=start + timedelta(hours=1))
-    room_session.refresh_from_db()
-    services.room_open_early(session=room_session)
+    await GroupSession.objects.filter(pk=room_session.pk).aupdate(starts_at=start, ends_at=start + timedelta(hours=1))
+    await room_session.arefresh_from_db()
+    await sync_to_async(services.room_open_early)(session=room_session)
     _, state = await sockets.join(room_session, member)
     assert state["type"] == "state"
 
 
 async def test_the_room_is_shut_after_the_end_or_when_closed(sockets, room_session, member):
-    services.room_close(session=room_session)
+    await sync_to_async(services.room_close)(session=room_session)
     communicator = await sockets.open(room_session, user=member)
     assert await close_code(communicator) == protocol.CLOSE_NOT_OPEN
-    past = GroupSessionFactory(group=room_session.group, starts_at=timezone.now() - timedelta(hours=2))
-    BookingFactory(session=past, user=member)
+    past = await sync_to_async(GroupSessionFactory)(
+        group=room_session.group, starts_at=timezone.now() - timedelta(hours=2))
+    await sync_to_async(BookingFactory)(session=past, user=member)
     communicator = await sockets.open(past, user=member)
     assert await close_code(communicator) == protocol.CLOSE_NOT_OPEN
 
 
 async def test_an_in_person_session_has_no_room(sockets, room_session, member):
-    PeerGroup.objects.filter(pk=room_session.group_id).update(delivery=PeerGroup.Delivery.IN_PERSON)
+    await PeerGroup.objects.filter(pk=room_session.group_id).aupdate(delivery=PeerGroup.Delivery.IN_PERSON)
     communicator = await sockets.open(room_session, user=member)
     assert await close_code(communicator) == protocol.CLOSE_UNKNOWN
 
@@ -134,7 +137,7 @@ async def test_a_facilitator_goes_straight_in(sockets, room_session, facilitator
 
 
 async def test_a_full_room_refuses_one_more(sockets, room_session, member, second_member, facilitator):
-    GroupSession.objects.filter(pk=room_session.pk).update(capacity=1)
+    await GroupSession.objects.filter(pk=room_session.pk).aupdate(capacity=1)
     await sockets.join(room_session, facilitator)  # facilitators don't take a place
     await sockets.join(room_session, member)
     communicator = await sockets.open(room_session, user=second_member)
@@ -142,7 +145,7 @@ async def test_a_full_room_refuses_one_more(sockets, room_session, member, secon
 
 
 async def test_one_person_in_two_tabs_counts_once(sockets, room_session, member, second_member):
-    GroupSession.objects.filter(pk=room_session.pk).update(capacity=1)
+    await GroupSession.objects.filter(pk=room_session.pk).aupdate(capacity=1)
     await sockets.join(room_session, member)
     _, second_tab = await sockets.join(room_session, member)
     assert second_tab["me"]["participant"]
@@ -151,11 +154,11 @@ async def test_one_person_in_two_tabs_counts_once(sockets, room_session, member,
 
 
 async def test_a_locked_room_refuses_newcomers_but_not_those_admitted(sockets, room_session, member, facilitator):
-    PeerGroup.objects.filter(pk=room_session.group_id).update(lobby_enabled=False)
+    await PeerGroup.objects.filter(pk=room_session.group_id).aupdate(lobby_enabled=False)
     first, _ = await sockets.join(room_session, member)
-    room = services.room_get_or_create(session=room_session)
-    services.room_set_locked(room=room, locked=True)
-    newcomer = BookingFactory(session=room_session).user
+    room = await sync_to_async(services.room_get_or_create)(session=room_session)
+    await sync_to_async(services.room_set_locked)(room=room, locked=True)
+    newcomer = (await sync_to_async(BookingFactory)(session=room_session)).user
     communicator = await sockets.open(room_session, user=newcomer)
     assert await close_code(communicator) == protocol.CLOSE_LOCKED
     await first.disconnect()
@@ -173,7 +176,8 @@ async def test_someone_removed_cannot_come_back(sockets, room_session, member, f
 
 
 async def test_a_session_cookie_of_a_stranger_with_a_place_elsewhere_is_refused(sockets, room_session):
-    stranger = UserFactory()
-    BookingFactory(user=stranger, session=GroupSessionFactory(group=PeerGroupFactory()))
-    communicator = await sockets.open(room_session, cookie=session_cookie(stranger))
+    stranger = await sync_to_async(UserFactory)()
+    await sync_to_async(BookingFactory)(user=stranger, session=await sync_to_async(GroupSessionFactory)(
+        group=await sync_to_async(PeerGroupFactory)()))
+    communicator = await sockets.open(room_session, cookie=await sync_to_async(session_cookie)(stranger))
     assert await close_code(communicator) == protocol.CLOSE_FORBIDDEN

@@ -49,7 +49,7 @@ async def test_turning_someone_away_from_the_lobby_closes_their_connection(socke
 
 
 async def test_sending_back_to_the_lobby(sockets, room_session, member, facilitator):
-    PeerGroup.objects.filter(pk=room_session.group_id).update(lobby_enabled=False)
+    await PeerGroup.objects.filter(pk=room_session.group_id).aupdate(lobby_enabled=False)
     host, _ = await sockets.join(room_session, facilitator)
     guest, guest_state = await sockets.join(room_session, member)
     assert guest_state["me"]["state"] == "admitted"
@@ -69,7 +69,7 @@ async def test_switching_the_lobby_off_admits_everyone_waiting(sockets, room_ses
 
 
 async def test_facilitators_cannot_be_removed_or_sent_away(sockets, room_session, facilitator, other_facilitator):
-    room_session.group.facilitation_set.create(user=other_facilitator)
+    await room_session.group.facilitation_set.acreate(user=other_facilitator)
     host, _ = await sockets.join(room_session, facilitator)
     co_host, co_state = await sockets.join(room_session, other_facilitator)
     await host.send_json_to({"type": "remove", "participant": co_state["me"]["participant"]})
@@ -96,7 +96,7 @@ async def test_ending_the_session_closes_the_room_for_everyone(sockets, room_ses
 async def test_a_facilitator_who_drops_out_can_rejoin_and_the_room_goes_on(
     sockets, room_session, member, second_member, facilitator
 ):
-    PeerGroup.objects.filter(pk=room_session.group_id).update(lobby_enabled=False)
+    await PeerGroup.objects.filter(pk=room_session.group_id).aupdate(lobby_enabled=False)
     host, _ = await sockets.join(room_session, facilitator)
     guest, _ = await sockets.join(room_session, member)
     other, _ = await sockets.join(room_session, second_member)
@@ -117,7 +117,7 @@ async def test_locking_is_announced(sockets, room_session, facilitator):
 
 
 async def test_the_room_closes_itself_at_the_end_of_the_session(sockets, room_session, member):
-    GroupSession.objects.filter(pk=room_session.pk).update(ends_at=timezone.now() + timedelta(seconds=1.5))
+    await GroupSession.objects.filter(pk=room_session.pk).aupdate(ends_at=timezone.now() + timedelta(seconds=1.5))
     communicator, _ = await sockets.join(room_session, member)
     await next_event(communicator, "ended")
     assert await close_code(communicator) == protocol.CLOSE_NOT_OPEN
@@ -126,7 +126,7 @@ async def test_the_room_closes_itself_at_the_end_of_the_session(sockets, room_se
 async def test_closing_from_the_page_ends_the_room_for_those_connected(sockets, room_session, member, facilitator):
     guest, _ = await sockets.join(room_session, member)
     client = Client()
-    client.force_login(facilitator)
+    await sync_to_async(client.force_login)(facilitator)
     response = await sync_to_async(client.post)(reverse("rooms:close", args=[room_session.code]))
     assert response.status_code == 302
     await next_event(guest, "ended")

@@ -12,8 +12,8 @@ from asgiref.sync import sync_to_async
 from django.utils import timezone
 
 from accounts.tests.factories import FacilitatorFactory
-from groups.scheduling import session_cancel, session_move
-from groups.services import facilitator_remove, group_archive
+from groups.models import GroupSession
+from groups.services import facilitator_remove, group_archive, session_cancel, session_move
 from rooms import protocol
 from rooms.tests.factories import BookingFactory, GroupSessionFactory, PeerGroupFactory
 from signups.models import Booking, Membership
@@ -54,8 +54,8 @@ def starting_soon(facilitator):
 
 
 async def test_cancelling_ones_place_closes_ones_socket(sockets, starting_soon, practitioner, second_member):
-    booking = BookingFactory(session=starting_soon, user=practitioner)
-    other = BookingFactory(session=starting_soon).user
+    booking = await sync_to_async(BookingFactory)(session=starting_soon, user=practitioner)
+    other = (await sync_to_async(BookingFactory)(session=starting_soon)).user
     mine, _ = await sockets.join(starting_soon, practitioner)
     theirs, _ = await sockets.join(starting_soon, other)
     await sync_to_async(booking_cancel)(booking=booking)  # as the cancel page does, in a worker thread
@@ -64,22 +64,28 @@ async def test_cancelling_ones_place_closes_ones_socket(sockets, starting_soon, 
 
 
 async def test_a_cancelled_place_is_not_let_back_in(sockets, starting_soon, practitioner):
-    booking = BookingFactory(session=starting_soon, user=practitioner)
+    booking = await sync_to_async(BookingFactory)(session=starting_soon, user=practitioner)
     await sync_to_async(booking_cancel)(booking=booking)
     communicator = await sockets.open(starting_soon, user=practitioner)
     assert await closed_within(communicator) == protocol.CLOSE_FORBIDDEN
 
 
-async def test_leaving_a_closed_group_closes_the_room_of_a_session_under_way(sockets, facilitator, practitioner):
+@sync_to_async
+def _member_with_a_place_under_way(facilitator, practitioner) -> tuple[Membership, GroupSession]:
     group = ClosedGroupFactory(facilitators=[facilitator], lobby_enabled=False)
     membership = MembershipFactory(group=group, user=practitioner, status=Membership.Status.ACCEPTED)
     session = GroupSessionFactory(group=group)  # started five minutes ago
     BookingFactory(session=session, user=practitioner, via_membership=True)
+    return membership, session
+
+
+async def test_leaving_a_closed_group_closes_the_room_of_a_session_under_way(sockets, facilitator, practitioner):
+    membership, session = await _member_with_a_place_under_way(facilitator, practitioner)
     communicator, _ = await sockets.join(session, practitioner)
     await sync_to_async(membership_leave)(membership=membership)
     assert await closed_within(communicator) == protocol.CLOSE_FORBIDDEN
     # The place at a session under way stays (for the register); the room does not.
-    assert Booking.objects.get(session=session, user=practitioner).status == Booking.Status.CONFIRMED
+    assert (await Booking.objects.aget(session=session, user=practitioner)).status == Booking.Status.CONFIRMED
 
 
 async def test_cancelling_the_session_closes_everyones_socket(sockets, room_session, member, facilitator):
@@ -115,8 +121,8 @@ async def test_archiving_the_group_closes_a_members_socket(sockets, room_session
 
 
 async def test_removing_a_co_facilitator_closes_their_socket(sockets, room_session, facilitator):
-    co_facilitator = FacilitatorFactory()
-    facilitation = room_session.group.facilitation_set.create(user=co_facilitator)
+    co_facilitator = await sync_to_async(FacilitatorFactory)()
+    facilitation = await room_session.group.facilitation_set.acreate(user=co_facilitator)
     communicator, _ = await sockets.join(room_session, co_facilitator)
     host, _ = await sockets.join(room_session, facilitator)
     await sync_to_async(facilitator_remove)(group=room_session.group, facilitation=facilitation)
@@ -125,13 +131,14 @@ async def test_removing_a_co_facilitator_closes_their_socket(sockets, room_sessi
 
 
 async def test_a_change_that_leaves_the_right_alone_leaves_the_socket_open(sockets, starting_soon, practitioner):
-    kept = BookingFactory(session=starting_soon, user=practitioner)
-    elsewhere = BookingFactory(user=practitioner, session=GroupSessionFactory(
-        group=starting_soon.group, starts_at=timezone.now() + timedelta(days=2)))
+    kept = await sync_to_async(BookingFactory)(session=starting_soon, user=practitioner)
+    later = await sync_to_async(GroupSessionFactory)(
+        group=starting_soon.group, starts_at=timezone.now() + timedelta(days=2))
+    elsewhere = await sync_to_async(BookingFactory)(user=practitioner, session=later)
     communicator, _ = await sockets.join(starting_soon, practitioner)
     await sync_to_async(booking_cancel)(booking=elsewhere)  # another session's place
     assert await still_open(communicator)
-    assert Booking.objects.get(pk=kept.pk).status == Booking.Status.CONFIRMED
+    assert (await Booking.objects.aget(pk=kept.pk)).status == Booking.Status.CONFIRMED
 
 
 @pytest.fixture

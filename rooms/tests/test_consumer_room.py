@@ -4,6 +4,7 @@ import logging
 from datetime import datetime, timedelta
 
 import pytest
+from asgiref.sync import sync_to_async
 from django.db import connection
 from django.utils import timezone
 
@@ -27,14 +28,16 @@ def open_room(room_session):
 async def test_chat_reaches_everyone_in_the_room_and_nobody_outside(
     sockets, open_room, member, second_member, facilitator
 ):
-    other_session = GroupSessionFactory(group=open_room.group)
-    outsider_elsewhere = BookingFactory(session=other_session).user
+    other_session = await sync_to_async(GroupSessionFactory)(group=open_room.group)
+    outsider_elsewhere = (await sync_to_async(BookingFactory)(session=other_session)).user
     elsewhere, _ = await sockets.join(other_session, outsider_elsewhere)
     host, _ = await sockets.join(open_room, facilitator)
     sender, state = await sockets.join(open_room, member)
     receiver, _ = await sockets.join(open_room, second_member)
-    services.room_set_lobby(room=services.room_get_or_create(session=open_room), enabled=True)
-    waiting, waiting_state = await sockets.join(open_room, BookingFactory(session=open_room).user)
+    room = await sync_to_async(services.room_get_or_create)(session=open_room)
+    await sync_to_async(services.room_set_lobby)(room=room, enabled=True)
+    newcomer = (await sync_to_async(BookingFactory)(session=open_room)).user
+    waiting, waiting_state = await sockets.join(open_room, newcomer)
     assert waiting_state["me"]["state"] == "lobby"
     await sender.send_json_to({"type": "chat", "text": "  Hello, everyone  "})
     for communicator in (host, sender, receiver):
@@ -106,9 +109,10 @@ async def test_signals_go_only_to_the_named_peer(sockets, open_room, member, sec
 
 
 async def test_signals_cannot_reach_another_rooms_peer(sockets, open_room, member, facilitator):
-    other_session = GroupSessionFactory(group=open_room.group)
-    PeerGroup.objects.filter(pk=open_room.group_id).update(lobby_enabled=False)
-    elsewhere, elsewhere_state = await sockets.join(other_session, BookingFactory(session=other_session).user)
+    other_session = await sync_to_async(GroupSessionFactory)(group=open_room.group)
+    await PeerGroup.objects.filter(pk=open_room.group_id).aupdate(lobby_enabled=False)
+    elsewhere_person = (await sync_to_async(BookingFactory)(session=other_session)).user
+    elsewhere, elsewhere_state = await sockets.join(other_session, elsewhere_person)
     caller, _ = await sockets.join(open_room, facilitator)
     await caller.send_json_to({"type": "signal", "to": elsewhere_state["me"]["peer"], "kind": "candidate",
                                "data": {"candidate": "candidate:1 1 udp 1 127.0.0.1 9 typ host"}})
@@ -116,7 +120,7 @@ async def test_signals_cannot_reach_another_rooms_peer(sockets, open_room, membe
 
 
 async def test_no_signalling_where_video_is_off(sockets, open_room, member, facilitator):
-    PeerGroup.objects.filter(pk=open_room.group_id).update(video_enabled=False)
+    await PeerGroup.objects.filter(pk=open_room.group_id).aupdate(video_enabled=False)
     caller, _ = await sockets.join(open_room, facilitator)
     _, callee_state = await sockets.join(open_room, member)
     await caller.send_json_to({"type": "signal", "to": callee_state["me"]["peer"], "kind": "offer",
@@ -126,18 +130,18 @@ async def test_no_signalling_where_video_is_off(sockets, open_room, member, faci
 
 async def test_presence_feeds_attendance(sockets, open_room, member):
     communicator, _ = await sockets.join(open_room, member)
-    booking = Booking.objects.get(session=open_room, user=member)
+    booking = await Booking.objects.aget(session=open_room, user=member)
     assert booking.attendance == Booking.Attendance.ATTENDED
     assert booking.joined_room_at is not None
     assert booking.left_room_at is None
     await communicator.disconnect()
-    booking.refresh_from_db()
+    await booking.arefresh_from_db()
     assert booking.left_room_at >= booking.joined_room_at
 
 
 async def test_waiting_in_the_lobby_is_not_attending(sockets, room_session, member):
     await sockets.join(room_session, member)
-    assert Booking.objects.get(session=room_session, user=member).attendance == Booking.Attendance.UNKNOWN
+    assert (await Booking.objects.aget(session=room_session, user=member)).attendance == Booking.Attendance.UNKNOWN
 
 
 def _every_row_of_every_table() -> str:
@@ -165,6 +169,6 @@ async def test_chat_is_never_stored_or_logged(
         assert (await next_event(sender, "error"))["code"] in ("too_long", "too_large")
         for communicator in (host, sender, receiver):
             await communicator.disconnect()
-    assert "CANARY-7f3a9" not in _every_row_of_every_table()
+    assert "CANARY-7f3a9" not in await sync_to_async(_every_row_of_every_table)()
     assert any(r.name == "django.db.backends" for r in caplog.records)  # SQL was captured
     assert "CANARY-7f3a9" not in caplog.text

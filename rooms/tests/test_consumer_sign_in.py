@@ -8,6 +8,7 @@ import time
 
 import pytest
 from allauth.mfa.models import Authenticator
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 from django.utils.module_loading import import_string
@@ -23,10 +24,12 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
 
 def stored(cookie: str) -> SessionBase:
+    """The sign-in behind a cookie (loaded from the store when first read)."""
     engine = import_string(f"{settings.SESSION_ENGINE}.SessionStore")
     return engine(cookie)
 
 
+@sync_to_async
 def signed_in(user, **times: float) -> str:
     """A sign-in whose `last_seen` / `started_at` are this many seconds ago."""
     cookie = session_cookie(user)
@@ -35,6 +38,16 @@ def signed_in(user, **times: float) -> str:
         session[name] = time.time() - ago
     session.save()
     return cookie
+
+
+async def two_seconds_left(sockets, session, user, settings, *, idle_minutes: int = 1):
+    """A socket whose sign-in reaches its idle limit two seconds from now,
+    connected and past its first state; and the sign-in's cookie."""
+    settings.SESSION_IDLE_TIMEOUT_MINUTES = idle_minutes
+    cookie = await signed_in(user, last_seen=idle_minutes * 60 - 2)
+    communicator = await sockets.open(session, cookie=cookie)
+    await next_event(communicator, "state")
+    return communicator, cookie
 
 
 @pytest.fixture
@@ -61,25 +74,30 @@ async def test_a_facilitator_without_two_factor_is_refused_as_pages_refuse_them(
 async def test_the_same_facilitator_is_let_in_once_two_factor_is_set_up(sockets, room_session, facilitator_without_mfa):
     from accounts.tests.factories import _with_totp
 
-    _with_totp(facilitator_without_mfa)
+    await sync_to_async(_with_totp)(facilitator_without_mfa)
     _, state = await sockets.join(room_session, facilitator_without_mfa)
     assert state["me"]["role"] == "facilitator"
 
 
 async def test_a_practitioner_needs_no_two_factor(sockets, room_session, member):
-    assert not Authenticator.objects.filter(user=member).exists()
+    assert not await Authenticator.objects.filter(user=member).aexists()
     _, state = await sockets.join(room_session, member)
     assert state["me"]["state"] == "lobby"
 
 
 async def test_a_sign_in_past_its_idle_limit_is_refused(sockets, room_session, member):
-    communicator = await sockets.open(room_session, cookie=signed_in(member, last_seen=31 * 60))
+    communicator = await sockets.open(room_session, cookie=await signed_in(member, last_seen=31 * 60))
     assert await close_code(communicator) == protocol.CLOSE_ANONYMOUS
 
 
-async def test_a_socket_that_only_pings_closes_when_the_idle_limit_passes(sockets, room_session, member, settings):
-    settings.SESSION_IDLE_TIMEOUT_MINUTES = 1
-    communicator = await sockets.open(room_session, cookie=signed_in(member, last_seen=58))
+@pytest.mark.parametrize(("limit", "ago"), [
+    ("SESSION_IDLE_TIMEOUT_MINUTES", {"last_seen": 60 - 2}),
+    ("SESSION_ABSOLUTE_TIMEOUT_HOURS", {"started_at": 3600 - 2, "last_seen": 0}),
+], ids=["idle", "absolute"])
+async def test_a_socket_that_only_pings_closes_when_a_limit_passes(sockets, room_session, member, settings,
+                                                                   limit, ago):
+    setattr(settings, limit, 1)  # a minute's idle limit, or an hour's absolute one: two seconds left
+    communicator = await sockets.open(room_session, cookie=await signed_in(member, **ago))
     assert (await communicator.receive_json_from(timeout=3))["type"] == "state"
     for _ in range(2):
         await communicator.send_json_to({"type": "ping"})
@@ -87,44 +105,34 @@ async def test_a_socket_that_only_pings_closes_when_the_idle_limit_passes(socket
     assert await close_code(communicator) == protocol.CLOSE_ANONYMOUS  # about two seconds in
 
 
-async def test_a_socket_closes_when_the_absolute_limit_passes(sockets, room_session, member, settings):
-    settings.SESSION_ABSOLUTE_TIMEOUT_HOURS = 1
-    communicator = await sockets.open(room_session, cookie=signed_in(member, started_at=3600 - 2, last_seen=0))
-    assert (await communicator.receive_json_from(timeout=3))["type"] == "state"
-    assert await close_code(communicator) == protocol.CLOSE_ANONYMOUS
-
-
 async def test_acting_in_the_room_keeps_the_sign_in_alive(sockets, open_room, member, settings):
-    settings.SESSION_IDLE_TIMEOUT_MINUTES = 2
-    cookie = signed_in(member, last_seen=118)  # two seconds left
-    communicator = await sockets.open(open_room, cookie=cookie)
-    await next_event(communicator, "state")
+    communicator, cookie = await two_seconds_left(sockets, open_room, member, settings, idle_minutes=2)
     await communicator.send_json_to({"type": "chat", "text": "I'm here"})
     extended = await next_event(communicator, "session")
     assert extended["seconds_left"] >= 115  # the page's idle warning starts again from here
-    assert time.time() - stored(cookie)["last_seen"] < 5
+    assert time.time() - (await sync_to_async(stored(cookie).__getitem__)("last_seen")) < 5
     await asyncio.sleep(3.5)  # past the old limit
     await communicator.send_json_to({"type": "ping"})
     assert await next_event(communicator, "pong")
 
 
+@sync_to_async
+def _seen_now(cookie: str) -> None:
+    """As SessionTimeoutMiddleware records a page, or "Stay signed in"."""
+    session = stored(cookie)
+    session["last_seen"] = time.time()
+    session.save()
+
+
 async def test_a_page_request_elsewhere_keeps_the_socket_open(sockets, room_session, member, settings):
-    settings.SESSION_IDLE_TIMEOUT_MINUTES = 1
-    cookie = signed_in(member, last_seen=58)
-    communicator = await sockets.open(room_session, cookie=cookie)
-    await next_event(communicator, "state")
-    signed_in_again = stored(cookie)
-    signed_in_again["last_seen"] = time.time()  # as SessionTimeoutMiddleware records a page, or "Stay signed in"
-    signed_in_again.save()
+    communicator, cookie = await two_seconds_left(sockets, room_session, member, settings)
+    await _seen_now(cookie)
     assert await communicator.receive_nothing(timeout=3)
     await communicator.send_json_to({"type": "ping"})
     assert await next_event(communicator, "pong")
 
 
 async def test_signing_out_before_the_limit_is_seen_by_the_timer(sockets, room_session, member, settings):
-    settings.SESSION_IDLE_TIMEOUT_MINUTES = 1
-    cookie = signed_in(member, last_seen=58)
-    communicator = await sockets.open(room_session, cookie=cookie)
-    await next_event(communicator, "state")
-    stored(cookie).delete()  # gone from the store without a logout signal
+    communicator, cookie = await two_seconds_left(sockets, room_session, member, settings)
+    await sync_to_async(stored(cookie).delete)()  # gone from the store without a logout signal
     assert await close_code(communicator) == protocol.CLOSE_ANONYMOUS

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from asgiref.sync import sync_to_async
 from django.conf import settings
 
 from groups.models import PeerGroup
@@ -93,18 +94,20 @@ async def _next(ws, event_type: str, where=lambda message: True) -> dict:
 async def test_chat_crosses_between_two_server_processes(two_servers, facilitator, practitioner):
     import websockets
 
-    session = GroupSessionFactory(group=PeerGroupFactory(facilitators=[facilitator], lobby_enabled=False))
-    BookingFactory(session=session, user=practitioner)
-    assert PeerGroup.objects.get(pk=session.group_id).lobby_enabled is False
+    session = await sync_to_async(GroupSessionFactory)(
+        group=await sync_to_async(PeerGroupFactory)(facilitators=[facilitator], lobby_enabled=False))
+    await sync_to_async(BookingFactory)(session=session, user=practitioner)
+    assert (await PeerGroup.objects.aget(pk=session.group_id)).lobby_enabled is False
+    host_cookie, guest_cookie = [await sync_to_async(session_cookie)(user) for user in (facilitator, practitioner)]
 
-    def connect(port, user):
+    def connect(port, cookie):
         return websockets.connect(
             f"ws://127.0.0.1:{port}/ws/rooms/{session.code}/",
             origin=f"http://127.0.0.1:{port}",
-            additional_headers={"Cookie": f"sessionid={session_cookie(user)}"},
+            additional_headers={"Cookie": f"sessionid={cookie}"},
         )
 
-    async with connect(two_servers[0], facilitator) as host, connect(two_servers[1], practitioner) as guest:
+    async with connect(two_servers[0], host_cookie) as host, connect(two_servers[1], guest_cookie) as guest:
         assert (await _next(host, "state"))["me"]["state"] == "admitted"
         guest_state = await _next(guest, "state")
         assert guest_state["me"]["state"] == "admitted"

@@ -7,6 +7,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from groups.models import GroupSession
 from signups.errors import SignupRefused
 from signups.models import Booking, SessionRegister
@@ -16,7 +17,7 @@ MARKS = (Booking.Attendance.ATTENDED, Booking.Attendance.NO_SHOW)
 
 @transaction.atomic
 def attendance_record_presence(
-    *, session: GroupSession, user, joined_at: datetime | None = None, left_at: datetime | None = None
+    *, session: GroupSession, user: User, joined_at: datetime | None = None, left_at: datetime | None = None
 ) -> Booking | None:
     """The live room saw this person: keep their first join and last leave,
     and mark them attended. None when they hold no place (e.g. a facilitator)."""
@@ -40,7 +41,7 @@ def attendance_record_presence(
 
 @transaction.atomic
 def attendance_register_save(
-    *, session: GroupSession, marks: Mapping[str, str], taken_by, now: datetime | None = None
+    *, session: GroupSession, marks: Mapping[str, str], taken_by: User, now: datetime | None = None
 ) -> int:
     """A facilitator's register: `marks` maps booking codes of confirmed
     places to "attended" or "no_show". Returns how many were recorded."""

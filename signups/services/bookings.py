@@ -10,6 +10,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.services import live_rooms_recheck
 from groups.models import GroupSession, PeerGroup
 from signups import signals
@@ -31,7 +32,8 @@ ACTIVE = (Booking.Status.CONFIRMED, Booking.Status.WAITLISTED)
 
 
 @transaction.atomic
-def booking_create(*, session: GroupSession, user, join_waitlist: bool = False, now: datetime | None = None) -> Booking:
+def booking_create(*, session: GroupSession, user: User, join_waitlist: bool = False,
+                   now: datetime | None = None) -> Booking:
     """Book a place, or (with `join_waitlist`) queue for one when the session
     is full. Asking again while booked or queued changes nothing.
 
@@ -69,7 +71,7 @@ def _full_message(session: GroupSession) -> str:
     return "This session is full. You can join the waiting list instead."
 
 
-def _reopen(booking: Booking | None, *, session, user, status: str, now: datetime) -> Booking:
+def _reopen(booking: Booking | None, *, session: GroupSession, user: User, status: str, now: datetime) -> Booking:
     """One row per person per session: reuse a cancelled booking's row."""
     if booking is None:
         booking = Booking(session=session, user=user)

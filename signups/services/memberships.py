@@ -6,6 +6,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.services import live_rooms_recheck
 from groups.models import GroupSession, PeerGroup
 from signups import signals
@@ -24,7 +25,7 @@ DECISIONS = {
 
 
 @transaction.atomic
-def membership_apply(*, group: PeerGroup, user, note: str = "") -> Membership:
+def membership_apply(*, group: PeerGroup, user: User, note: str = "") -> Membership:
     """Apply to a closed group. Applying again while pending or a member
     changes nothing; after withdrawing, declining or leaving, the same row is
     reused for the new application."""
@@ -93,7 +94,7 @@ def membership_decide(
     return membership
 
 
-def member_places_create(*, sessions: Iterable[GroupSession], users: Iterable, now: datetime) -> list[Booking]:
+def member_places_create(*, sessions: Iterable[GroupSession], users: Iterable[User], now: datetime) -> list[Booking]:
     """Standing places for members at these sessions. A person who already
     holds or cancelled a place at one keeps their own choice."""
     users = list(users)
@@ -119,7 +120,8 @@ def member_places_create(*, sessions: Iterable[GroupSession], users: Iterable, n
 
 
 @transaction.atomic
-def group_members_place(*, group: PeerGroup, sessions: Iterable[GroupSession], now: datetime | None = None) -> list:
+def group_members_place(*, group: PeerGroup, sessions: Iterable[GroupSession],
+                        now: datetime | None = None) -> list[Booking]:
     """New sessions of a closed group: every member gets a place."""
     if not group.is_closed:
         return []

@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 
 from django.db.models import Count, Max, Q, QuerySet
 
+from accounts.models import User
 from groups.eligibility import eligibility_refusal
 from groups.formats import Format
 from groups.models import GroupSession, PeerGroup
@@ -26,7 +27,7 @@ def booking_window_open(session: GroupSession, now: datetime) -> bool:
     return session.starts_at > now
 
 
-def check_group_joinable(*, group: PeerGroup, user) -> None:
+def check_group_joinable(*, group: PeerGroup, user: User) -> None:
     """The checks a booking and an application share: a published group the
     person is eligible for, whose current ground rules they accepted."""
     if group.status != PeerGroup.Status.PUBLISHED:
@@ -46,7 +47,7 @@ def check_session_open(*, session: GroupSession, now: datetime) -> None:
         raise SignupRefused("This session has already taken place, so it cannot be booked.", reason="past")
 
 
-def check_session_bookable(*, session: GroupSession, user, now: datetime) -> None:
+def check_session_bookable(*, session: GroupSession, user: User, now: datetime) -> None:
     group = session.group
     check_session_open(session=session, now=now)
     if group.is_closed and not is_member(group=group, user=user):
@@ -57,7 +58,7 @@ def check_session_bookable(*, session: GroupSession, user, now: datetime) -> Non
     check_group_joinable(group=group, user=user)
 
 
-def is_member(*, group: PeerGroup, user) -> bool:
+def is_member(*, group: PeerGroup, user: User) -> bool:
     return Membership.objects.filter(group=group, user=user, status=Membership.Status.ACCEPTED).exists()
 
 
@@ -68,7 +69,7 @@ def lock_session(session: GroupSession) -> GroupSession:
     return GroupSession.objects.select_related("group").select_for_update(of=("self",)).get(pk=session.pk)
 
 
-def places_taken_and_own_booking(session: GroupSession, user) -> tuple[int, int | None]:
+def places_taken_and_own_booking(session: GroupSession, user: User) -> tuple[int, int | None]:
     """Under the session's lock, in one query: the confirmed places and the
     id of this person's booking row, if they have one."""
     row = Booking.objects.filter(session=session).aggregate(

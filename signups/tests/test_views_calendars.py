@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from groups.models import GroupSession, PeerGroup
-from groups.scheduling import session_move
+from groups.services import session_move
 from signups.models import Booking, CalendarFeed
 from signups.services import calendar_feed_renew
 from signups.tests.factories import BookingFactory, GroupSessionFactory, PeerGroupFactory

@@ -15,7 +15,7 @@ from signups.models import Booking
 from signups.selectors import bookings_for_user, membership_for_user
 from signups.services import booking_cancel, booking_create, feedback_allowed
 from signups.services.rules import booking_window_open
-from signups.views.common import refused, safe_next
+from signups.views.common import booked, refused, safe_next
 
 
 @login_required
@@ -43,11 +43,7 @@ def _book(request, code: str, *, join_waitlist: bool):
         intent = "waitlist" if join_waitlist else "book"
         return refused(request, exc, back=back, group_code=session.group.code, intent=intent,
                        session_code=session.code)
-    if booking.status == Booking.Status.WAITLISTED:
-        messages.success(request, "You are on the waiting list. If a place comes up, it is yours automatically.")
-    else:
-        messages.success(request, "Your place is booked.")
-    return redirect(back)
+    return booked(request, booking, back=back)
 
 
 @login_required

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from signups.errors import GroundRulesRequired, SignupRefused
+from signups.models import Booking
 
 
 def safe_next(request: HttpRequest, default: str) -> str:
@@ -20,6 +21,15 @@ def safe_next(request: HttpRequest, default: str) -> str:
     if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return target
     return default
+
+
+def booked(request: HttpRequest, booking: Booking, *, back: str) -> HttpResponse:
+    """Say what a booking gave the person (a place, or a place in the queue), then go back."""
+    if booking.status == Booking.Status.WAITLISTED:
+        messages.success(request, "You are on the waiting list. If a place comes up, it is yours automatically.")
+    else:
+        messages.success(request, "Your place is booked.")
+    return redirect(back)
 
 
 def refused(request: HttpRequest, exc: SignupRefused, *, back: str, group_code: str,

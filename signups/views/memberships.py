@@ -17,7 +17,7 @@ from groups.eligibility import eligibility_refusal
 from groups.models import GroupSession
 from signups.errors import GroundRulesRequired, SignupRefused
 from signups.forms import ApplicationForm, DecisionForm, GroundRulesForm, IntakeForm
-from signups.models import Booking, Membership
+from signups.models import Membership
 from signups.selectors import applications_for_group, ground_rules_pending, members_count, membership_for_user
 from signups.services import (
     booking_create,
@@ -28,7 +28,7 @@ from signups.services import (
     membership_leave,
     membership_withdraw,
 )
-from signups.views.common import refused, safe_next
+from signups.views.common import booked, refused, safe_next
 
 INTENTS = ("book", "waitlist", "apply")
 
@@ -70,11 +70,7 @@ def _continue(request, *, group, intent: str, session_code: str, back: str):
     except SignupRefused as exc:
         messages.error(request, exc.message)
         return redirect(back)
-    if booking.status == Booking.Status.WAITLISTED:
-        messages.success(request, "You are on the waiting list. If a place comes up, it is yours automatically.")
-    else:
-        messages.success(request, "Your place is booked.")
-    return redirect(back)
+    return booked(request, booking, back=back)
 
 
 @login_required

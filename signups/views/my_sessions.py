@@ -10,6 +10,6 @@ from signups.services import feedback_allowed
 def my_sessions(request):
     now = timezone.now()
     mine = my_sessions_selector(user=request.user, now=now)
-    for booking in mine.past:
-        booking.can_give_feedback = feedback_allowed(booking, now=now)
-    return render(request, "signups/my_sessions.html", {"mine": mine, "now": now})
+    # Past places whose feedback is still open to this person.
+    feedback_open = {booking.pk for booking in mine.past if feedback_allowed(booking, now=now)}
+    return render(request, "signups/my_sessions.html", {"mine": mine, "now": now, "feedback_open": feedback_open})

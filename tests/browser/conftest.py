@@ -27,6 +27,19 @@ MEDIA_ARGS = [
 ]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _orm_beside_playwrights_event_loop():
+    """Playwright's sync API runs an event loop in the test thread, so Django
+    takes the browser tests' own ORM calls (synchronous, and safe there) for
+    calls from async code. Allowed once a browser test runs, until the test
+    database is torn down after the browser: everywhere else (the other
+    pytest process, `make test` runs two) a sync ORM call from async code
+    fails, as it should."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
+
+
 @pytest.fixture(scope="session")
 def playwright_instance():
     with sync_playwright() as p:

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from accounts.tests.factories import UserFactory
-from groups.scheduling import session_move
+from groups.services import session_move
 from notifications.delivery import notifications_send_due
 from notifications.models import Preference
 from notifications.tests.factories import GroupSessionFactory

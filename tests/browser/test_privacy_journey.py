@@ -19,7 +19,7 @@ def test_a_person_downloads_their_data_then_deletes_their_account(page, live_ser
 
     with page.expect_download() as download:
         page.get_by_role("button", name="Download my data").click()
-    data = json.loads(open(download.value.path()).read())
+    data = json.loads(download.value.path().read_text())
     assert data["profile"]["display_name"] == "Sam"
 
     page.get_by_role("link", name="Delete your account").click()

@@ -111,7 +111,7 @@ def test_a_programme_admin_reads_the_headlines_then_opens_a_detailed_table(page,
         page.get_by_role("link", name="Download these figures (CSV)").click()
     download = download_info.value
     assert download.suggested_filename == "participation-2025-q3.csv"
-    rows = list(csv.reader(io.StringIO(open(download.path(), encoding="utf-8-sig").read())))
+    rows = list(csv.reader(io.StringIO(download.path().read_text(encoding="utf-8-sig"))))
     assert ["Participation by month, July to September 2025", "August 2025", "Attendances", "10"] in rows
     assert ["Participation by month, July to September 2025", "All months", "Sessions cancelled", "1"] in rows
 

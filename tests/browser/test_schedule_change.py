@@ -7,7 +7,8 @@ import pytest
 from django.utils import timezone
 
 from accounts.tests.factories import FacilitatorFactory, UserFactory
-from groups.scheduling import ScheduleSpec, schedule_save, session_cancel
+from groups.recurrence import ScheduleSpec
+from groups.services import schedule_save, session_cancel
 from groups.tests.factories import GroundRulesFactory, PeerGroupFactory, a_future_weekday
 from signups.models import Booking
 from tests.browser.conftest import assert_accessible, sign_in

@@ -1,7 +1,9 @@
-"""Everything that changes groups. Schedules and sessions: groups.scheduling."""
+"""Groups themselves: creating, editing, publishing, archiving, facilitators."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,7 +15,10 @@ from accounts.roles import is_facilitator
 from accounts.services import live_rooms_recheck
 from groups.formats import Membership, capacity_error, defaults_for, minutes_error
 from groups.models import Eligibility, Facilitation, GroundRules, GroupSession, PeerGroup
-from groups.scheduling import ScheduleSpec, schedule_save, session_cancel, session_restore, sessions_materialise
+from groups.places import HOLDING
+from groups.recurrence import ScheduleSpec
+from groups.services.schedules import schedule_save, sessions_materialise
+from groups.services.sessions import session_cancel, session_restore
 from groups.signals import capacity_changed
 
 # Fields a facilitator sets directly on PeerGroup.
@@ -25,14 +30,14 @@ GROUP_FIELDS = ("title", "format", "description", "membership", "intake_open", "
 class GroupDetails:
     """A group as a facilitator described it (already cleaned by the form)."""
 
-    values: dict  # GROUP_FIELDS
+    values: dict[str, Any]  # GROUP_FIELDS
     ground_rules: str
     professions: list[str] = field(default_factory=list)  # empty: all staff
     career_stages: list[str] = field(default_factory=list)
 
 
-def _check(values: dict) -> None:
-    errors = {}
+def _check(values: dict[str, Any]) -> None:
+    errors: dict[str, str] = {}
     if problem := capacity_error(values["format"], values["capacity"]):
         errors["capacity"] = problem
     if problem := minutes_error(values["format"], values["duration_minutes"]):
@@ -88,7 +93,7 @@ def group_update(*, group: PeerGroup, details: GroupDetails, schedule: ScheduleS
                  now: datetime | None = None, expected_plan: str | None = None) -> PeerGroup:
     """Save edits; a raised capacity is announced so people waiting can be promoted.
     `expected_plan`: the fingerprint of the schedule plan the facilitator
-    confirmed (`groups.scheduling.schedule_plan`); refused if it has changed."""
+    confirmed (`groups.services.schedule_plan`); refused if it has changed."""
     group = PeerGroup.objects.select_for_update().get(pk=group.pk)
     values = {k: details.values.get(k, getattr(group, k)) for k in GROUP_FIELDS}
     if group.status != PeerGroup.Status.DRAFT:
@@ -103,7 +108,7 @@ def group_update(*, group: PeerGroup, details: GroupDetails, schedule: ScheduleS
     _eligibility_set(group, details)
     schedule_save(group=group, spec=schedule, now=now, expected=expected_plan)
     if raised:
-        transaction.on_commit(lambda: capacity_changed.send(sender=PeerGroup, group=group, session=None))
+        transaction.on_commit(partial(capacity_changed.send, sender=PeerGroup, group=group, session=None), robust=True)
     return group
 
 
@@ -132,7 +137,7 @@ def archive_preview(*, group: PeerGroup, now: datetime | None = None) -> tuple[i
     future = group.sessions.filter(starts_at__gt=now or timezone.now(), status=GroupSession.Status.SCHEDULED)
     counts = future.aggregate(
         sessions=Count("pk", distinct=True),
-        people=Count("bookings", filter=Q(bookings__status__in=("confirmed", "waitlisted"))),
+        people=Count("bookings", filter=Q(bookings__status__in=HOLDING)),
     )
     return counts["sessions"], counts["people"]
 
