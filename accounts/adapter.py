@@ -17,6 +17,13 @@ def email_domain_allowed(email: str, allowed: list[str]) -> bool:
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_login_stages(self) -> list[str]:
+        # allauth's TOTP step, aware of a provider's trusted multi-factor assertion.
+        return [
+            "accounts.mfa.ProviderAwareAuthenticateStage" if path == "allauth.mfa.stages.AuthenticateStage" else path
+            for path in super().get_login_stages()
+        ]
+
     def clean_email(self, email: str) -> str:
         email = super().clean_email(email)
         if not email_domain_allowed(email, settings.SIGNUP_EMAIL_DOMAINS):

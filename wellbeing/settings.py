@@ -13,6 +13,7 @@ from django.utils.csp import CSP
 
 from wellbeing.beat import BEAT_SCHEDULE
 from wellbeing.env import env_bool, env_choice, env_int, env_list, env_str, require_secret_key
+from wellbeing.oidc_providers import oidc_apps_from_env, oidc_origins
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -39,6 +40,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.usersessions",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "core",
     "accounts",
     "audit",
@@ -258,6 +261,27 @@ ACCOUNT_RATE_LIMITS = {
     "manage_email": "10/m/user",
     "reauthenticate": "10/m/user",
 }
+# NHS sign-in (NHSmail / Entra ID, CIS2) through allauth's OpenID Connect
+# provider: apps from the environment (wellbeing/oidc_providers.py), none by
+# default. Our provider class adds a nonce and always checks the ID token's
+# signature (accounts/oidc.py); accounts/social.py holds the sign-in rules.
+OIDC_APPS = oidc_apps_from_env()
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "provider_class": "accounts.oidc.NhsOpenIDConnectProvider",
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": OIDC_APPS,
+    }
+}
+SOCIALACCOUNT_ADAPTER = "accounts.social.SocialAccountAdapter"
+# Never sign someone in to, or link, an existing account because a provider
+# asserts its address: they sign in as themselves first, then connect.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 5)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_ADAPTER = "accounts.mfa.MFAAdapter"
 MFA_ENCRYPTION_KEY = env_str("MFA_ENCRYPTION_KEY")
@@ -338,7 +362,8 @@ SECURE_CSP = {
     "media-src": [CSP.SELF, "blob:", "mediastream:"],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.NONE],
-    "form-action": [CSP.SELF],
+    # The NHS sign-in buttons post to us, and we redirect to the provider.
+    "form-action": [CSP.SELF, *oidc_origins(OIDC_APPS)],
     "frame-ancestors": [CSP.NONE],
 }
 SESSION_COOKIE_HTTPONLY = True
