@@ -61,6 +61,8 @@ class NhsOpenIDConnectAdapter(OpenIDConnectOAuth2Adapter):
 
 
 class NhsOpenIDConnectProvider(OpenIDConnectProvider):
+    # allauth finds a provider's URLs (and so the names we reverse) by its package.
+    package = "allauth.socialaccount.providers.openid_connect"
     oauth2_adapter_class = NhsOpenIDConnectAdapter
     pkce_enabled_default = True
 

@@ -4,8 +4,8 @@ deactivation closes them all; so does losing a role (an auth group), however
 it is removed: `manage.py role revoke`, the admin's user form, or the admin's
 group page. Imported (so connected) in `AccountsConfig.ready`."""
 
-from allauth.usersessions.models import UserSession
 from allauth.account.signals import user_logged_in
+from allauth.usersessions.models import UserSession
 from django.contrib.auth.signals import user_logged_out
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.dispatch import receiver

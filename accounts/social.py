@@ -28,7 +28,7 @@ from django.shortcuts import render
 
 from accounts.adapter import email_domain_allowed
 from accounts.models import User
-from accounts.oidc import NONCE_STATE_KEY, IdTokenRejected, ProviderUnreachable
+from accounts.oidc import NONCE_STATE_KEY, IdTokenRejected, ProviderUnreachable, provider_claims
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +72,9 @@ def _failure_reason(error, exception, extra_context: dict) -> str:
 def _email_refusal(sociallogin: SocialLogin) -> str | None:
     addresses = sociallogin.email_addresses
     if not addresses:
-        return "no_email"
+        # allauth drops an address our account adapter refuses (the domain rule).
+        asserted = provider_claims(sociallogin.account.extra_data).get("email")
+        return "domain" if asserted else "no_email"
     if not addresses[0].verified:
         return "unverified"
     if not email_domain_allowed(addresses[0].email, settings.SIGNUP_EMAIL_DOMAINS):

@@ -255,8 +255,8 @@ class OidcProvider:
                 return _sign_in_page(request.full_path)
             person = provider.people.get(request.form.get("sub", ""))
             if request.form.get("action") == "cancel" or person is None or person.closed:
-                return server.create_authorization_response(grant_user=None)
-            return server.create_authorization_response(grant_user=person)
+                return server.create_authorization_response(grant_user=None, grant=grant)
+            return server.create_authorization_response(grant_user=person, grant=grant)
 
         @app.post("/token")
         def token():
@@ -318,3 +318,31 @@ def _sign_in_page(action: str) -> str:
 <button name="action" value="sign-in">Sign in</button>
 <button name="action" value="cancel">Cancel</button>
 </form></main></body></html>"""
+
+
+def app_settings_for(provider: OidcProvider, *, provider_id: str = "nhsmail", name: str = "NHSmail", **extra) -> dict:
+    """The allauth app our settings would make from OIDC_<ID>_* for this provider."""
+    return {
+        "provider_id": provider_id,
+        "name": name,
+        "client_id": provider.client.client_id,
+        "secret": provider.client.client_secret,
+        "settings": {
+            "server_url": provider.issuer,
+            "oauth_pkce_enabled": True,
+            "scope": ["openid", "profile", "email"],
+            "fetch_userinfo": True,
+            "email_verified_claim": "email_verified",
+            "trust_amr_mfa": False,
+            "trust_acr": [],
+            **extra,
+        },
+    }
+
+
+def providers_setting(*apps: dict) -> dict:
+    return {"openid_connect": {
+        "provider_class": "accounts.oidc.NhsOpenIDConnectProvider",
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": list(apps),
+    }}

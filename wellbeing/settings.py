@@ -278,6 +278,9 @@ SOCIALACCOUNT_ADAPTER = "accounts.social.SocialAccountAdapter"
 # asserts its address: they sign in as themselves first, then connect.
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+# Connecting or removing a provider asks for the password again first, so
+# nobody at an unlocked computer can link their own account to someone else's.
+SOCIALACCOUNT_REAUTHENTICATION_REQUIRED = True
 SOCIALACCOUNT_AUTO_SIGNUP = True
 SOCIALACCOUNT_STORE_TOKENS = False
 SOCIALACCOUNT_LOGIN_ON_GET = False
