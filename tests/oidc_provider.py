@@ -49,7 +49,7 @@ class Client(ClientMixin):
         return " ".join(s for s in (scope or "").split() if s in STANDARD_SCOPES)
 
     def check_redirect_uri(self, redirect_uri):
-        return redirect_uri.startswith("http://127.0.0.1:") or redirect_uri.startswith("http://testserver/")
+        return redirect_uri.startswith(("http://127.0.0.1:", "http://localhost:", "http://testserver/"))
 
     def check_client_secret(self, client_secret):
         return secrets.compare_digest(client_secret, self.client_secret)
