@@ -11,12 +11,15 @@ from accounts.tests.factories import UserFactory
 
 def _assert_in_our_voice(message) -> None:
     body = message.body
-    assert "Hello from" not in body and "Thank you for using" not in body
+    assert "Hello from" not in body
+    assert "Thank you for using" not in body
     assert not body.startswith(("Hello", "Hi", "Dear"))  # no greeting by a name or the site's address
     assert "Person " not in body
-    assert "Need help now?" in body and "116 123" in body
+    assert "Need help now?" in body
+    assert "116 123" in body
     assert "Sessions are never recorded." in body
-    assert message.subject[0].isupper() and message.subject[1:] == message.subject[1:].lower().replace(
+    assert message.subject[0].isupper()
+    assert message.subject[1:] == message.subject[1:].lower().replace(
         "nhs", "NHS")
 
 
