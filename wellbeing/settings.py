@@ -288,6 +288,9 @@ SOCIALACCOUNT_AUTO_SIGNUP = True
 SOCIALACCOUNT_STORE_TOKENS = False
 SOCIALACCOUNT_LOGIN_ON_GET = False
 SOCIALACCOUNT_REQUESTS_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 5)
+# Codes sent by email (sign-in, verification, password reset, when turned
+# on) are six digits like the authenticator app's, typed on a number pad.
+ALLAUTH_USER_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_ADAPTER = "accounts.mfa.MFAAdapter"
 MFA_ENCRYPTION_KEY = env_str("MFA_ENCRYPTION_KEY")

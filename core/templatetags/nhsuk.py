@@ -43,4 +43,8 @@ def nhsuk_widget(bound_field):
         described.append(f"{bound_field.auto_id}-error")
     if described:
         attrs["aria-describedby"] = " ".join(described)
+    if bound_field.field.widget.attrs.get("autocomplete") == "one-time-code":
+        # Two-factor and emailed codes are digits (ALLAUTH_USER_CODE_FORMAT):
+        # a phone shows its number pad, and the code is never spell-checked.
+        attrs.update({"inputmode": "numeric", "spellcheck": "false", "autocapitalize": "off"})
     return bound_field.as_widget(attrs=attrs)
