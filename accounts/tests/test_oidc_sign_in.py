@@ -229,6 +229,11 @@ def test_an_existing_account_connects_after_signing_in_as_itself(client, idp, db
     assert not SocialAccount.objects.exists()
     client.post(reverse("account_reauthenticate"), {"password": "correct-horse-battery"})
     assert SocialAccount.objects.get().user == existing
+    from django.core import mail
+
+    notice = mail.outbox[-1]
+    assert notice.subject == "A way to sign in was connected to your account"
+    assert "NHSmail was connected to your account" in notice.body
     # From now on the provider signs them in to that account.
     client.post(reverse("account_logout"))
     sign_in(client, "ann-sub")
