@@ -5,7 +5,9 @@ from MFA_ENCRYPTION_KEY (or SECRET_KEY when that is unset: set a dedicated
 key in production so rotating SECRET_KEY doesn't lock people out).
 Facilitators, programme admins, staff and superusers (the Django admin) must
 use two-factor authentication, so they
-cannot remove their last authenticator.
+cannot remove their last authenticator. A sign-in through an NHS identity
+provider may stand in for it where the deployment trusts that provider's
+multi-factor assertion (`provider_mfa_trusted`; off by default).
 """
 
 import base64
@@ -76,7 +78,6 @@ def mfa_asserted_by_provider(session) -> None:
     """Remember, for this signed-in session only, that the provider's
     trusted assertion stands in for our own second factor."""
     session["mfa_ok"] = True
-    session["mfa_by_provider"] = True
 
 
 class ProviderAwareAuthenticateStage(AuthenticateStage):
