@@ -381,3 +381,16 @@ def test_an_acr_value_not_listed_is_not_trusted(client, idp, linked_facilitator,
     settings.SOCIALACCOUNT_PROVIDERS = providers_setting(app_settings_for(idp, trust_acr=["AAL3_ANY"]))
     idp.person_add("fac-sub", email="fac@nhs.net", email_verified=True, acr="AAL1_USERPASS")
     assert sign_in(client, "fac-sub").url == reverse("mfa_authenticate")
+
+
+def test_the_data_download_lists_linked_sign_in_methods_and_erasure_removes_them(client, idp, db):
+    from privacy.selectors import personal_data_export
+
+    idp.person_add("ann-sub", email="ann@nhs.net", email_verified=True)
+    sign_in(client, "ann-sub")
+    user = signed_in_user(client)
+    (linked,) = personal_data_export(user=user)["ways_to_sign_in"]
+    assert (linked["provider"], linked["identifier_at_provider"]) == ("nhsmail", "ann-sub")
+    from privacy.policy import POLICY, Erase
+
+    assert POLICY["socialaccount.SocialAccount.user"].erase == Erase.DELETE
