@@ -178,10 +178,12 @@ ALLAUTH_SIGNED_IN_ONLY = {
     "mfa_index", "mfa_reauthenticate", "mfa_activate_totp", "mfa_deactivate_totp", "mfa_view_recovery_codes",
     "mfa_generate_recovery_codes", "mfa_download_recovery_codes", "usersessions_list",
     "account_confirm_login_code", "mfa_authenticate",  # without a sign-in under way
-    "socialaccount_connections", "socialaccount_signup",
+    "socialaccount_connections",
 }
-# allauth's "sign-in with a provider failed" page answers 401 to everyone.
-ALLAUTH_ERROR_PAGES = {"socialaccount_login_error": "401"}
+# Pages with one outcome for everyone: allauth's "sign-in with a provider
+# failed" page answers 401; its provider sign-up form, with no provider
+# sign-in under way, sends everyone to sign in.
+ALLAUTH_ERROR_PAGES = {"socialaccount_login_error": "401", "socialaccount_signup": "login"}
 # Signed in or not, nothing there may fail or refuse outright; a garbage key is a 404.
 ALLAUTH_ALLOWED = {"ok", "redirect", "404"}
 ADMIN_PREFIX = "admin/"
