@@ -17,6 +17,19 @@ def email_domain_allowed(email: str, allowed: list[str]) -> bool:
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        # What every account email's footer needs (templates/account/email/base_message.txt).
+        context = {"service_name": settings.SERVICE_NAME, "site_url": settings.SITE_URL,
+                   "signposting": settings.SIGNPOSTING, **context}
+        super().send_mail(template_prefix, email, context)
+
+    def get_login_stages(self) -> list[str]:
+        # allauth's TOTP step, aware of a provider's trusted multi-factor assertion.
+        return [
+            "accounts.mfa.ProviderAwareAuthenticateStage" if path == "allauth.mfa.stages.AuthenticateStage" else path
+            for path in super().get_login_stages()
+        ]
+
     def clean_email(self, email: str) -> str:
         email = super().clean_email(email)
         if not email_domain_allowed(email, settings.SIGNUP_EMAIL_DOMAINS):

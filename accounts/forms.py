@@ -34,8 +34,19 @@ class ProfileForm(forms.ModelForm):
             "region": forms.Select,
         }
 
+    # The error summary names each field (NHS.UK pattern), not "This field is required."
+    REQUIRED_MESSAGES = {
+        "display_name": "Enter a display name",
+        "profession": "Select your profession",
+        "career_stage": "Select your career stage",
+        "region": "Select your NHS region or nation",
+    }
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name, message in self.REQUIRED_MESSAGES.items():
+            self.fields[name].error_messages["required"] = message
+            self.fields[name].error_messages["invalid_choice"] = message
         for name in ("profession", "career_stage", "region"):
             field = self.fields[name]
             field.required = True

@@ -4,11 +4,13 @@ deactivation closes them all; so does losing a role (an auth group), however
 it is removed: `manage.py role revoke`, the admin's user form, or the admin's
 group page. Imported (so connected) in `AccountsConfig.ready`."""
 
+from allauth.account.signals import user_logged_in
 from allauth.usersessions.models import UserSession
 from django.contrib.auth.signals import user_logged_out
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.dispatch import receiver
 
+from accounts.mfa import mfa_asserted_by_provider, provider_mfa_trusted
 from accounts.models import User
 from accounts.roles import role_groups_ensure
 from accounts.services import ACCESS_CHANGED, SIGNED_OUT, live_connections_close
@@ -19,6 +21,14 @@ def on_logged_out(sender, request, user, **kwargs) -> None:
     if user is None or request is None:
         return
     live_connections_close(user_id=user.pk, reason=SIGNED_OUT, session_key=request.session.session_key)
+
+
+@receiver(user_logged_in, dispatch_uid="accounts.mfa.provider_assertion")
+def on_logged_in(sender, request, user, sociallogin=None, **kwargs) -> None:
+    """A sign-in through an NHS provider whose multi-factor assertion this
+    deployment trusts counts as two-factor for this session (accounts/mfa.py)."""
+    if request is not None and provider_mfa_trusted(sociallogin):
+        mfa_asserted_by_provider(request.session)
 
 
 @receiver(post_save, sender=User, dispatch_uid="accounts.live_connections.deactivated")

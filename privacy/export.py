@@ -59,6 +59,14 @@ def authenticators(rows) -> list[dict]:
             for a in rows.order_by("pk").only("type", "created_at", "last_used_at")]
 
 
+def social_accounts(rows) -> list[dict]:
+    """NHS sign-in accounts linked to this one: which provider, the person's
+    identifier there and the claims kept (accounts/oidc.py keeps only a few)."""
+    return [{"provider": a.provider, "identifier_at_provider": a.uid, "connected_at": a.date_joined,
+             "last_signed_in_at": a.last_login, "what_the_provider_said": a.extra_data}
+            for a in rows.order_by("pk")]
+
+
 def user_sessions(rows) -> list[dict]:
     return list(rows.order_by("created_at").values("created_at", "last_seen_at", "ip", "user_agent"))
 

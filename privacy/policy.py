@@ -40,6 +40,9 @@ POLICY: dict[str, Rule] = {
     "mfa.Authenticator.user": Rule(
         "two_factor_authentication", Erase.DELETE,
         "Holds secrets; only the kind and dates are exported, never the secret.", export.authenticators),
+    "socialaccount.SocialAccount.user": Rule(
+        "ways_to_sign_in", Erase.DELETE,
+        "Links the person to their NHS sign-in account (provider and identifier there).", export.social_accounts),
     "usersessions.UserSession.user": Rule(
         "signed_in_browsers", Erase.DELETE,
         "IP address and browser; the sessions themselves are ended first. Never the session key.",

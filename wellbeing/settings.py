@@ -13,6 +13,7 @@ from django.utils.csp import CSP
 
 from wellbeing.beat import BEAT_SCHEDULE
 from wellbeing.env import env_bool, env_choice, env_int, env_list, env_str, require_secret_key
+from wellbeing.oidc_providers import oidc_apps_from_env, oidc_origins
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -39,6 +40,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.usersessions",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "core",
     "accounts",
     "audit",
@@ -246,6 +249,9 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+# Tell people when their password, email address, two-factor set-up or
+# ways to sign in change (templates/account/email/base_notification.txt).
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # allauth's default rate limits stay on; these only make them explicit.
 ACCOUNT_RATE_LIMITS = {
@@ -259,6 +265,33 @@ ACCOUNT_RATE_LIMITS = {
     "manage_email": "10/m/user",
     "reauthenticate": "10/m/user",
 }
+# NHS sign-in (NHSmail / Entra ID, CIS2) through allauth's OpenID Connect
+# provider: apps from the environment (wellbeing/oidc_providers.py), none by
+# default. Our provider class adds a nonce and always checks the ID token's
+# signature (accounts/oidc.py); accounts/social.py holds the sign-in rules.
+OIDC_APPS = oidc_apps_from_env()
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "provider_class": "accounts.oidc.NhsOpenIDConnectProvider",
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": OIDC_APPS,
+    }
+}
+SOCIALACCOUNT_ADAPTER = "accounts.social.SocialAccountAdapter"
+# Never sign someone in to, or link, an existing account because a provider
+# asserts its address: they sign in as themselves first, then connect.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+# Connecting or removing a provider asks for the password again first, so
+# nobody at an unlocked computer can link their own account to someone else's.
+SOCIALACCOUNT_REAUTHENTICATION_REQUIRED = True
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 5)
+# Codes sent by email (sign-in, verification, password reset, when turned
+# on) are six digits like the authenticator app's, typed on a number pad.
+ALLAUTH_USER_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_ADAPTER = "accounts.mfa.MFAAdapter"
 MFA_ENCRYPTION_KEY = env_str("MFA_ENCRYPTION_KEY")
@@ -339,7 +372,8 @@ SECURE_CSP = {
     "media-src": [CSP.SELF, "blob:", "mediastream:"],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.NONE],
-    "form-action": [CSP.SELF],
+    # The NHS sign-in buttons post to us, and we redirect to the provider.
+    "form-action": [CSP.SELF, *oidc_origins(OIDC_APPS)],
     "frame-ancestors": [CSP.NONE],
 }
 SESSION_COOKIE_HTTPONLY = True

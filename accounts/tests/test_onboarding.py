@@ -94,3 +94,19 @@ def test_the_profile_needs_sign_in(client):
     response = client.get(reverse("accounts:profile"))
     assert response.status_code == 302
     assert reverse("account_login") in response.url
+
+
+def test_the_error_summary_names_each_missing_field(client, newcomer):
+    client.force_login(newcomer)
+    response = client.post(reverse("accounts:onboarding"), {"display_name": "", "organisation": ""})
+    summary = response.content.decode().split('nhsuk-error-summary__list">')[1].split("</ul>")[0]
+    for message in ("Enter a display name", "Select your profession", "Select your career stage",
+                    "Select your NHS region or nation"):
+        assert message in summary
+    assert "This field is required" not in summary
+
+
+def test_a_made_up_choice_is_named_too(client, newcomer):
+    client.force_login(newcomer)
+    response = client.post(reverse("accounts:onboarding"), {**VALID, "profession": "wizard"})
+    assert "Select your profession" in response.content.decode()

@@ -1,4 +1,7 @@
-"""Template filters that give Django's widgets NHS.UK classes and ARIA links."""
+"""Template filters that give Django's widgets NHS.UK classes and ARIA links,
+and put allauth's Title Case headings and buttons in sentence case."""
+
+import re
 
 from django import forms, template
 
@@ -49,6 +52,10 @@ def nhsuk_widget(bound_field):
         described.append(f"{bound_field.auto_id}-error")
     if described:
         attrs["aria-describedby"] = " ".join(described)
+    if bound_field.field.widget.attrs.get("autocomplete") == "one-time-code":
+        # Two-factor and emailed codes are digits (ALLAUTH_USER_CODE_FORMAT):
+        # a phone shows its number pad, and the code is never spell-checked.
+        attrs.update({"inputmode": "numeric", "spellcheck": "false", "autocapitalize": "off"})
     return bound_field.as_widget(attrs=attrs)
 
 
@@ -58,3 +65,25 @@ def _date_widget(bound_field):
         described.append(f"{bound_field.auto_id}-error")
     attrs = {"error": bool(bound_field.errors), "aria_describedby": " ".join(described)}
     return bound_field.as_widget(attrs=attrs)
+
+
+# A capitalised word after the first ("Verify Your Email Address"), outside
+# HTML tags; all-capital words (NHS, TOTP) and mixed ones (NHSmail) stay.
+_TITLE_WORD = re.compile(r"(?<![<\w/])\b([A-Z])([a-z]+)\b")
+_KEEP = {"I"}
+
+
+@register.filter(is_safe=True)
+def sentence_case(text):
+    """"Sign In" -> "Sign in": the NHS.UK style for headings, buttons and titles."""
+    stripped = str(text).strip()
+    first = re.match(r"\s*(<[^>]*>\s*)*\S+", stripped)
+    if not first:
+        return text
+    head, rest = stripped[: first.end()], stripped[first.end():]
+    head = re.sub(r"-([A-Z])([a-z]+)\b", lambda m: "-" + m.group(1).lower() + m.group(2), head)
+    parts = re.split(r"(<[^>]*>)", rest)
+    rest = "".join(p if p.startswith("<") else _TITLE_WORD.sub(
+        lambda m: m.group(0) if m.group(0) in _KEEP else m.group(1).lower() + m.group(2), p) for p in parts)
+    # is_safe: Django keeps the result safe only when the input was.
+    return head + rest

@@ -36,6 +36,9 @@ accounts:profile            -                   GET    login  ok       ok       
 accounts:onboarding         -                   GET    login  redirect redirect redirect redirect redirect redirect
 accounts:session_extend     -                   GET    login  405      405      405      405      405      405
 accounts:session_extend     -                   POST   login  redirect redirect redirect redirect redirect redirect
+oidc_login                  oidc-provider       GET    404    404      404      404      404      404      404
+oidc_login                  oidc-provider       POST   404    404      404      404      404      404      404
+oidc_callback               oidc-provider       GET    404    404      404      404      404      404      404
 
 groups:browse               -                   GET    ok     ok       ok       ok       ok       ok       ok
 groups:programme            -                   GET    login  404      404      404      404      404      ok
@@ -182,7 +185,12 @@ ALLAUTH_SIGNED_IN_ONLY = {
     "mfa_index", "mfa_reauthenticate", "mfa_activate_totp", "mfa_deactivate_totp", "mfa_view_recovery_codes",
     "mfa_generate_recovery_codes", "mfa_download_recovery_codes", "usersessions_list",
     "account_confirm_login_code", "mfa_authenticate",  # without a sign-in under way
+    "socialaccount_connections",
 }
+# Pages with one outcome for everyone: allauth's "sign-in with a provider
+# failed" page answers 401; its provider sign-up form, with no provider
+# sign-in under way, sends everyone to sign in.
+ALLAUTH_ERROR_PAGES = {"socialaccount_login_error": "401", "socialaccount_signup": "login"}
 # Signed in or not, nothing there may fail or refuse outright; a garbage key is a 404.
 ALLAUTH_ALLOWED = {"ok", "redirect", "404"}
 ADMIN_PREFIX = "admin/"

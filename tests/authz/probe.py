@@ -61,7 +61,7 @@ def _redirect_category(location: str) -> str:
 # Values for third-party URLs' arguments: none of them names a real object,
 # and nobody in the world is staff, so no page behind them should open.
 THIRD_PARTY_VALUES = {"object_id": "1", "content_type_id": "1", "id": "1", "app_label": "groups",
-                      "url": "nowhere/", "key": "not-a-key", "uidb36": "zz"}
+                      "url": "nowhere/", "key": "not-a-key", "uidb36": "zz", "provider_id": "nhsmail"}
 
 
 def path_for(route: Route, values: dict | None = None) -> str:

@@ -100,6 +100,8 @@ def _code(name: str, kwarg: str = "code"):
 # A row's target names the objects its URL's kwargs point at. "-" is no kwargs.
 TARGETS = {
     "-": lambda w: {},
+    # No NHS sign-in provider is configured in the tests' settings.
+    "oidc-provider": lambda w: {"provider_id": "nhsmail"},
     "open": _code("open_group"),
     "closed": _code("closed_group"),
     "draft": _code("draft_group"),
