@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from groups.models import Eligibility, Facilitation, GroundRules, GroupSession, PeerGroup
+from programmes.access import eligible_programmes, facilitator_programme_ids
 from signups.models import Booking, Feedback, GroundRulesAcceptance, Membership
 
 
@@ -268,7 +269,8 @@ def _open_to(user, kind: str, value: str) -> Q:
 def browse_groups(*, user, filters: BrowseFilters, now: datetime | None = None) -> QuerySet[PeerGroup]:
     """Published groups matching the filters, each with its next session, soonest first."""
     now = now or timezone.now()
-    groups = PeerGroup.objects.filter(status=PeerGroup.Status.PUBLISHED)
+    groups = PeerGroup.objects.filter(status=PeerGroup.Status.PUBLISHED,
+                                      programme__in=eligible_programmes(user).values("pk"))
     if filters.format:
         groups = groups.filter(format=filters.format)
     if filters.membership:
@@ -290,15 +292,18 @@ def browse_groups(*, user, filters: BrowseFilters, now: datetime | None = None) 
 
 
 def groups_run_by(*, user, now: datetime | None = None) -> QuerySet[PeerGroup]:
-    """"Groups I run": every status, drafts first, then by next session."""
-    groups = PeerGroup.objects.filter(facilitation__user=user)
+    """"Groups I run": every status, drafts first, then by next session (in
+    the programmes the person still facilitates in)."""
+    groups = PeerGroup.objects.filter(facilitation__user=user, programme__in=facilitator_programme_ids(user))
     return with_next_session(groups, now=now).order_by(
         "status", F("next_starts_at").asc(nulls_last=True), "title")
 
 
-def programme_groups(*, status: str = "", now: datetime | None = None) -> QuerySet[PeerGroup]:
-    """Every group for programme admins, with how many facilitators each has."""
-    groups = PeerGroup.objects.all()
+def programme_groups(*, status: str = "", now: datetime | None = None,
+                     programmes: QuerySet | None = None) -> QuerySet[PeerGroup]:
+    """Every group of these programmes (of all, when None) for their admins,
+    with how many facilitators each has."""
+    groups = PeerGroup.objects.all() if programmes is None else PeerGroup.objects.filter(programme__in=programmes)
     if status:
         groups = groups.filter(status=status)
     facilitators = (

@@ -14,8 +14,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from accounts.services import role_grant
-from accounts.tests.factories import FacilitatorFactory, ProgrammeAdminFactory, UserFactory
+from accounts.tests.factories import FacilitatorFactory, ProgrammeAdminFactory, UserFactory, role_grant
 from groups.models import GroupSession
 from groups.tests.factories import GroupSessionFactory, PeerGroupFactory
 from rooms.models import Room
