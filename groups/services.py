@@ -159,7 +159,7 @@ def group_archive(*, group: PeerGroup, now: datetime | None = None) -> PeerGroup
 def facilitator_add(*, group: PeerGroup, email: str) -> Facilitation:
     """Add a co-facilitator: a person who holds the facilitator role."""
     user = User.objects.filter(email__iexact=email.strip()).first()
-    if user is None or not facilitates_in(user, group.programme_id):
+    if user is None or not facilitates_in(user, group.programme.pk):
         raise ValidationError({"email": "There is no facilitator with this email address in this group's "
                                         "programme. The programme's admins can invite them."})
     facilitation, created = Facilitation.objects.get_or_create(group=group, user=user)
