@@ -1,10 +1,11 @@
-"""Everything that changes programmes and who holds which role in them.
+"""Everything that changes who holds which role in a programme. (Programmes
+themselves are created and edited by installation admins in the Django
+admin, which the audit log mirrors.)
 Every change of a role is in the audit log; a removed person's live
 connections close (programmes.receivers, for every way a role row goes)."""
 
 import hashlib
 import secrets
-from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -18,7 +19,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from audit.services import Actor, audit_record
-from programmes.models import Invitation, Programme, ProgrammeRole, Role, Signpost
+from programmes.models import Invitation, Programme, ProgrammeRole, Role
 from programmes.selectors import signposting_for
 
 
@@ -26,32 +27,6 @@ def _role(role: str) -> Role:
     if role not in Role.values:
         raise ValidationError(f"Unknown role {role!r}; choose from {', '.join(Role.values)}.")
     return Role(role)
-
-
-@dataclass(frozen=True)
-class ProgrammeDetails:
-    name: str
-    all_nhs_staff: bool = False
-    email_domains: str = ""
-    contact_email: str = ""
-    contact_phone: str = ""
-    contact_url: str = ""
-    ground_rules_default: str = ""
-
-
-@transaction.atomic
-def programme_create(*, details: ProgrammeDetails, actor: Actor = None,
-                     signposts: list[tuple[str, str, str]] | None = None) -> Programme:
-    """A new programme (installation admins only: the views and the admin check)."""
-    if Programme.objects.filter(name__iexact=details.name.strip()).exists():
-        raise ValidationError({"name": "There is already a programme with this name"})
-    programme = Programme.objects.create(**{**details.__dict__, "name": details.name.strip()})
-    Signpost.objects.bulk_create([
-        Signpost(programme=programme, name=name, detail=detail, href=href, position=n)
-        for n, (name, detail, href) in enumerate(signposts or [])
-    ])
-    audit_record(actor=actor, action="programme.create", obj=programme)
-    return programme
 
 
 @transaction.atomic
