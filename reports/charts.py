@@ -23,7 +23,7 @@ def _scale(items: Items) -> int:
 def _svg(width: int, height: int, body: SafeString) -> SafeString:
     return format_html(
         '<svg class="app-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" width="100%" '
-        'aria-hidden="true" focusable="false" font-size="13" fill="{}">{}</svg>',
+        'aria-hidden="true" focusable="false" font-size="14" fill="{}">{}</svg>',
         width, height, TEXT, body,
     )
 

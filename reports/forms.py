@@ -20,10 +20,9 @@ class PeriodForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 4, "class": "nhsuk-input--width-4"}),
         error_messages={"required": "Enter a year", "invalid": "Year must be a number, like 2026"},
     )
-    month = forms.TypedChoiceField(label="Month", choices=MONTH_CHOICES, coerce=int, required=False,
-                                   help_text="For a monthly report")
-    quarter = forms.TypedChoiceField(label="Quarter", choices=QUARTER_CHOICES, coerce=int, required=False,
-                                     help_text="For a quarterly report")
+    # Each shows under its own type of period (templates/reports/includes/period_form.html).
+    month = forms.TypedChoiceField(label="Month", choices=MONTH_CHOICES, coerce=int, required=False)
+    quarter = forms.TypedChoiceField(label="Quarter", choices=QUARTER_CHOICES, coerce=int, required=False)
 
     @classmethod
     def default_data(cls) -> dict[str, str]:

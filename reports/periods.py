@@ -89,5 +89,15 @@ def last_complete_month(now: datetime) -> Period:
     return Period(PeriodKind.MONTH, previous.year, previous.month)
 
 
+def months_up_to(period: Period, count: int) -> list[date]:
+    """The first day of `count` months ending with the period's last month."""
+    last = period.months()[-1]
+    return [_add_months(last, i - count + 1) for i in range(count)]
+
+
+def month_start(first_day: date) -> datetime:
+    return datetime(first_day.year, first_day.month, 1, tzinfo=LONDON)
+
+
 def month_label(first_day: date) -> str:
     return f"{calendar.month_name[first_day.month]} {first_day.year}"

@@ -1,6 +1,10 @@
 """The participation report: raw counts from `selectors`, published through
 `suppression`, laid out as tables. Nothing unsuppressed leaves this module.
 
+Only counts of people and places (and what is derived from them) are
+suppressed; figures about sessions (scheduled, held, cancelled) say nothing
+about anyone and are published exactly.
+
 Cells are keyed (dimension, row, measure). The whole-period row has the same
 key in every table, so a total suppressed in one table is suppressed in all.
 
@@ -28,10 +32,15 @@ from reports.suppression import NOT_APPLICABLE, Group, display, mean_or_none, pe
 class Measure:
     slug: str
     label: str
-    kind: str = "count"  # count | percent | mean
+    kind: str = "count"  # count (of people or places) | sessions | percent | mean
 
 
-SESSIONS = [Measure("sessions_held", "Sessions held")]
+# Figures about sessions, not people: published exactly, never suppressed.
+SESSIONS = [
+    Measure("sessions_scheduled", "Sessions scheduled", "sessions"),
+    Measure("sessions_held", "Sessions held", "sessions"),
+    Measure("sessions_cancelled", "Sessions cancelled", "sessions"),
+]
 BOOKINGS = [
     Measure("places_booked", "Places booked"),
     Measure("attended", "Attendances"),
@@ -58,8 +67,8 @@ ROW_SUMS = {
 }
 NOT_STATED = ("", "Not stated")
 PROFILE = {"profession": Profession, "career_stage": CareerStage, "region": Region}
-SUMMARY = ["sessions_held", "places_booked", "attended", "attendance_rate", "no_show_rate", "participants",
-           "new", "returning", "waited", "responses", "mean"]
+SUMMARY = ["sessions_held", "sessions_scheduled", "sessions_cancelled", "places_booked", "attended",
+           "attendance_rate", "no_show_rate", "participants", "new", "returning", "waited", "responses", "mean"]
 SUMMARY_LABELS = {"responses": "Feedback responses", "mean": "Mean helpfulness rating (1 to 5)"}
 # Figures that need to know who held each place; a summary only has totals.
 PEOPLE = ("participants", "new", "returning", "waited")
@@ -131,7 +140,7 @@ def _row_labels(dimension: str, period: Period) -> list[tuple[Hashable, str]]:
 
 def _raw_counts(period: Period, now: datetime,
                 programmes: Collection[int] | None = None) -> dict[tuple, int | float | None]:
-    """Every raw figure, keyed (dimension, row, measure); ~12 queries in all."""
+    """Every raw figure, keyed (dimension, row, measure); 13 queries in all."""
     raw: dict[tuple, int | float | None] = {}
 
     def store(dimension: str, counts: selectors.Counts) -> None:
@@ -158,6 +167,11 @@ def _raw_counts(period: Period, now: datetime,
                                                                   programmes=programmes))
         store(dimension or ALL, selectors.feedback_counts(period=period, now=now, dimension=dimension,
                                                                    programmes=programmes))
+    for (group_format, month), figures in selectors.session_calendar_counts(period=period,
+                                                                            programmes=programmes).items():
+        for key in ((ALL, ALL), ("format", group_format), ("month", month)):
+            for measure, value in figures.items():
+                raw[(*key, measure)] = (raw.get((*key, measure)) or 0) + value
     # Purged sessions' places and attendance, from their summaries (which came
     # with the sessions' queries, so the query count stays the same).
     for (dimension, row, measure), value in list(raw.items()):
@@ -255,6 +269,8 @@ def report_from_counts(*, raw: dict[tuple, int | float | None], period: Period) 
 def _published(measure: Measure, key: tuple, raw: dict, published: dict):
     """A cell's value: a published count, or a rate or mean derived safely."""
     dimension, row, _slug = key
+    if measure.kind == "sessions":
+        return int(raw.get(key) or 0)  # not about people: never suppressed or rounded
     if published.get(key) == NOT_AVAILABLE:
         return NOT_AVAILABLE
     if measure.kind == "percent":

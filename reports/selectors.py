@@ -29,7 +29,7 @@ those figures as no longer available.
 """
 
 from collections.abc import Collection, Hashable
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db.models import Avg, Count, DateField, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
@@ -149,3 +149,40 @@ def feedback_counts(*, period: Period, now: datetime, dimension: str | None = No
     aggregates |= {f"score_{n}": Count("pk", filter=Q(helpfulness=n)) for n in range(1, 6)}
     feedback = Feedback.objects.filter(_held("session__", period=period, now=now, programmes=programmes))
     return _grouped(feedback, aggregates, dimension, paths.get(dimension))
+
+
+def session_calendar_counts(*, period: Period, programmes: Collection[int] | None = None) -> Counts:
+    """Sessions scheduled to start in the period (held, still to come or
+    cancelled) and those cancelled, by (format, London month) in one query.
+    Figures about sessions, not people: the report publishes them exactly."""
+    sessions = GroupSession.objects.filter(starts_at__gte=period.start, starts_at__lt=period.end)
+    if programmes is not None:
+        sessions = sessions.filter(group__programme__in=list(programmes))
+    rows = (
+        sessions
+        .annotate(month=_key("starts_at", "month"))
+        .values("group__format", "month")
+        .annotate(sessions_scheduled=Count("pk"),
+                  sessions_cancelled=Count("pk", filter=Q(status=GroupSession.Status.CANCELLED)))
+        .order_by()
+    )
+    return {(row["group__format"], row["month"]): {"sessions_scheduled": row["sessions_scheduled"],
+                                                   "sessions_cancelled": row["sessions_cancelled"]} for row in rows}
+
+
+def sessions_held_by_month(*, start: datetime, end: datetime, now: datetime,
+                           programmes: Collection[int] | None = None) -> dict[date, tuple[int, int]]:
+    """Sessions held (as `session_counts` defines it) in each London month
+    from `start` to `end`, and those cancelled: {first day of the month:
+    (held, cancelled)}, in one query."""
+    held = Q(status=GroupSession.Status.SCHEDULED, ends_at__lte=now)
+    sessions = GroupSession.objects.filter(starts_at__gte=start, starts_at__lt=end)
+    if programmes is not None:
+        sessions = sessions.filter(group__programme__in=list(programmes))
+    rows = (
+        sessions
+        .annotate(month=_key("starts_at", "month")).values("month")
+        .annotate(held=Count("pk", filter=held), cancelled=Count("pk", filter=Q(status=GroupSession.Status.CANCELLED)))
+        .order_by()
+    )
+    return {row["month"]: (row["held"], row["cancelled"]) for row in rows}

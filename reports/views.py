@@ -11,6 +11,7 @@ from programmes.access import administered_programmes, is_single_programme
 from reports import charts, export
 from reports.forms import PeriodForm
 from reports.report import Report, build_report
+from reports.trend import trend_for
 
 
 def _programme_scope(request) -> dict:
@@ -35,21 +36,16 @@ def _period_form(request) -> PeriodForm:
     return PeriodForm(data or PeriodForm.default_data())
 
 
-def _sections(report: Report) -> dict:
-    """The report's tables in page order, and a chart of attendances for two."""
-    def attended(slug: str):
-        return [(row.label, row.value("attended")) for row in report.table(slug).rows if not row.is_total]
-
-    monthly = attended("month")
+def _sections(report: Report, now, *, programmes=None) -> dict:
+    """The headline trend, then the report's tables in page order."""
+    by_format = [(row.label, row.value("attended")) for row in report.table("format").rows if not row.is_total]
     return {
+        "trend": trend_for(report, now=now, programmes=programmes),
         "by_month": report.table("month"),
         "by_format": report.table("format"),
         "by_person": [report.table(slug) for slug in ("profession", "career_stage", "region")],
         "feedback": [report.table(slug) for slug in ("feedback_format", "feedback_month")],
-        # A trend needs more than one month; labels shortened ("Jan") to fit.
-        "monthly_chart": charts.column_chart([(label[:3], value) for label, value in monthly])
-        if len(monthly) > 1 else None,
-        "format_chart": charts.bar_chart(attended("format")),
+        "format_chart": charts.bar_chart(by_format),
         "csv_query": urlencode(report.period.query),
     }
 
@@ -60,12 +56,14 @@ def _sections(report: Report) -> dict:
 def index(request):
     scope = _programme_scope(request)
     form = _period_form(request)
-    context = {"form": form, "programme": scope["programme"], "programmes": scope["programmes"]}
+    context: dict[str, object] = {"form": form, "programme": scope["programme"], "programmes": scope["programmes"]}
     if form.is_valid():
-        report = build_report(period=form.period, now=timezone.now(), programmes=scope["scope"])
-        context |= {"report": report, **_sections(report)}
+        now = timezone.now()
+        report = build_report(period=form.period, now=now, programmes=scope["scope"])
+        sections = _sections(report, now, programmes=scope["scope"])
         if scope["programme"] and len(scope["programmes"]) > 1:
-            context["csv_query"] += "&" + urlencode({"programme": scope["programme"].code})
+            sections["csv_query"] += "&" + urlencode({"programme": scope["programme"].code})
+        context |= {"report": report, **sections}
     return render(request, "reports/index.html", context)
 
 

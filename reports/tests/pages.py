@@ -4,11 +4,14 @@ from html.parser import HTMLParser
 
 # Text a sighted reader does not see as part of the figure.
 HIDDEN_CLASSES = {"nhsuk-table-responsive__heading", "nhsuk-u-visually-hidden"}
+# A chart's own table repeats figures of the report's tables (or sessions of other months).
+SKIPPED_CLASSES = {"app-chart-table"}
 
 
 class _Tables(HTMLParser):
-    def __init__(self):
+    def __init__(self, skipped=frozenset(SKIPPED_CLASSES)):
         super().__init__()
+        self._skipped = set(skipped)
         self.tables: dict[str, dict[tuple[str, str], str]] = {}
         self._hidden_depth = 0
         self._text: list[str] | None = None
@@ -19,7 +22,7 @@ class _Tables(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         classes = set((dict(attrs).get("class") or "").split())
-        if self._hidden_depth or classes & HIDDEN_CLASSES:
+        if self._hidden_depth or classes & (HIDDEN_CLASSES | self._skipped):
             self._hidden_depth += 1
             return
         if tag == "thead":
@@ -55,8 +58,12 @@ class _Tables(HTMLParser):
             self._text.append(data)
 
 
-def page_tables(html: str) -> dict[str, dict[tuple[str, str], str]]:
-    """{caption: {(row label, column heading): figure}} for every table."""
-    parser = _Tables()
+def page_tables(html: str, *, charts: bool = False) -> dict[str, dict[tuple[str, str], str]]:
+    """{caption: {(row label, column heading): figure}} for every report table
+    (and, with `charts`, only the tables of the charts' figures)."""
+    parser = _Tables(skipped=set() if charts else SKIPPED_CLASSES)
     parser.feed(html)
+    if charts:
+        return {caption: cells for caption, cells in parser.tables.items()
+                if caption not in page_tables(html)}
     return parser.tables

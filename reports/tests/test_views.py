@@ -1,5 +1,6 @@
 import csv
 import io
+import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -134,3 +135,60 @@ def test_the_csv_holds_exactly_the_figures_on_the_page(client, programme_admin):
         exported.setdefault(table, {})[(breakdown, measure)] = value
     assert exported == page
     assert any(value == "*" for table in page.values() for value in table.values())
+
+
+def _section(html: str, marker: str) -> int:
+    assert marker in html, marker
+    return html.index(marker)
+
+
+def test_the_page_leads_with_headlines_and_a_trend_and_keeps_tables_on_demand(client, programme_admin):
+    spring_programme(people=30)
+    client.force_login(programme_admin)
+    html = client.get(reverse("reports:index"), SPRING).text
+    headline, trend = _section(html, 'id="headline"'), _section(html, 'id="trend"')
+    first_details = _section(html, '<details class="nhsuk-details app-report-details"')
+    assert headline < trend < first_details
+    # every report table sits inside its own closed details element
+    assert html.count('<details class="nhsuk-details app-report-details"') == 7
+    assert html.count("<table") == 8  # and the chart's own table
+    assert "<details open" not in html
+    # nonce CSP: no inline styles or scripts
+    assert " style=" not in html
+    assert re.findall(r"<script(?![^>]*\bsrc=)", html) == []
+
+
+def test_a_quarter_charts_its_own_published_attendances(client, programme_admin):
+    spring_programme(people=30)
+    client.force_login(programme_admin)
+    html = client.get(reverse("reports:index"), SPRING).text
+    chart = page_tables(html, charts=True)["Attendances by month"]
+    tables = page_tables(html)["Participation by month, April to June 2025"]
+    for month in ("April 2025", "May 2025", "June 2025"):
+        assert chart[(month, "Attendances")] == tables[(month, "Attendances")]
+        assert chart[(month, "Sessions held")] == tables[(month, "Sessions held")] == "3"
+
+
+def test_a_month_charts_the_sessions_of_the_six_months_to_it(client, programme_admin):
+    for month, day in ((1, 5), (3, 9), (3, 16), (6, 2)):
+        start = datetime(2025, month, day, 12, tzinfo=LONDON)
+        GroupSessionFactory(starts_at=start, ends_at=start + timedelta(hours=1))
+    start = datetime(2025, 4, 1, 0, 30, tzinfo=LONDON)  # 23:30 UTC on 31 March: April in London
+    GroupSessionFactory(starts_at=start, ends_at=start + timedelta(hours=1), status="cancelled")
+    start = datetime(2024, 12, 31, 12, tzinfo=LONDON)  # before the six months
+    GroupSessionFactory(starts_at=start, ends_at=start + timedelta(hours=1))
+    client.force_login(programme_admin)
+    html = client.get(reverse("reports:index"), {"kind": "month", "year": "2025", "month": "6"}).text
+    chart = page_tables(html, charts=True)["Sessions held in the 6 months to June 2025"]
+    held = [chart[(f"{m} 2025", "Sessions held")] for m in ("January", "February", "March", "April", "May", "June")]
+    assert held == ["1", "0", "2", "0", "0", "1"]
+    assert chart[("April 2025", "Sessions cancelled")] == "1"
+    assert ("December 2024", "Sessions held") not in chart
+
+
+def test_each_period_list_sits_under_its_own_type(client, programme_admin):
+    client.force_login(programme_admin)
+    html = client.get(reverse("reports:index"), SPRING).text
+    month, quarter = _section(html, 'id="conditional-month"'), _section(html, 'id="conditional-quarter"')
+    assert month < _section(html, 'id="id_month"') < _section(html, 'value="quarter"') < quarter
+    assert quarter < _section(html, 'id="id_quarter"') < _section(html, 'value="year"')

@@ -8,11 +8,11 @@ from django.core.management.base import BaseCommand, CommandError
 from core.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, PEOPLE, seed_people
 
 # Each app that has demo data offers `<app>.demo.seed(people)`.
-DEMO_APPS = ["programmes", "groups", "signups"]
+DEMO_APPS = ["programmes", "groups", "signups", "reports"]  # reports: six months of history
 
 
 class Command(BaseCommand):
-    help = "Load idempotent demo data (people, and each app's groups and bookings)."
+    help = "Load idempotent demo data (people, and each app's groups, bookings and six months of history)."
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
