@@ -1,18 +1,17 @@
 """When a person's access ends, their live connections (room WebSockets) end
 too, in every process: signing out closes those of that browser session;
-deactivation closes them all; so does losing a role (an auth group), however
-it is removed: `manage.py role revoke`, the admin's user form, or the admin's
-group page. Imported (so connected) in `AccountsConfig.ready`."""
+deactivation closes them all; so does losing an auth group (and the
+permissions it carried), however it is removed: the admin's user form or its
+group page. Losing a programme role: programmes.receivers. Imported (so connected) in `AccountsConfig.ready`."""
 
 from allauth.account.signals import user_logged_in
 from allauth.usersessions.models import UserSession
 from django.contrib.auth.signals import user_logged_out
-from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from accounts.mfa import mfa_asserted_by_provider, provider_mfa_trusted
 from accounts.models import User
-from accounts.roles import role_groups_ensure
 from accounts.services import ACCESS_CHANGED, SIGNED_OUT, live_connections_close
 
 
@@ -63,11 +62,3 @@ def on_groups_changed(sender, instance, action: str, reverse: bool, pk_set, **kw
         return
     for user_id in user_ids:
         live_connections_close(user_id=user_id, reason=ACCESS_CHANGED)
-
-
-@receiver(post_migrate, dispatch_uid="accounts.role_groups")
-def on_migrated(sender, **kwargs) -> None:
-    # Sent once per app, in INSTALLED_APPS order: at accounts' turn, auth's own
-    # handler has created the permissions the roles hold.
-    if sender.name == "accounts":
-        role_groups_ensure()

@@ -7,7 +7,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.roles import ROLES, auth_group_for
 
 logger = logging.getLogger(__name__)
 
@@ -21,26 +20,6 @@ def profile_save(*, user: User, data: Mapping[str, str]) -> User:
         user.onboarded_at = timezone.now()
     user.save()
     return user
-
-
-def _check_role(role: str) -> None:
-    if role not in ROLES:
-        raise ValueError(f"Unknown role {role!r}; choose from {', '.join(ROLES)}.")
-
-
-@transaction.atomic
-def role_grant(*, user: User, role: str) -> None:
-    _check_role(role)
-    user.groups.add(auth_group_for(role))
-
-
-@transaction.atomic
-def role_revoke(*, user: User, role: str) -> None:
-    """Remove a role. The person's live connections close (they may have been
-    let in by the role) and reconnect only if still allowed: the m2m receiver
-    in `accounts.receivers` does that for every way a role is removed."""
-    _check_role(role)
-    user.groups.remove(auth_group_for(role))
 
 
 # --- live connections ---------------------------------------------------------

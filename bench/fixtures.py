@@ -34,10 +34,12 @@ def make_users(n: int, prefix: str, role: str | None = None) -> list:
     if role:
         from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
-        from accounts.services import role_grant
+        from programmes.models import Programme, default_programme_pk
+        from programmes.services import programme_role_grant
 
+        programme = Programme.objects.get(pk=default_programme_pk())
         for user in users:
-            role_grant(user=user, role=role)
+            programme_role_grant(programme=programme, user=user, role=role)
             TOTP.activate(user, generate_totp_secret())  # else the MFA middleware redirects
     return users
 

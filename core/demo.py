@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from accounts.choices import CareerStage, Profession, Region
 from accounts.models import User
-from accounts.services import role_grant
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - published demo logins, embedded mode only
 # Facilitators and admins must use two-factor authentication. The demo ones
@@ -49,8 +48,7 @@ def seed_people() -> dict[str, User]:
         EmailAddress.objects.get_or_create(
             user=user, email=email, defaults={"verified": True, "primary": True}
         )
-        for role in roles:
-            role_grant(user=user, role=role)
+        # The roles themselves are held in programmes: programmes.demo grants them.
         if roles and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
             TOTP.activate(user, DEMO_TOTP_SECRET)
         people[email] = user

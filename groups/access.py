@@ -10,15 +10,27 @@ Two kinds of access, deliberately different:
   applications, members' names, and the live room
   (`rooms.selectors.is_session_facilitator`). Programme admins run the
   programme but never see who booked, attended or applied (PRODUCT.md).
+
+Both are per programme (programmes.access): admins of the group's
+programme manage it; facilitators facilitate only while they hold the role
+in its programme. Practitioners see published groups of the programmes
+they are eligible for; a group of any other programme is a 404.
 """
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from accounts.roles import is_facilitator, is_programme_admin
 from core.codes import is_public_code
 from groups.formats import Membership
 from groups.models import GroupSession, PeerGroup
+from programmes.access import (
+    admin_programme_ids,
+    eligible_programmes,
+    facilitates_in,
+    facilitator_programme_ids,
+    is_admin_of,
+    is_installation_admin,
+)
 
 
 def _check_code(code: str) -> None:
@@ -28,26 +40,32 @@ def _check_code(code: str) -> None:
 
 
 def visible_groups(user) -> QuerySet[PeerGroup]:
-    """Published groups for everyone signed in, and published open groups for
-    visitors who are not; facilitators also see their own drafts and archived
-    groups; programme admins see every group."""
+    """Published groups of the programmes this person is eligible for;
+    facilitators also see their own drafts and archived groups (in the
+    programmes they facilitate in); programme admins see every group of
+    their programmes; installation admins every group. Visitors who are not
+    signed in browse the published open groups of programmes open to all NHS
+    staff (a programme limited to some organisations shows itself only to
+    their staff, once signed in)."""
     groups = PeerGroup.objects.all()
-    if not user.is_authenticated:  # browsing before signing up: open groups only
-        return groups.filter(status=PeerGroup.Status.PUBLISHED, membership=Membership.OPEN)
-    if is_programme_admin(user):
+    if not user.is_authenticated:
+        return groups.filter(status=PeerGroup.Status.PUBLISHED, membership=Membership.OPEN,
+                             programme__all_nhs_staff=True)
+    if is_installation_admin(user):
         return groups
-    visible = Q(status=PeerGroup.Status.PUBLISHED)
-    if is_facilitator(user):
-        visible |= Q(facilitation__user=user)
-    return groups.filter(visible).distinct()
+    visible = Q(status=PeerGroup.Status.PUBLISHED, programme__in=eligible_programmes(user).values("pk"))
+    if administered := admin_programme_ids(user):
+        visible |= Q(programme__in=administered)
+    if facilitated := facilitator_programme_ids(user):
+        visible |= Q(facilitation__user=user, programme__in=facilitated)
+        return groups.filter(visible).distinct()
+    return groups.filter(visible)
 
 
 def can_manage_group(user, group: PeerGroup) -> bool:
     if not user.is_authenticated:
         return False
-    if is_programme_admin(user):
-        return True
-    return is_facilitator(user) and group.facilitation_set.filter(user=user).exists()
+    return is_admin_of(user, group.programme_id) or facilitates(user, group)
 
 
 def get_group_for_user(user, code: str) -> tuple[PeerGroup, bool]:
@@ -90,7 +108,8 @@ def get_managed_session(user, code: str) -> GroupSession:
 def facilitates(user, group: PeerGroup) -> bool:
     """Runs this group. Programme admins manage every group but never see who
     booked, attended or applied, nor what anyone wrote (PRODUCT.md)."""
-    return user.is_authenticated and is_facilitator(user) and group.facilitation_set.filter(user=user).exists()
+    return (user.is_authenticated and facilitates_in(user, group.programme_id)
+            and group.facilitation_set.filter(user=user).exists())
 
 
 def get_facilitated_group(user, code: str) -> PeerGroup:

@@ -29,11 +29,16 @@ class GroundRulesInline(admin.StackedInline):
 
 @admin.register(PeerGroup)
 class PeerGroupAdmin(admin.ModelAdmin):
-    list_display = ["title", "format", "membership", "status", "delivery", "capacity"]
-    list_filter = ["status", "format", "membership", "delivery"]
+    list_display = ["title", "programme", "format", "membership", "status", "delivery", "capacity"]
+    list_filter = ["programme", "status", "format", "membership", "delivery"]
     search_fields = ["title"]
     readonly_fields = ["code", "created_at", "updated_at"]
     inlines = [FacilitationInline, EligibilityInline, ScheduleInline, GroundRulesInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A group stays in its programme: its members, bookings and reports
+        # belong there, and people of another programme may not see it.
+        return [*self.readonly_fields, "programme"] if obj is not None else self.readonly_fields
 
 
 @admin.register(GroupSession)

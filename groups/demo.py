@@ -19,6 +19,7 @@ from groups.services import (
     session_add,
     sessions_materialise,
 )
+from programmes.models import Programme, default_programme_pk
 
 LEAD, CO = "facilitator@demo.nhs.net", "cofacilitator@demo.nhs.net"
 COMMON_ROOM = "Lunchtime common room"
@@ -86,13 +87,27 @@ def _session_now(group: PeerGroup) -> None:
     session_add(group=group, starts_at=starts, ends_at=starts + timedelta(minutes=60))
 
 
+# The second demo programme's group (programmes.demo makes the programme;
+# Ruth facilitates in both).
+TRUST_GROUPS = [
+    ("St Elsewhere Schwartz Round", "schwartz",
+     "Our trust's monthly Round, open to everyone who works at St Elsewhere. A panel shares stories "
+     "from work; then we all reflect together.",
+     lambda: ScheduleSpec(Frequency.MONTHLY, _next(1), time(12, 30)), {}, [], [], False, True),
+]
+TRUST = "St Elsewhere Hospitals Schwartz Rounds"
+
+
 @transaction.atomic
 def seed(people: dict[str, User]) -> None:
     lead, co = people[LEAD], people[CO]
-    for title, format_code, description, schedule, extra, professions, stages, shared, publish in GROUPS:
+    default = Programme.objects.get(pk=default_programme_pk())
+    trust = Programme.objects.filter(name=TRUST).first()
+    groups = [(default, *row) for row in GROUPS] + ([(trust, *row) for row in TRUST_GROUPS] if trust else [])
+    for programme, title, format_code, description, schedule, extra, professions, stages, shared, publish in groups:
         group = PeerGroup.objects.filter(title=title).first()
         if group is None:
-            group = group_create(facilitator=lead, schedule=schedule(),
+            group = group_create(facilitator=lead, schedule=schedule(), programme=programme,
                                  details=_details(title, format_code, description, extra, professions, stages))
             if shared:
                 facilitator_add(group=group, email=co.email)

@@ -192,6 +192,25 @@ class GroupForm(forms.Form):
         return self._spec(self.cleaned_data)
 
 
+def programme_choice_add(form: GroupForm, programmes: list) -> None:
+    """A new group's programme: a choice only for someone who facilitates in
+    several (with one, the group is in it and nothing is asked). The only
+    programme's ground rules template, if it has one, is the starting text."""
+    if len(programmes) == 1 and programmes[0].ground_rules_default and not form.is_bound:
+        form.initial["ground_rules"] = programmes[0].ground_rules_default
+    if len(programmes) > 1:
+        form.fields["programme"] = forms.ChoiceField(
+            label="Programme", choices=[(p.code, p.name) for p in programmes], widget=forms.RadioSelect,
+            error_messages={"required": "Select the programme this group belongs to",
+                            "invalid_choice": "Select the programme this group belongs to"},
+            help_text="Only people eligible for the programme can find the group; its admins can manage it.")
+        form.programmes = {p.code: p for p in programmes}
+
+
+def chosen_programme(form: GroupForm):
+    return getattr(form, "programmes", {}).get(form.cleaned_data.get("programme"))
+
+
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
     """Show a service's refusal on the form (the service re-checks what the form checked)."""
     if hasattr(error, "error_dict"):

@@ -4,6 +4,7 @@ from django.db.models import F, Q
 
 from core.codes import new_code
 from groups.formats import Format, Frequency, Membership
+from programmes.models import Programme, default_programme_pk
 
 
 class PeerGroup(models.Model):
@@ -20,6 +21,11 @@ class PeerGroup(models.Model):
         IN_PERSON = "in_person", "In person"
 
     code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
+    # Whose group it is: its admins manage it, its facilitators run it, and
+    # only people eligible for the programme see it (programmes.access).
+    # Created without one, a group joins the installation's default programme.
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="groups",
+                                  default=default_programme_pk)
     title = models.CharField(max_length=120)
     format = models.CharField(max_length=20, choices=Format.choices)
     description = models.TextField(max_length=4000)

@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from notifications import links
 from notifications.messages import Composed
 from notifications.models import Notification
+from programmes.selectors import signposting_for
 from signups.ical import Invitation
 
 
@@ -25,7 +26,7 @@ def build_email(notification: Notification, message: Composed) -> EmailMultiAlte
     context = {
         "message": message,
         "display_name": notification.user.display_name,
-        "signposting": settings.SIGNPOSTING,
+        "signposting": signposting_for(_programme(notification)),
         "service_name": settings.SERVICE_NAME,
         "notifications_url": links.notifications_link(),
         "preferences_url": links.preferences_link(),
@@ -40,6 +41,16 @@ def build_email(notification: Notification, message: Composed) -> EmailMultiAlte
     if message.calendar:
         email.attach(calendar_part(message.calendar, filename=message.calendar_name))
     return email
+
+
+def _programme(notification: Notification):
+    """The programme of the group the message is about: its own "Need help
+    now?" entries follow the national ones."""
+    if notification.booking_id:
+        return notification.booking.session.group.programme
+    if notification.membership_id:
+        return notification.membership.group.programme
+    return None
 
 
 def calendar_part(invitation: Invitation, *, filename: str) -> MIMEPart:

@@ -79,6 +79,22 @@ def permissions(rows) -> list[str]:
     return sorted(rows.values_list("permission__codename", flat=True))
 
 
+def programme_roles(rows) -> list[dict]:
+    return [{"programme": r.programme.name, "role": r.get_role_display(), "since": r.granted_at}
+            for r in rows.select_related("programme").order_by("granted_at", "pk")]
+
+
+def invitations_sent(rows) -> list[dict]:
+    return [{"programme": i.programme.name, "to": i.email, "role": i.get_role_display(), "sent_at": i.created_at,
+             "accepted_at": i.accepted_at, "withdrawn_at": i.withdrawn_at}
+            for i in rows.select_related("programme").order_by("created_at", "pk")]
+
+
+def invitations_accepted(rows) -> list[dict]:
+    return [{"programme": i.programme.name, "role": i.get_role_display(), "accepted_at": i.accepted_at}
+            for i in rows.select_related("programme").order_by("accepted_at", "pk")]
+
+
 def facilitations(rows) -> list[dict]:
     return [{"group": f.group.title, "group_code": f.group.code, "group_status": f.group.get_status_display(),
              "since": f.added_at} for f in rows.select_related("group").order_by("added_at")]

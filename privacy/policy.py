@@ -48,6 +48,14 @@ POLICY: dict[str, Rule] = {
         "IP address and browser; the sessions themselves are ended first. Never the session key.",
         export.user_sessions),
     "accounts.User_groups.user": Rule("roles", Erase.DELETE, "A former member holds no role.", export.roles),
+    "programmes.ProgrammeRole.user": Rule(
+        "programme_roles", Erase.DELETE, "A former member facilitates and runs nothing.", export.programme_roles),
+    "programmes.Invitation.invited_by": Rule(
+        "invitations_sent", Erase.NULL, "The programme keeps its record of invitations, no longer linked to who "
+        "sent them.", export.invitations_sent),
+    "programmes.Invitation.accepted_by": Rule(
+        "invitations_accepted", Erase.NULL, "The programme keeps its record of invitations, no longer linked to "
+        "who accepted them.", export.invitations_accepted),
     "accounts.User_user_permissions.user": Rule(
         "extra_permissions", Erase.DELETE, "A former member holds no permission.", export.permissions),
     "groups.Facilitation.user": Rule(

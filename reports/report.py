@@ -15,7 +15,7 @@ returning, waited, and every profile breakdown) is NOT_AVAILABLE in a row
 that includes such a session, rather than silently counting too few.
 """
 
-from collections.abc import Hashable, Iterable
+from collections.abc import Collection, Hashable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -138,7 +138,8 @@ def _row_labels(dimension: str, period: Period) -> list[tuple[Hashable, str]]:
     return labels if dimension == "format" else [*labels, NOT_STATED]
 
 
-def _raw_counts(period: Period, now: datetime) -> dict[tuple, int | float | None]:
+def _raw_counts(period: Period, now: datetime,
+                programmes: Collection[int] | None = None) -> dict[tuple, int | float | None]:
     """Every raw figure, keyed (dimension, row, measure); 13 queries in all."""
     raw: dict[tuple, int | float | None] = {}
 
@@ -159,11 +160,15 @@ def _raw_counts(period: Period, now: datetime) -> dict[tuple, int | float | None
                 raw[(dimension, row, measure)] = value
 
     for dimension in [None, *selectors.BOOKING_DIMENSIONS]:
-        store(dimension or ALL, selectors.booking_counts(period=period, now=now, dimension=dimension))
+        store(dimension or ALL, selectors.booking_counts(period=period, now=now, dimension=dimension,
+                                                                  programmes=programmes))
     for dimension in [None, *selectors.SESSION_DIMENSIONS]:
-        store(dimension or ALL, selectors.session_counts(period=period, now=now, dimension=dimension))
-        store(dimension or ALL, selectors.feedback_counts(period=period, now=now, dimension=dimension))
-    for (group_format, month), figures in selectors.session_calendar_counts(period=period).items():
+        store(dimension or ALL, selectors.session_counts(period=period, now=now, dimension=dimension,
+                                                                  programmes=programmes))
+        store(dimension or ALL, selectors.feedback_counts(period=period, now=now, dimension=dimension,
+                                                                   programmes=programmes))
+    for (group_format, month), figures in selectors.session_calendar_counts(period=period,
+                                                                            programmes=programmes).items():
         for key in ((ALL, ALL), ("format", group_format), ("month", month)):
             for measure, value in figures.items():
                 raw[(*key, measure)] = (raw.get((*key, measure)) or 0) + value
@@ -248,8 +253,9 @@ def _counts_and_groups(raw: dict, period: Period, lost: set[tuple]) -> tuple[dic
     return counts, groups
 
 
-def build_report(*, period: Period, now: datetime) -> Report:
-    return report_from_counts(raw=_raw_counts(period, now), period=period)
+def build_report(*, period: Period, now: datetime, programmes: Collection[int] | None = None) -> Report:
+    """The report of these programmes' groups (every group when None)."""
+    return report_from_counts(raw=_raw_counts(period, now, programmes), period=period)
 
 
 def report_from_counts(*, raw: dict[tuple, int | float | None], period: Period) -> Report:

@@ -28,7 +28,7 @@ participants, new, waited, profile breakdowns) cannot include them, so
 those figures as no longer available.
 """
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Collection, Hashable, Mapping
 from datetime import date, datetime
 
 from django.db.models import Aggregate, Avg, Count, DateField, Exists, F, Model, OuterRef, Q, QuerySet, Sum
@@ -62,13 +62,16 @@ WAITED_WITHOUT_PLACE = Q(status=Booking.Status.WAITLISTED) | Q(
 Counts = dict[Hashable, dict[str, int | float | None]]
 
 
-def _held(prefix: str, *, period: Period, now: datetime) -> Q:
-    return Q(**{
+def _held(prefix: str, *, period: Period, now: datetime, programmes: Collection[int] | None = None) -> Q:
+    held = Q(**{
         f"{prefix}status": GroupSession.Status.SCHEDULED,
         f"{prefix}starts_at__gte": period.start,
         f"{prefix}starts_at__lt": period.end,
         f"{prefix}ends_at__lte": now,
     })
+    if programmes is not None:  # one programme's report (None: the whole installation)
+        held &= Q(**{f"{prefix}group__programme__in": list(programmes)})
+    return held
 
 
 def _key(path: str, dimension: str) -> TruncMonth | F:
@@ -93,7 +96,8 @@ def _attended_before(since: datetime | OuterRef) -> QuerySet[Booking]:
     ).order_by()
 
 
-def booking_counts(*, period: Period, now: datetime, dimension: str | None = None) -> Counts:
+def booking_counts(*, period: Period, now: datetime, dimension: str | None = None,
+                   programmes: Collection[int] | None = None) -> Counts:
     """Places booked, attendances, participants and unmet demand, by `dimension`
     (a key of BOOKING_DIMENSIONS) or for the whole period (None)."""
     # New means no attendance before the period; by month, before that month,
@@ -118,41 +122,46 @@ def booking_counts(*, period: Period, now: datetime, dimension: str | None = Non
         "new": Count("user", distinct=True, filter=new),
         "waited": Count("user", distinct=True, filter=WAITED_WITHOUT_PLACE),
     }
-    bookings = Booking.objects.filter(_held("session__", period=period, now=now))
+    bookings = Booking.objects.filter(_held("session__", period=period, now=now, programmes=programmes))
     if dimension == "month":
         bookings = bookings.alias(month_start=TruncMonth("session__starts_at", tzinfo=LONDON))
     return _grouped(bookings, aggregates, dimension, BOOKING_DIMENSIONS)
 
 
-def session_counts(*, period: Period, now: datetime, dimension: str | None = None) -> Counts:
+def session_counts(*, period: Period, now: datetime, dimension: str | None = None,
+                   programmes: Collection[int] | None = None) -> Counts:
     """Sessions held, by format or month (a session has no profession), and
     what the retention purge kept of their deleted bookings: how many held
     sessions were summarised (`summarised`) and the summaries' places and
     attendance (`summarised_<measure>`, None when there are none)."""
     paths = {"format": "group__format", "month": "starts_at"}
-    sessions = GroupSession.objects.filter(_held("", period=period, now=now))
+    sessions = GroupSession.objects.filter(_held("", period=period, now=now, programmes=programmes))
     # A one-to-one join: at most one summary a session, so nothing is counted twice.
     aggregates: dict[str, Aggregate] = {"sessions_held": Count("pk"), "summarised": Count("attendance_summary")}
     aggregates |= {f"summarised_{m}": Sum(f"attendance_summary__{f}") for m, f in SUMMARISED.items()}
     return _grouped(sessions, aggregates, dimension, paths)
 
 
-def feedback_counts(*, period: Period, now: datetime, dimension: str | None = None) -> Counts:
+def feedback_counts(*, period: Period, now: datetime, dimension: str | None = None,
+                    programmes: Collection[int] | None = None) -> Counts:
     """Feedback responses, the spread of helpfulness (1–5) and its mean, by the
     held session's format or month. Comments are never read here."""
     paths = {"format": "session__group__format", "month": "session__starts_at"}
     aggregates: dict[str, Aggregate] = {"responses": Count("pk"), "mean": Avg("helpfulness")}
     aggregates |= {f"score_{n}": Count("pk", filter=Q(helpfulness=n)) for n in range(1, 6)}
-    feedback = Feedback.objects.filter(_held("session__", period=period, now=now))
+    feedback = Feedback.objects.filter(_held("session__", period=period, now=now, programmes=programmes))
     return _grouped(feedback, aggregates, dimension, paths)
 
 
-def session_calendar_counts(*, period: Period) -> Counts:
+def session_calendar_counts(*, period: Period, programmes: Collection[int] | None = None) -> Counts:
     """Sessions scheduled to start in the period (held, still to come or
     cancelled) and those cancelled, by (format, London month) in one query.
     Figures about sessions, not people: the report publishes them exactly."""
+    sessions = GroupSession.objects.filter(starts_at__gte=period.start, starts_at__lt=period.end)
+    if programmes is not None:
+        sessions = sessions.filter(group__programme__in=list(programmes))
     rows = (
-        GroupSession.objects.filter(starts_at__gte=period.start, starts_at__lt=period.end)
+        sessions
         .annotate(month=_key("starts_at", "month"))
         .values("group__format", "month")
         .annotate(sessions_scheduled=Count("pk"),
@@ -163,13 +172,17 @@ def session_calendar_counts(*, period: Period) -> Counts:
                                                    "sessions_cancelled": row["sessions_cancelled"]} for row in rows}
 
 
-def sessions_held_by_month(*, start: datetime, end: datetime, now: datetime) -> dict[date, tuple[int, int]]:
+def sessions_held_by_month(*, start: datetime, end: datetime, now: datetime,
+                           programmes: Collection[int] | None = None) -> dict[date, tuple[int, int]]:
     """Sessions held (as `session_counts` defines it) in each London month
     from `start` to `end`, and those cancelled: {first day of the month:
     (held, cancelled)}, in one query."""
     held = Q(status=GroupSession.Status.SCHEDULED, ends_at__lte=now)
+    sessions = GroupSession.objects.filter(starts_at__gte=start, starts_at__lt=end)
+    if programmes is not None:
+        sessions = sessions.filter(group__programme__in=list(programmes))
     rows = (
-        GroupSession.objects.filter(starts_at__gte=start, starts_at__lt=end)
+        sessions
         .annotate(month=_key("starts_at", "month")).values("month")
         .annotate(held=Count("pk", filter=held), cancelled=Count("pk", filter=Q(status=GroupSession.Status.CANCELLED)))
         .order_by()

@@ -8,6 +8,7 @@ suppressed, so showing them beside another period's report discloses nothing.
 """
 
 import calendar
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -43,10 +44,11 @@ def report_trend(report: Report) -> Trend:
     return Trend("Attendances by month", list(measures.values()), texts, chart)
 
 
-def sessions_trend(report: Report, *, now: datetime) -> Trend:
+def sessions_trend(report: Report, *, now: datetime, programmes: Collection[int] | None = None) -> Trend:
     """Sessions held (and cancelled) in the six months up to a month."""
     months = months_up_to(report.period, MONTHS_BEFORE_A_MONTH)
-    counts = selectors.sessions_held_by_month(start=month_start(months[0]), end=report.period.end, now=now)
+    counts = selectors.sessions_held_by_month(start=month_start(months[0]), end=report.period.end, now=now,
+                                              programmes=programmes)
     figures = [(month, *counts.get(month, (0, 0))) for month in months]
     rows = [(month_label(month), [display(held), display(cancelled)]) for month, held, cancelled in figures]
     chart = charts.column_chart([(_short(month), held) for month, held, _cancelled in figures])
@@ -54,7 +56,8 @@ def sessions_trend(report: Report, *, now: datetime) -> Trend:
                  ["Sessions held", "Sessions cancelled"], rows, chart)
 
 
-def trend_for(report: Report, *, now: datetime) -> Trend:
+def trend_for(report: Report, *, now: datetime, programmes: Collection[int] | None = None) -> Trend:
+    """`programmes`: the report's programmes (None: the whole installation)."""
     if report.period.kind == PeriodKind.MONTH:
-        return sessions_trend(report, now=now)
+        return sessions_trend(report, now=now, programmes=programmes)
     return report_trend(report)

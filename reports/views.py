@@ -6,29 +6,41 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from accounts.roles import is_programme_admin
 from audit.decorators import audited
+from programmes.access import administered_programmes, is_single_programme
 from reports import charts, export
 from reports.forms import PeriodForm
 from reports.report import Report, build_report
 from reports.trend import trend_for
 
 
-def _require_programme_admin(request) -> None:
-    # 404, not 403 or a login redirect: the page never confirms it exists.
-    if not is_programme_admin(request.user):
+def _programme_scope(request) -> dict:
+    """Whose figures: one programme this person runs (`?programme=CODE`, else
+    the first by name), never the whole installation unless it has only one
+    programme. 404, not 403 or a login redirect: the page never confirms it
+    exists. (An installation-wide overview needs suppression across
+    programmes, so that no programme's hidden figure can be recovered by
+    subtraction; until then there is none.)"""
+    programmes = list(administered_programmes(request.user))
+    if not programmes:
         raise Http404("No page found")
+    chosen = next((p for p in programmes if p.code == request.GET.get("programme")), programmes[0])
+    single = is_single_programme()
+    return {"programmes": programmes if not single else [], "programme": None if single else chosen,
+            "scope": None if single else [chosen.pk]}
 
 
 def _period_form(request) -> PeriodForm:
-    return PeriodForm(request.GET or PeriodForm.default_data())
+    data = request.GET.copy()
+    data.pop("programme", None)
+    return PeriodForm(data or PeriodForm.default_data())
 
 
-def _sections(report: Report, now) -> dict:
+def _sections(report: Report, now, *, programmes=None) -> dict:
     """The headline trend, then the report's tables in page order."""
     by_format = [(row.label, row.value("attended")) for row in report.table("format").rows if not row.is_total]
     return {
-        "trend": trend_for(report, now=now),
+        "trend": trend_for(report, now=now, programmes=programmes),
         "by_month": report.table("month"),
         "by_format": report.table("format"),
         "by_person": [report.table(slug) for slug in ("profession", "career_stage", "region")],
@@ -42,13 +54,16 @@ def _sections(report: Report, now) -> dict:
 @require_GET
 @audited("report.view")
 def index(request):
-    _require_programme_admin(request)
+    scope = _programme_scope(request)
     form = _period_form(request)
-    context: dict[str, object] = {"form": form}
+    context: dict[str, object] = {"form": form, "programme": scope["programme"], "programmes": scope["programmes"]}
     if form.is_valid():
         now = timezone.now()
-        report = build_report(period=form.period, now=now)
-        context |= {"report": report, **_sections(report, now)}
+        report = build_report(period=form.period, now=now, programmes=scope["scope"])
+        sections = _sections(report, now, programmes=scope["scope"])
+        if scope["programme"] and len(scope["programmes"]) > 1:
+            sections["csv_query"] += "&" + urlencode({"programme": scope["programme"].code})
+        context |= {"report": report, **sections}
     return render(request, "reports/index.html", context)
 
 
@@ -56,11 +71,11 @@ def index(request):
 @require_GET
 @audited("report.export")
 def csv_export(request):
-    _require_programme_admin(request)
+    scope = _programme_scope(request)
     form = _period_form(request)
     if not form.is_valid():
         return HttpResponseBadRequest("Choose a valid period on the reports page.", content_type="text/plain")
-    report = build_report(period=form.period, now=timezone.now())
+    report = build_report(period=form.period, now=timezone.now(), programmes=scope["scope"])
     response = HttpResponse(export.report_csv(report), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{export.filename(report)}"'
     return response

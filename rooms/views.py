@@ -13,6 +13,7 @@ from core import dates
 from core.codes import is_public_code
 from core.headers import allows_features
 from groups.access import get_session_for_user
+from programmes.selectors import signposting_for
 from rooms import selectors, services
 
 
@@ -69,7 +70,7 @@ def room(request, code: str):
         "when": dates.span(session.starts_at, session.ends_at),
         "opens_at": dates.at(selectors.opens_at(session)),
         **_ending_explained(session),
-        "signposting": settings.SIGNPOSTING,
+        "signposting": signposting_for(session.group.programme),  # national, then the programme's own
         "room_config": config,
         "poll_seconds": config["pollSeconds"],
         # Leaving is going elsewhere: the socket closes and presence records the time.

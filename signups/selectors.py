@@ -20,6 +20,8 @@ from accounts.selectors import public_name
 from groups.formats import Format
 from groups.formats import Membership as GroupMembership
 from groups.models import Eligibility, Facilitation, GroundRules, GroupSession, PeerGroup
+from programmes.access import eligible_programmes, facilitator_programme_ids
+from programmes.models import Programme
 from signups.models import Booking, Feedback, GroundRulesAcceptance, Membership
 
 if TYPE_CHECKING:
@@ -328,8 +330,10 @@ def browse_groups(*, user: Visitor, filters: BrowseFilters,
     soonest first. Signed-out visitors see open groups only."""
     now = now or timezone.now()
     groups = PeerGroup.objects.filter(status=PeerGroup.Status.PUBLISHED)
-    if not user.is_authenticated:
-        groups = groups.filter(membership=GroupMembership.OPEN)
+    if user.is_authenticated:
+        groups = groups.filter(programme__in=eligible_programmes(user).values("pk"))
+    else:  # browsing before signing up: as `groups.access.visible_groups` shows them
+        groups = groups.filter(membership=GroupMembership.OPEN, programme__all_nhs_staff=True)
     if filters.q:
         groups = groups.filter(_keywords(filters.q))
     if filters.format:
@@ -353,15 +357,18 @@ def browse_groups(*, user: Visitor, filters: BrowseFilters,
 
 
 def groups_run_by(*, user: User, now: datetime | None = None) -> QuerySet[WithAnnotations[PeerGroup, NextSession]]:
-    """"Groups I run": every status, drafts first, then by next session."""
-    groups = PeerGroup.objects.filter(facilitation__user=user)
+    """"Groups I run": every status, drafts first, then by next session (in
+    the programmes the person still facilitates in)."""
+    groups = PeerGroup.objects.filter(facilitation__user=user, programme__in=facilitator_programme_ids(user))
     return with_next_session(groups, now=now).order_by(
         "status", F("next_starts_at").asc(nulls_last=True), "title")
 
 
-def programme_groups(*, status: str = "", now: datetime | None = None) -> QuerySet[PeerGroup]:
-    """Every group for programme admins, with how many facilitators each has."""
-    groups = PeerGroup.objects.all()
+def programme_groups(*, status: str = "", now: datetime | None = None,
+                     programmes: QuerySet[Programme] | None = None) -> QuerySet[PeerGroup]:
+    """Every group of these programmes (of all, when None) for their admins,
+    with how many facilitators each has."""
+    groups = PeerGroup.objects.all() if programmes is None else PeerGroup.objects.filter(programme__in=programmes)
     if status:
         groups = groups.filter(status=status)
     facilitators = (

@@ -34,6 +34,8 @@ from groups.forms import (
 from notifications.forms import PreferenceForm
 from notifications.selectors import preference_for_user
 from privacy.forms import EraseForm
+from programmes.forms import InvitationForm
+from programmes.models import Programme, default_programme_pk
 from reports.forms import PeriodForm
 from signups.forms import ApplicationForm, DecisionForm, FeedbackForm, GroundRulesForm, IntakeForm, RegisterForm
 from signups.selectors import register_bookings
@@ -48,7 +50,7 @@ from signups.tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-FORM_APPS = ("accounts", "core", "groups", "signups", "notifications", "privacy", "reports", "rooms")
+FORM_APPS = ("accounts", "core", "groups", "signups", "notifications", "privacy", "reports", "rooms", "programmes")
 ALLOWED = {200, 302, 400, 404, 405, 429}
 FUZZ = settings(
     max_examples=25,
@@ -158,6 +160,10 @@ def _programme(w):
     return reverse("groups:programme")
 
 
+def _programme_people(w):
+    return reverse("programmes:people", args=[Programme.objects.get(pk=default_programme_pk()).code])
+
+
 def _preferences(w):
     return reverse("notifications:preferences")
 
@@ -208,6 +214,8 @@ TARGETS = [
     Target("groups.CoFacilitatorForm", "post", "facilitator", _facilitators, lambda w, d: CoFacilitatorForm(d)),
     Target("groups.BrowseForm", "get", "practitioner", _browse, lambda w, d: BrowseForm.from_query(d or QueryDict())),
     Target("groups.ProgrammeFilterForm", "get", "programme_admin", _programme, lambda w, d: ProgrammeFilterForm(d)),
+    Target("programmes.InvitationForm", "post", "programme_admin", _programme_people,
+           lambda w, d: InvitationForm(d)),
     Target("notifications.PreferenceForm", "post", "practitioner", _preferences,
            lambda w, d: PreferenceForm(d, instance=preference_for_user(user=w.practitioner))),
     Target("privacy.EraseForm", "post", "practitioner", _erase, lambda w, d: EraseForm(d)),

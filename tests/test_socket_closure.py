@@ -7,7 +7,8 @@ from allauth.usersessions.models import UserSession
 from asgiref.sync import sync_to_async
 from django.test import Client
 
-from accounts.services import role_revoke
+from accounts.tests.factories import role_revoke
+from programmes.services import programme_role_revoke
 from rooms import protocol
 from rooms.tests.conftest import (  # noqa: F401 - fixtures
     close_code,
@@ -108,28 +109,27 @@ async def test_a_revoked_facilitator_cannot_come_back_in(sockets, room_session, 
     assert await close_code(communicator) == protocol.CLOSE_FORBIDDEN
 
 
-# The admin's user form saves groups with `user.groups.set(...)`; the admin's
-# group page (and scripts) may change it from the group's side.
+# The people page and `manage.py role revoke` use the service; the Django
+# admin deletes the row (or a queryset of rows).
 @pytest.mark.parametrize("remove", [
-    lambda user, group: user.groups.set([]),
-    lambda user, group: user.groups.clear(),
-    lambda user, group: group.user_set.remove(user),
-    lambda user, group: group.user_set.clear(),
-], ids=["user.groups.set", "user.groups.clear", "group.user_set.remove", "group.user_set.clear"])
-async def test_removing_the_role_group_any_way_closes_their_socket(sockets, room_session, facilitator, member,  # noqa: F811
-                                                                  remove):
-    from accounts.roles import auth_group_for
+    lambda held: programme_role_revoke(held=held),
+    lambda held: held.delete(),
+    lambda held: type(held).objects.filter(pk=held.pk).delete(),
+], ids=["programme_role_revoke", "row.delete", "queryset.delete"])
+async def test_removing_the_programme_role_any_way_closes_their_socket(  # noqa: F811
+        sockets, room_session, facilitator, member, remove):  # noqa: F811
+    from programmes.models import ProgrammeRole
 
     host = await join_with(sockets, room_session, (await browser(facilitator))[1])
     guest = await join_with(sockets, room_session, (await browser(member))[1])
-    group = await sync_to_async(auth_group_for)("facilitator")
-    await sync_to_async(remove)(facilitator, group)
+    held = await sync_to_async(ProgrammeRole.objects.get)(user=facilitator, role="facilitator")
+    await sync_to_async(remove)(held)
     assert await close_code(host) == protocol.CLOSE_FORBIDDEN
     assert await still_open(guest)
 
 
 async def test_adding_a_role_leaves_sockets_open(sockets, room_session, member):  # noqa: F811
-    from accounts.services import role_grant
+    from accounts.tests.factories import role_grant
 
     guest = await join_with(sockets, room_session, (await browser(member))[1])
     await sync_to_async(role_grant)(user=member, role="programme_admin")

@@ -15,8 +15,7 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.utils import timezone
 
-from accounts.services import role_grant
-from accounts.tests.factories import FacilitatorFactory, ProgrammeAdminFactory, UserFactory
+from accounts.tests.factories import FacilitatorFactory, ProgrammeAdminFactory, UserFactory, role_grant
 from groups.models import GroupSession
 from groups.tests.factories import GroupSessionFactory, PeerGroupFactory
 from rooms.models import Room

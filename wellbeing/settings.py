@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "audit",
+    "programmes",
     "groups",
     "signups",
     "rooms",
@@ -225,8 +226,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # --- Accounts --------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    # allauth's backend, reading a person's roles in one query (accounts/backends.py).
-    "accounts.backends.RoleBackend",
+    # allauth's backend, reading a person's roles (and the programmes they hold
+    # them in) in one query (accounts/backends.py, programmes/backends.py).
+    "programmes.backends.ProgrammeRoleBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("signups.urls")),
     path("rooms/", include("rooms.urls")),
     path("reports/", include("reports.urls")),
+    path("programmes/", include("programmes.urls")),
     path("notifications/", include("notifications.urls")),
     path("privacy/you/", include("privacy.urls")),
     path("admin/", admin.site.urls),

@@ -6,7 +6,6 @@ from django.utils import timezone
 
 from accounts.choices import CareerStage, Profession, Region
 from accounts.models import User
-from accounts.services import role_grant
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -33,24 +32,50 @@ class UserFactory(factory.django.DjangoModelFactory):
             EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
 
 
+def role_grant(*, user, role: str, programme=None):
+    """Give a person a role in a programme (the default one unless named): the
+    row an invitation or `manage.py role grant` makes, without their audit
+    event (tests that count audit events should not see the set-up's)."""
+    from programmes.models import ProgrammeRole, default_programme_pk
+
+    held, _ = ProgrammeRole.objects.get_or_create(
+        programme_id=programme.pk if programme else default_programme_pk(), user=user, role=role)
+    return held
+
+
+def role_revoke(*, user, role: str, programme=None) -> None:
+    """Take a role away in a programme (the default one unless named)."""
+    from programmes.models import ProgrammeRole, default_programme_pk
+
+    held = ProgrammeRole.objects.get(user=user, role=role, programme_id=(programme.pk if programme
+                                                                       else default_programme_pk()))
+    held.delete()  # as the admin would; programmes.services refuses the last admin
+
+
 def _with_totp(user) -> None:
     """Facilitators and admins must use two-factor authentication."""
     TOTP.activate(user, generate_totp_secret())
 
 
 class FacilitatorFactory(UserFactory):
+    """A facilitator in the default programme, or in `programmes=[...]`."""
+
     @factory.post_generation
-    def role(obj, create, extracted, **kwargs):
+    def programmes(obj, create, extracted, **kwargs):
         if create:
-            role_grant(user=obj, role="facilitator")
+            for programme in extracted or [None]:
+                role_grant(user=obj, role="facilitator", programme=programme)
             _with_totp(obj)
 
 
 class ProgrammeAdminFactory(UserFactory):
+    """A programme admin of the default programme, or of `programmes=[...]`."""
+
     @factory.post_generation
-    def role(obj, create, extracted, **kwargs):
+    def programmes(obj, create, extracted, **kwargs):
         if create:
-            role_grant(user=obj, role="programme_admin")
+            for programme in extracted or [None]:
+                role_grant(user=obj, role="programme_admin", programme=programme)
             _with_totp(obj)
 
 

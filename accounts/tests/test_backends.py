@@ -1,6 +1,5 @@
 from accounts.roles import is_facilitator
-from accounts.services import role_grant
-from accounts.tests.factories import UserFactory
+from accounts.tests.factories import UserFactory, role_grant
 
 
 def test_a_superuser_holds_every_permission(db):

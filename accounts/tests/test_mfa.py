@@ -3,7 +3,7 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.urls import reverse
 
 from accounts.mfa import MFAAdapter
-from accounts.services import role_grant
+from accounts.tests.factories import role_grant
 
 
 def test_totp_secrets_are_encrypted_at_rest(practitioner):

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.roles import is_facilitator, is_programme_admin
-from accounts.services import role_grant, role_revoke
+from accounts.tests.factories import role_grant, role_revoke
 from core.testing import queries_for
 
 

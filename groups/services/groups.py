@@ -11,7 +11,6 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.roles import is_facilitator
 from accounts.services import live_rooms_recheck
 from groups.formats import Membership, capacity_error, defaults_for, minutes_error
 from groups.models import Eligibility, Facilitation, GroundRules, GroupSession, PeerGroup
@@ -20,6 +19,8 @@ from groups.recurrence import ScheduleSpec
 from groups.services.schedules import schedule_save, sessions_materialise
 from groups.services.sessions import session_cancel, session_restore
 from groups.signals import capacity_changed
+from programmes.access import facilitated_programmes, facilitates_in
+from programmes.models import Programme
 
 # Fields a facilitator sets directly on PeerGroup.
 GROUP_FIELDS = ("title", "format", "description", "membership", "intake_open", "capacity",
@@ -68,15 +69,31 @@ def ground_rules_save(*, group: PeerGroup, text: str) -> GroundRules:
     return GroundRules.objects.create(group=group, version=version, text=text)
 
 
+def _programme_for(facilitator: User, programme: Programme | None) -> Programme:
+    """The programme a new group belongs to: the one chosen, which must be one
+    the person facilitates in; none chosen, their only one."""
+    if programme is not None:
+        if not facilitates_in(facilitator, programme.pk):
+            raise ValidationError({"programme": "You can only create groups in programmes you facilitate in"})
+        return programme
+    mine = list(facilitated_programmes(facilitator)[:2])
+    if not mine:
+        raise ValidationError("Only facilitators can create groups")
+    if len(mine) > 1:
+        raise ValidationError({"programme": "Select the programme this group belongs to"})
+    return mine[0]
+
+
 @transaction.atomic
 def group_create(*, facilitator: User, details: GroupDetails, schedule: ScheduleSpec,
-                 now: datetime | None = None) -> PeerGroup:
-    """A draft group with its first facilitator, ground rules and sessions."""
-    if not is_facilitator(facilitator):
-        raise ValidationError("Only facilitators can create groups")
+                 now: datetime | None = None, programme: Programme | None = None) -> PeerGroup:
+    """A draft group in one of the facilitator's programmes, with them as its
+    first facilitator, ground rules and sessions."""
+    programme = _programme_for(facilitator, programme)
     _check(details.values)
     defaults = defaults_for(details.values["format"])
     group = PeerGroup.objects.create(
+        programme=programme,
         **{k: details.values[k] for k in GROUP_FIELDS if k in details.values},
         joining_conversation=defaults.joining_conversation and details.values["membership"] == Membership.CLOSED,
         lobby_enabled=defaults.lobby, video_enabled=defaults.video,
@@ -208,9 +225,9 @@ def group_restore(*, group: PeerGroup, now: datetime | None = None) -> list[Grou
 def facilitator_add(*, group: PeerGroup, email: str) -> Facilitation:
     """Add a co-facilitator: a person who holds the facilitator role."""
     user = User.objects.filter(email__iexact=email.strip()).first()
-    if user is None or not is_facilitator(user):
-        raise ValidationError({"email": "There is no facilitator with this email address. "
-                                        "A programme admin can give a person the facilitator role."})
+    if user is None or not facilitates_in(user, group.programme.pk):
+        raise ValidationError({"email": "There is no facilitator with this email address in this group's "
+                                        "programme. The programme's admins can invite them."})
     facilitation, created = Facilitation.objects.get_or_create(group=group, user=user)
     if not created:
         raise ValidationError({"email": "This person already facilitates this group"})

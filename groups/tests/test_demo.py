@@ -6,10 +6,12 @@ from core.demo import seed_people
 from groups.demo import seed
 from groups.formats import Format
 from groups.models import GroupSession, PeerGroup
+from programmes import demo as programmes_demo
 
 
 def test_the_demo_has_every_format_and_is_idempotent(db):
     people = seed_people()
+    programmes_demo.seed(people)
     seed(people)
     counts = (PeerGroup.objects.count(), GroupSession.objects.count())
     seed(people)

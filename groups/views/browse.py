@@ -8,11 +8,11 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from accounts.roles import is_programme_admin
 from groups.access import facilitates, get_group_for_user
 from groups.eligibility import eligibility_refusal
 from groups.forms import BrowseForm, ProgrammeFilterForm
 from groups.selectors import facilitators_of
+from programmes.access import administered_programmes
 from signups.selectors import (
     BrowseFilters,
     bookings_for_user,
@@ -82,9 +82,10 @@ def detail(request, code: str):
 @login_required
 @require_GET
 def programme(request):
-    if not is_programme_admin(request.user):
+    programmes = administered_programmes(request.user)
+    if not programmes.exists():
         raise Http404("No page here")
     form = ProgrammeFilterForm(request.GET)
     status = form.cleaned_data.get("status", "") if form.is_valid() else ""
-    page, query = _page(request, programme_groups(status=status))
+    page, query = _page(request, programme_groups(status=status, programmes=programmes))
     return render(request, "groups/programme.html", {"form": form, "page": page, "query": query})

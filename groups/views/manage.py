@@ -14,7 +14,7 @@ from accounts.roles import is_facilitator, is_programme_admin
 from core.dates import clock
 from groups.access import facilitates, get_managed_group
 from groups.formats import defaults_as_json, format_rows
-from groups.forms import CoFacilitatorForm, GroupForm, add_service_errors
+from groups.forms import CoFacilitatorForm, GroupForm, add_service_errors, chosen_programme, programme_choice_add
 from groups.models import Facilitation, PeerGroup
 from groups.selectors import facilitators_of
 from groups.services import (
@@ -30,6 +30,7 @@ from groups.services import (
     schedule_plan,
 )
 from groups.views.common import posted
+from programmes.access import facilitated_programmes
 from signups.selectors import group_work_counts, groups_run_by, upcoming_sessions
 
 
@@ -51,9 +52,11 @@ def create(request):
     if not is_facilitator(request.user):
         return render(request, "groups/not_facilitator.html", status=403)
     form = GroupForm(posted(request))
+    programme_choice_add(form, list(facilitated_programmes(request.user)))
     if request.method == "POST" and form.is_valid():
         try:
-            group = group_create(facilitator=request.user, details=form.details(), schedule=form.schedule_spec())
+            group = group_create(facilitator=request.user, details=form.details(), schedule=form.schedule_spec(),
+                                 programme=chosen_programme(form))
         except ValidationError as error:
             add_service_errors(form, error)
         else:

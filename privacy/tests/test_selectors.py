@@ -66,7 +66,7 @@ def test_the_export_of_a_facilitator_lists_their_groups(facilitator):
     group = PeerGroupFactory(facilitators=[facilitator], title="Monday Balint")
     data = personal_data_export(user=facilitator)
     assert data["groups_facilitated"][0]["group_code"] == group.code
-    assert data["roles"] == ["Facilitators"]
+    assert [(r["programme"], r["role"]) for r in data["programme_roles"]] == [(group.programme.name, "Facilitator")]
 
 
 def test_the_export_holds_nothing_of_anyone_else(person, outsider):

@@ -13,8 +13,7 @@ from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 from django.utils.module_loading import import_string
 
-from accounts.services import role_grant
-from accounts.tests.factories import UserFactory
+from accounts.tests.factories import UserFactory, role_grant
 from groups.models import Facilitation, PeerGroup
 from rooms import protocol
 from rooms.tests.conftest import close_code, next_event

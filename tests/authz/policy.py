@@ -121,6 +121,16 @@ rooms:close                 open-session        POST   login  404      404      
 reports:index               -                   GET    404    404      404      404      404      404      ok
 reports:csv                 -                   GET    404    404      404      404      404      404      ok
 
+programmes:index            -                   GET    login  404      404      404      404      404      ok
+programmes:people           programme           GET    login  404      404      404      404      404      ok
+programmes:people           programme           POST   login  404      404      404      404      404      ok
+programmes:role_remove      programme-role      GET    login  405      405      405      405      405      405
+programmes:role_remove      programme-role      POST   login  404      404      404      404      404      redirect
+programmes:invitation_withdraw programme-invitation GET login 405   405      405      405      405      405
+programmes:invitation_withdraw programme-invitation POST login 404  404      404      404      404      redirect
+programmes:invitation       invitation-link     GET    login  ok       403      403      403      403      403
+programmes:invitation       invitation-link     POST   login  redirect 403      403      403      403      403
+
 notifications:list          -                   GET    login  ok       ok       ok       ok       ok       ok
 notifications:preferences   -                   GET    login  ok       ok       ok       ok       ok       ok
 notifications:read_all      -                   GET    login  405      405      405      405      405      405

@@ -15,6 +15,8 @@ from accounts.tests.factories import FacilitatorFactory, ProgrammeAdminFactory, 
 from groups.models import Facilitation, GroupSession, PeerGroup
 from groups.tests.factories import GroundRulesFactory, GroupSessionFactory, PeerGroupFactory
 from notifications.tests.factories import NotificationFactory
+from programmes.models import Invitation, Programme, ProgrammeRole, default_programme_pk
+from programmes.services import token_hash
 from rooms.models import Room
 from signups.models import Membership
 from signups.services import calendar_feed_renew
@@ -89,8 +91,25 @@ def build_world() -> World:
         "feed": calendar_feed_renew(user=member),
         "other_feed": calendar_feed_renew(user=other_member),
         "room": Room.objects.create(session=open_session, lobby_enabled=False),
+        **_programme_objects(users, co_facilitator),
     }
     return World(users=users, objects=objects)
+
+
+INVITATION_TOKEN = "world-invitation-token-0123456789abcdefghijkl"
+
+
+def _programme_objects(users: dict, co_facilitator) -> dict:
+    """The world's programme (the default one), a role in it, and an open
+    invitation for the unrelated practitioner (their link's token is known)."""
+    programme = Programme.objects.get(pk=default_programme_pk())
+    return {
+        "programme": programme,
+        "co_facilitator_role": ProgrammeRole.objects.get(programme=programme, user=co_facilitator),
+        "invitation": Invitation.objects.create(programme=programme, email=users["practitioner"].email,
+                                                role="facilitator", token_hash=token_hash(INVITATION_TOKEN),
+                                                invited_by=users["admin"]),
+    }
 
 
 def _code(name: str, kwarg: str = "code"):
@@ -124,6 +143,12 @@ TARGETS = {
                                      "facilitation_code": w.objects["other_facilitation"].code},
     "notification": _code("notification"),
     "other-notification": _code("other_notification"),
+    "programme": _code("programme"),
+    "programme-role": lambda w: {"code": w.objects["programme"].code,
+                                 "role_code": w.objects["co_facilitator_role"].code},
+    "programme-invitation": lambda w: {"code": w.objects["programme"].code,
+                                       "invitation_code": w.objects["invitation"].code},
+    "invitation-link": lambda w: {"token": INVITATION_TOKEN},
     "feed": lambda w: {"token": w.objects["feed"].token},
     "other-feed": lambda w: {"token": w.objects["other_feed"].token},
 }

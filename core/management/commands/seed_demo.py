@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from core.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, PEOPLE, seed_people
 
 # Each app that has demo data offers `<app>.demo.seed(people)`.
-DEMO_APPS = ["groups", "signups", "reports"]  # reports: six months of history
+DEMO_APPS = ["programmes", "groups", "signups", "reports"]  # reports: six months of history
 
 
 class Command(BaseCommand):

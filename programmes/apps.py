@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class ProgrammesConfig(AppConfig):
+    name = "programmes"
+    verbose_name = "Programmes"
+
+    def ready(self) -> None:
+        from programmes import receivers  # noqa: F401  connects them

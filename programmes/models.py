@@ -1,0 +1,155 @@
+"""Programmes: one organisation's peer-support offer (a national service, a
+region, one trust's Schwartz Rounds). An installation hosts one or more;
+every group belongs to one, and roles are held in a programme."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from core.codes import new_code
+
+
+class Programme(models.Model):
+    code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
+    name = models.CharField(max_length=120, unique=True)
+    # Who may see and join its groups: every NHS member of staff (a national
+    # programme), and/or people whose sign-in address is at one of these
+    # domains ("*.x" is any subdomain of x). Its own people always may.
+    all_nhs_staff = models.BooleanField(
+        "open to all NHS staff", default=False,
+        help_text="A national programme: everyone who can sign in may see and join its groups.")
+    email_domains = models.CharField(
+        max_length=1000, blank=True,
+        help_text="Comma-separated, e.g. nuh.nhs.uk, *.nottingham.nhs.uk")
+    contact_email = models.EmailField(blank=True)
+    contact_phone = models.CharField(max_length=40, blank=True)
+    contact_url = models.URLField(max_length=300, blank=True)
+    ground_rules_default = models.TextField(
+        "default ground rules", max_length=6000, blank=True,
+        help_text="Offered to facilitators of this programme's new groups.")
+    # The installation's first programme: groups created without naming one
+    # join it, so a single-programme installation never names programmes.
+    is_default = models.BooleanField(default=False, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["is_default"], condition=Q(is_default=True), name="programme_one_default"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.email_domains = ",".join(domains_parse(self.email_domains))
+        super().save(*args, **kwargs)
+
+    @property
+    def domains(self) -> list[str]:
+        return domains_parse(self.email_domains)
+
+
+def domains_parse(text: str) -> list[str]:
+    """"A.nhs.uk, *.b.nhs.uk;c.nhs.uk" -> ["a.nhs.uk", "*.b.nhs.uk", "c.nhs.uk"]."""
+    parts = text.replace(";", ",").replace("\n", ",").replace(" ", ",").split(",")
+    seen: list[str] = []
+    for part in parts:
+        domain = part.strip().lower().lstrip("@")
+        if domain and domain not in seen:
+            seen.append(domain)
+    return seen
+
+
+def default_programme_pk() -> int:
+    """The default programme's id, creating it when the installation has none
+    yet (a fresh database, or a test database after a flush)."""
+    programme = Programme.objects.filter(is_default=True).only("pk").first()
+    if programme is None:
+        programme, _ = Programme.objects.get_or_create(
+            is_default=True, defaults={"name": settings.SERVICE_NAME, "all_nhs_staff": True})
+    return programme.pk
+
+
+class Signpost(models.Model):
+    """One of a programme's own "Need help now?" entries (its occupational
+    health, its staff support hub), shown after the national ones on its
+    groups' pages and in emails about them."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="signposts")
+    name = models.CharField(max_length=120)
+    detail = models.CharField(max_length=300)
+    href = models.CharField("link", max_length=300, blank=True,
+                            help_text="https://…, tel:… or mailto:… (optional)")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+
+class Role(models.TextChoices):
+    ADMIN = "programme_admin", "Programme admin"
+    FACILITATOR = "facilitator", "Facilitator"
+
+
+class ProgrammeRole(models.Model):
+    """A person's role in one programme. A facilitator may hold the role in
+    several programmes; the global `accounts.facilitate_groups` and
+    `accounts.manage_programme` permissions mean "somewhere"
+    (programmes/backends.py)."""
+
+    Role = Role
+
+    code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="roles")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="programme_roles")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "user", "role"], name="programmerole_unique"),
+        ]
+        indexes = [
+            # a person's roles, read once per request by the backend
+            models.Index(fields=["user", "role"], name="programmerole_user_role"),
+        ]
+
+
+INVITATION_DAYS = 14
+
+
+def _invitation_expiry():
+    return timezone.now() + timedelta(days=INVITATION_DAYS)
+
+
+class Invitation(models.Model):
+    """An emailed offer of a role in a programme. The link carries a random
+    token; only its SHA-256 is stored. It is accepted once, before it expires,
+    by someone signed in with that verified address."""
+
+    code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(max_length=254)
+    role = models.CharField(max_length=20, choices=Role.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(default=_invitation_expiry)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # the programme's people page: invitations still open
+            models.Index(fields=["programme", "accepted_at"], name="invitation_programme_open"),
+        ]
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.withdrawn_at is None and self.expires_at > timezone.now()

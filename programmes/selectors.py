@@ -1,0 +1,35 @@
+"""Reads about programmes: their people, open invitations and signposting."""
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from programmes.models import Invitation, Programme, ProgrammeRole
+
+
+def people_of(programme: Programme) -> QuerySet[ProgrammeRole]:
+    """Who holds which role in the programme, admins first, then by display name."""
+    return (
+        ProgrammeRole.objects.filter(programme=programme)
+        .select_related("user")
+        .order_by("-role", "user__display_name", "user__email", "pk")
+    )
+
+
+def open_invitations(programme: Programme) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(
+        programme=programme, accepted_at__isnull=True, withdrawn_at__isnull=True, expires_at__gt=timezone.now()
+    ).order_by("-created_at")
+
+
+def signposting_for(programme: Programme | None) -> list[dict[str, str]]:
+    """"Need help now?": the national entries (settings.SIGNPOSTING), then
+    the programme's own (its occupational health, its staff hub)."""
+    entries = [dict(entry) for entry in settings.SIGNPOSTING]
+    if programme is not None:
+        entries += [{"name": s.name, "detail": s.detail, "href": s.href} for s in programme.signposts.all()]
+    return entries
+
+
+def programme_count() -> int:
+    return Programme.objects.count()
