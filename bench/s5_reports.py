@@ -44,9 +44,9 @@ def _generate(rows: int) -> tuple[int, float]:
         # Every group meets weekly on its own day and hour; 1 in 40 sessions is cancelled.
         cursor.execute(f"""
             INSERT INTO {session} (code, group_id, starts_at, ends_at, status, is_exception, cancelled_reason,
-                                   created_at, updated_at)
+                                   sequence, cancelled_by_archive, created_at, updated_at)
             SELECT substr(md5('s5/' || g.id || '/' || w), 1, 16), g.id, t, t + interval '75 minutes',
-                   CASE WHEN (g.id + w) %% 40 = 0 THEN 'cancelled' ELSE 'scheduled' END, false, '', now(), now()
+                   CASE WHEN (g.id + w) %% 40 = 0 THEN 'cancelled' ELSE 'scheduled' END, false, '', 0, false, now(), now()
             FROM {group} g CROSS JOIN generate_series(0, %s - 1) w
             CROSS JOIN LATERAL (SELECT %s::timestamptz + w * interval '7 days' + (g.id %% 7) * interval '1 day'
                                        + (g.id %% 10) * interval '1 hour' AS t) tt
@@ -67,7 +67,7 @@ def _generate(rows: int) -> tuple[int, float]:
                 LIMIT %s)
             INSERT INTO {booking} (code, session_id, user_id, status, queued_at, confirmed_at, cancelled_at,
                                    late_cancellation, attendance, feedback_given, via_membership,
-                                   created_at, updated_at)
+                                   sequence, created_at, updated_at)
             SELECT substr(md5('s5/' || session_id || '/' || k), 1, 16), session_id, user_id,
                    CASE WHEN r < 0.85 THEN 'confirmed' WHEN r < 0.95 THEN 'cancelled' ELSE 'waitlisted' END,
                    starts_at - interval '7 days',
@@ -76,7 +76,7 @@ def _generate(rows: int) -> tuple[int, float]:
                    r >= 0.90 AND r < 0.92,
                    CASE WHEN r >= 0.85 THEN 'unknown' WHEN a < 0.75 THEN 'attended'
                         WHEN a < 0.90 THEN 'no_show' ELSE 'unknown' END,
-                   false, false, now(), now()
+                   false, false, 0, now(), now()
             FROM places""", [per_session, PEOPLE, rows])  # noqa: S608 (table names from the models)
         written = cursor.rowcount
         cursor.execute(f"""
