@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("programmes", "0001_initial"), ("groups", "0004_groupsession_sequence"), ("accounts", "0002_roles")]
-AFTER = [("programmes", "0002_default_programme"), ("groups", "0005_peergroup_programme")]
+BEFORE = [("programmes", "0001_initial"), ("groups", "0005_archive_undo"), ("accounts", "0002_roles")]
+AFTER = [("programmes", "0002_default_programme"), ("groups", "0006_peergroup_programme")]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -16,7 +16,7 @@ def forwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("groups", "0004_groupsession_sequence"),
+        ("groups", "0005_archive_undo"),
         ("programmes", "0002_default_programme"),
     ]
     operations = [
