@@ -320,9 +320,9 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
 
     async def on_video_subscribe(self, message):
         link = self._require_link()
-        jsep = await self._janus(link.subscribe(message["feeds"]))
-        if jsep is not None:
-            await self.send_json({"type": "video_offer", "jsep": jsep})
+        offer = await self._janus(link.subscribe(message["feeds"]))
+        if offer is not None:
+            await self.send_json({"type": "video_offer", **offer})
 
     async def on_video_answer(self, message):
         await self._janus(self._require_link().start(message["jsep"]))
@@ -440,9 +440,9 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         self.layout = snapshot["room"]["layout"]
         snapshot["me"]["peer"] = self.peer  # this tab's own WebRTC id
         snapshot["me"]["may_publish"] = selectors.may_publish(self.presence, self.layout)
-        await self.send_json(snapshot)
         if self.state == ADMITTED and self.video:
-            await self._send_ice()  # TURN credentials only for those let in
+            await self._send_ice()  # TURN credentials only for those let in, before they call anyone
+        await self.send_json(snapshot)
         return entry
 
     async def _announce_participant(self, presence: Presence):

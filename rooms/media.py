@@ -171,6 +171,15 @@ def sdp_sends(sdp: str) -> bool:
     return bool(SENDING.search(sdp))
 
 
+def streams_of(data: dict) -> list[dict]:
+    """Which feed each m-line of Janus's offer carries: {mid, feed, participant, kind}."""
+    return [
+        {"mid": stream.get("mid"), "feed": stream.get("feed_id"), "participant": stream.get("feed_display"),
+         "kind": stream.get("type")}
+        for stream in data.get("streams", []) if stream.get("feed_id") and stream.get("active", True)
+    ]
+
+
 class MediaError(Exception):
     """A request the link refuses (out of order, not allowed): `code` for the client."""
 
@@ -259,7 +268,7 @@ class MediaLink:
 
     async def subscribe(self, feeds: list[int]) -> dict | None:
         """Receive these feeds: Janus's (re)offer for the one receiving
-        connection, or None if there is nothing new."""
+        connection ({jsep, streams}), or None if there is nothing new."""
         async with self.lock:
             self._require_joined()
             unknown = [feed for feed in feeds if feed not in self.feeds]
@@ -278,9 +287,10 @@ class MediaLink:
             else:
                 reply = await self.session.message(self.subscriber, {"request": "subscribe", "streams": streams})
             self.subscribed.update(wanted)
-            if reply.jsep is not None:
-                self.offer_pending = True
-            return reply.jsep
+            if reply.jsep is None:
+                return None
+            self.offer_pending = True
+            return {"jsep": reply.jsep, "streams": streams_of(reply.data)}
 
     async def start(self, jsep: dict) -> None:
         """The browser's answer to Janus's offer: receive only."""
@@ -301,16 +311,6 @@ class MediaLink:
         if handle is None or (target == "publisher" and not self.publishing and self.session is None):
             raise MediaError("invalid", "Nothing to send candidates to.")
         await self.session.trickle(handle, candidate)
-
-    async def configure(self, *, audio: bool, video: bool) -> None:
-        """Mute or unmute the published tracks at Janus too (nothing else:
-        no recording, no forwarding)."""
-        async with self.lock:
-            if self.session is None or not self.publishing:
-                return
-            with contextlib.suppress(JanusError):
-                await self.session.message(self.publisher, {"request": "configure", "streams": [
-                    {"mid": mid, "send": on} for mid, on in (("0", audio), ("1", video))]})
 
     async def _pump(self):
         """Janus's events for this link, turned into small messages for the browser."""
@@ -336,7 +336,7 @@ class MediaLink:
                     await self.notify({"type": "video_stopped"})
             elif kind == "event" and sender == self.subscriber and event.get("jsep"):
                 self.offer_pending = True
-                await self.notify({"type": "video_offer", "jsep": event["jsep"]})
+                await self.notify({"type": "video_offer", "jsep": event["jsep"], "streams": streams_of(data)})
             elif kind == "hangup":
                 await self.notify({"type": "video_hangup",
                                    "target": "publisher" if sender == self.publisher else "subscriber"})

@@ -50,12 +50,14 @@ def room(request, code: str):
     session, facilitator = _session_for_room(request.user, code)
     room = selectors.room_for_session(session)
     status = selectors.room_status(session, room)
-    video = selectors.video_allowed(session)
+    mode = selectors.video_mode(session)
+    video = mode in (selectors.VideoMode.SFU, selectors.VideoMode.MESH)
     config = {
         "wsPath": f"/ws/rooms/{session.code}/",
         "statusUrl": reverse("rooms:status", args=[session.code]),
         "video": video,
-        "iceServers": settings.ROOM_ICE_SERVERS,
+        "media": mode,  # "sfu" (Janus), "mesh", "needs_server" or "off"
+        "iceTransportPolicy": settings.ROOM_ICE_TRANSPORT_POLICY,
         "facilitator": facilitator,
         "endsAt": session.ends_at.isoformat(),
         "pollSeconds": settings.ROOM_WAIT_POLL_SECONDS,
@@ -66,6 +68,8 @@ def room(request, code: str):
         "status": status,
         "is_facilitator": facilitator,
         "video": video,
+        "video_needs_server": mode == selectors.VideoMode.NEEDS_SERVER,
+        "video_sfu": mode == selectors.VideoMode.SFU,
         "when": dates.span(session.starts_at, session.ends_at),
         "opens_at": dates.at(selectors.opens_at(session)),
         **_ending_explained(session),

@@ -375,6 +375,9 @@ JANUS_ADMIN_KEY = env_str("JANUS_ADMIN_KEY", "")
 TURN_SECRET = env_str("TURN_SECRET", "")
 TURN_URLS = env_list("TURN_URLS", [])
 TURN_TTL_SECONDS = min(env_int("TURN_TTL_SECONDS", 3600), 3600)
+# "relay" sends all media through the TURN relays (hides addresses; for
+# networks that allow nothing else); "all" lets browsers connect directly.
+ROOM_ICE_TRANSPORT_POLICY = env_choice("ROOM_ICE_TRANSPORT_POLICY", ["all", "relay"], "all")
 
 # --- Retention (privacy.tasks.retention_purge, daily) ---------------------
 RETENTION_ATTENDANCE_MONTHS = env_int("RETENTION_ATTENDANCE_MONTHS", 24)

@@ -14,7 +14,6 @@ from rooms.janus import JanusSession
 from rooms.models import Room
 from rooms.tests.conftest import next_event
 from rooms.tests.factories import BookingFactory, GroupSessionFactory
-from rooms.tests.media_servers import janus_server, sfu  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 FAKE_OFFER = {"type": "offer", "sdp": "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"}
@@ -59,11 +58,14 @@ async def test_joining_the_video_makes_a_janus_room_that_can_never_record(sfu, s
     assert (await next_event(host, "ice"))["expires"] is None  # no TURN configured: no credential
     await host.send_json_to({"type": "video_join"})
     joined = await next_event(host, "video_joined")
-    assert joined["feeds"] == [] and joined["may_publish"] is True
+    assert joined["feeds"] == []
+    assert joined["may_publish"] is True
     rooms = await _janus_rooms(sfu, room_session)
     assert len(rooms) == 1
-    assert rooms[0]["record"] is False and rooms[0]["lock_record"] is True
-    assert rooms[0]["is_private"] is True and rooms[0]["pin_required"] is True
+    assert rooms[0]["record"] is False
+    assert rooms[0]["lock_record"] is True
+    assert rooms[0]["is_private"] is True
+    assert rooms[0]["pin_required"] is True
     assert rooms[0]["num_participants"] == 1
     # Even a participant asking Janus itself to record changes nothing: the
     # recording state is locked behind the room secret, which only the server holds.
@@ -155,7 +157,8 @@ def stage_session(db, facilitator):
 async def test_on_a_stage_the_audience_may_not_publish_until_brought_on(sfu, sockets, stage_session, facilitator):
     audience = await sync_to_async(lambda: BookingFactory(session=stage_session).user)()
     host, host_state = await sockets.join(stage_session, facilitator)
-    assert host_state["room"]["layout"] == "stage" and host_state["me"]["may_publish"] is True
+    assert host_state["room"]["layout"] == "stage"
+    assert host_state["me"]["may_publish"] is True
     guest, code = await _let_in(sockets, stage_session, host, audience)
     await guest.send_json_to({"type": "video_join"})
     assert (await next_event(guest, "video_joined"))["may_publish"] is False

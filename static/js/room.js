@@ -2,6 +2,7 @@
 // signalling. It reconnects by itself (exponential backoff with jitter) and
 // redraws from the state the server sends on every (re)connection.
 // Chat is only ever put on the page with textContent, and never stored.
+import { VideoSfu } from "./room-sfu.js";
 import { VideoMesh } from "./room-video.js";
 
 const root = document.querySelector("[data-room]");
@@ -29,15 +30,35 @@ const alerts = new Map(); // participant code -> {count, line}: support alerts, 
 let ended = false;
 const nameOf = (code) => people.get(code)?.name || "Someone";
 
-const mesh = config.video
-  ? new VideoMesh({
-      send, iceServers: config.iceServers, container: $("videos"), localVideo: $("local"), nameOf,
-    })
-  : null;
+// What the camera, microphone and media server say, in words (role=status).
+const MEDIA_TEXT = {
+  "media-refused": "Your browser is not allowed to use your camera or microphone, so others cannot see or hear you. You can still see and hear them. To join in, allow the camera and microphone for this site in your browser's settings, then reload the page.",
+  "media-missing": "No camera or microphone was found, so others cannot see or hear you. You can still see and hear them.",
+  reconnecting: "Video is reconnecting. Chat, hands and support carry on.",
+  "media-ok": "",
+  joined: "",
+};
+let mediaProblem = ""; // camera or microphone refused or missing: stays on show
+function mediaStatus(state) {
+  const line = $("media-status");
+  if (!line) return;
+  if (state === "media-refused" || state === "media-missing") mediaProblem = MEDIA_TEXT[state];
+  if (state === "media-ok") mediaProblem = "";
+  const text = state === "reconnecting" ? MEDIA_TEXT.reconnecting : mediaProblem;
+  if (line.textContent !== text) line.textContent = text;
+  line.hidden = !text;
+}
+const common = {
+  send, container: $("videos"), localVideo: $("local"), nameOf, policy: config.iceTransportPolicy, onStatus: mediaStatus,
+};
+const sfu = config.media === "sfu" ? new VideoSfu(common) : null;
+const mesh = config.media === "mesh" ? new VideoMesh({ ...common, iceServers: [] }) : null;
+const av = sfu || mesh; // whichever carries this room's audio and video
+let iceRefresh = null;
 // Harmless hook for tests and troubleshooting: this page's own peer connections.
 let opened = 0; // connections opened so far (1 + reconnections), for tests
 window.roomDebug = {
-  connections: () => (mesh ? mesh.connections() : []),
+  connections: () => (av ? av.connections() : []),
   opened: () => (socket && socket.readyState === WebSocket.OPEN ? opened : 0),
 };
 
@@ -132,6 +153,7 @@ function connect() {
   socket.addEventListener("close", (event) => {
     window.clearInterval(heartbeat);
     mesh?.closeAll();
+    sfu?.stop();
     me = null;
     if (FINAL[event.code]) {
       closedFor = event.code;
@@ -192,10 +214,16 @@ function renderPeople() {
       tag.textContent = notes.join(", ");
       item.append(" ", tag);
     }
+    if (layout === "stage" && person.on_stage && person.role !== "facilitator") notes.push("on stage");
     if (config.facilitator && person.role !== "facilitator") {
       const tools = document.createElement("div");
       tools.className = "app-room__tools";
       if (config.video) tools.append(button("Mute", person.name, () => send({ type: "mute", participant: code })));
+      if (sfu && layout === "stage") {
+        tools.append(person.on_stage
+          ? button("Back to audience", person.name, () => send({ type: "stage", participant: code, on: false }))
+          : button("Bring on stage", person.name, () => send({ type: "stage", participant: code, on: true })));
+      }
       tools.append(button("Send to lobby", person.name, () => send({ type: "to_lobby", participant: code })));
       tools.append(button("Remove", person.name, () => send({ type: "remove", participant: code }), "warning"));
       item.append(tools);
@@ -236,6 +264,24 @@ function renderWaiting(waiting) {
   $("no-waiting").hidden = waiting.length > 0;
 }
 
+let layout = "circle";
+function renderLayout(value) {
+  layout = value || layout;
+  root.dataset.layout = layout;
+  if (config.facilitator && $("layout-toggle")) $("layout-toggle").checked = layout === "stage";
+  renderStage();
+  renderPeople();
+}
+
+// Whether this person sends audio and video now (stage: only the panel).
+let mayPublish = true;
+function renderStage() {
+  if (!$("stage-note")) return;
+  $("stage-note").hidden = !(sfu && layout === "stage" && !mayPublish);
+  $("controls").hidden = Boolean(sfu) && !mayPublish;
+  $("local-tile").hidden = Boolean(sfu) && !mayPublish;
+}
+
 function renderSettings({ locked, lobby_enabled: lobby }) {
   if (!config.facilitator) return;
   $("lock-toggle").checked = locked;
@@ -256,6 +302,8 @@ const handlers = {
     renderHands();
     renderSettings(message.room);
     if (message.lobby) renderWaiting(message.lobby);
+    mayPublish = me.may_publish !== false;
+    renderLayout(message.room.layout);
     showPlace(me.state);
     sendSupport();
     if (me.state === "admitted") {
@@ -263,22 +311,51 @@ const handlers = {
       const others = message.participants.flatMap(({ participant, peers }) =>
         peers.map((peer) => ({ peer, participant })));
       mesh?.start(me.peer, others);
+      sfu?.start(mayPublish);
     } else {
       setStatus("You are waiting in the lobby.");
       mesh?.closeAll();
+      sfu?.stop(); // nothing sent or received from the lobby
     }
   },
   participant({ participant }) {
     upsert(participant);
     renderPeople();
+    sfu?.rename();
   },
+  ice({ servers, expires }) {
+    av?.setIce(servers);
+    window.clearTimeout(iceRefresh);
+    if (expires) {
+      // A fresh TURN credential well before this one expires (coturn refuses expired ones).
+      const wait = Math.max(5000, (expires * 1000 - Date.now()) * 0.8);
+      iceRefresh = window.setTimeout(() => send({ type: "ice" }), wait);
+    }
+  },
+  layout({ layout: value }) {
+    renderLayout(value);
+  },
+  stage(message) {
+    mayPublish = message.may_publish;
+    renderStage();
+    sfu?.handle(message);
+  },
+  video_joined: (message) => sfu?.handle(message),
+  video_feeds: (message) => sfu?.handle(message),
+  video_feed_gone: (message) => sfu?.handle(message),
+  video_answer: (message) => sfu?.handle(message),
+  video_offer: (message) => sfu?.handle(message),
+  video_hangup: (message) => sfu?.handle(message),
+  video_lost: (message) => sfu?.handle(message),
+  video_unavailable: (message) => sfu?.handle(message),
+  video_stopped: (message) => sfu?.handle(message),
   session({ seconds_left: secondsLeft }) {
     // Acting in the room kept the sign-in alive: the idle warning starts again.
     document.dispatchEvent(new CustomEvent("session-extended", { detail: secondsLeft }));
   },
   participant_left({ participant }) {
     people.delete(participant);
-    mesh?.closeParticipant(participant);
+    av?.closeParticipant(participant);
     renderPeople();
   },
   peer_left({ peer }) {
@@ -330,10 +407,12 @@ const handlers = {
     setStatus("A facilitator has muted your microphone. You can turn it on again.");
   },
   removed() {
+    sfu?.stop();
     setStatus("A facilitator has asked you to leave this session.");
   },
   ended() {
     ended = true;
+    sfu?.stop();
     setStatus(Date.now() >= Date.parse(config.endsAt)
       ? "The session has ended. Thank you for coming."
       : "A facilitator has ended the session for everyone. If they open the room again, this page updates by itself.");
@@ -348,16 +427,19 @@ const handlers = {
 };
 
 function setMic(on) {
-  mesh?.setAudio(on);
-  // The label names what pressing does, so it is never ambiguous.
+  av?.setAudio(on);
+  // The label names what pressing does, so it is never ambiguous; the
+  // pressed state tells screen readers it is a toggle.
   $("mic").textContent = on ? "Turn microphone off" : "Turn microphone on";
-  send({ type: "media", audio: on, video: mesh ? mesh.videoOn : false });
+  $("mic").setAttribute("aria-pressed", String(!on));
+  send({ type: "media", audio: on, video: av ? av.videoOn : false });
 }
 
 function setCamera(on) {
-  mesh?.setVideo(on);
+  av?.setVideo(on);
   $("camera").textContent = on ? "Turn camera off" : "Turn camera on";
-  send({ type: "media", audio: mesh ? mesh.audioOn : false, video: on });
+  $("camera").setAttribute("aria-pressed", String(!on));
+  send({ type: "media", audio: av ? av.audioOn : false, video: on });
 }
 
 $("chat-form").addEventListener("submit", (event) => {
@@ -372,9 +454,9 @@ $("hand").addEventListener("click", () => {
   send({ type: "hand", raised: !(me && hands.includes(me.participant)) });
 });
 $("support").addEventListener("click", askForSupport);
-if (mesh) {
-  $("mic").addEventListener("click", () => setMic(!mesh.audioOn));
-  $("camera").addEventListener("click", () => setCamera(!mesh.videoOn));
+if (av) {
+  $("mic").addEventListener("click", () => setMic(!av.audioOn));
+  $("camera").addEventListener("click", () => setCamera(!av.videoOn));
 }
 if (config.facilitator) {
   // Ending asks first, in place (the link's own page asks without JavaScript).
@@ -394,6 +476,9 @@ if (config.facilitator) {
   $("hands-clear").addEventListener("click", () => send({ type: "hands_clear" }));
   $("lock-toggle").addEventListener("change", (event) => send({ type: "lock", locked: event.target.checked }));
   $("lobby-toggle").addEventListener("change", (event) => send({ type: "lobby", enabled: event.target.checked }));
+  $("layout-toggle")?.addEventListener("change", (event) => {
+    send({ type: "layout", layout: event.target.checked ? "stage" : "circle" });
+  });
 }
 
 root.hidden = false;
