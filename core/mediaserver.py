@@ -55,7 +55,7 @@ media: {{
 }}
 nat: {{
 \tnice_debug = false
-\tfull_trickle = true
+\tfull_trickle = false  # Janus puts its candidates in its SDP: one message, relays find it at once
 \tignore_mdns = true
 \tice_ignore_list = "vmnet"
 {nat}}}
@@ -95,14 +95,14 @@ admin: {{
 
 
 def coturn_config_write(folder: Path, *, secret: str, port: int, tls_port: int, realm: str = "wellbeing",
-                        host: str = "127.0.0.1", relay_min: int = 0, relay_max: int = 0,
-                        allow_loopback: bool = False) -> Path:
+                        host: str = "127.0.0.1", relay_ip: str = "", relay_min: int = 0, relay_max: int = 0,
+                        allow_loopback: bool = False, cert: str = "", pkey: str = "") -> Path:
     """Write turnserver.conf for the REST-API scheme (`use-auth-secret`):
     only credentials minted by the app with `secret` are accepted."""
     folder.mkdir(parents=True, exist_ok=True)
     lines = [
         f"listening-ip={host}",
-        f"relay-ip={host}",
+        f"relay-ip={relay_ip or host}",
         f"listening-port={port}",
         f"tls-listening-port={tls_port}",
         "fingerprint",
@@ -115,9 +115,14 @@ def coturn_config_write(folder: Path, *, secret: str, port: int, tls_port: int, 
         "no-tlsv1",
         "no-tlsv1_1",
         f"pidfile={folder / 'turnserver.pid'}",
+        f"userdb={folder / 'turndb'}",
         f"log-file={folder / 'turnserver.log'}",
         "simple-log",
     ]
+    if cert and pkey:  # TURN over TLS (port 443 in production) for networks that allow only HTTPS
+        lines += [f"cert={cert}", f"pkey={pkey}"]
+    else:
+        lines += ["no-tls", "no-dtls"]
     if relay_min:
         lines += [f"min-port={relay_min}", f"max-port={relay_max}"]
     if allow_loopback:
@@ -127,6 +132,17 @@ def coturn_config_write(folder: Path, *, secret: str, port: int, tls_port: int, 
     path = folder / "turnserver.conf"
     path.write_text("\n".join(lines) + "\n")
     return path
+
+
+def primary_ip() -> str:
+    """This machine's address on its main network interface (where Janus
+    gathers its candidates), or 127.0.0.1 without one. No packet is sent."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET: only the routing table is consulted
+            return probe.getsockname()[0]
+        except OSError:
+            return "127.0.0.1"
 
 
 def port_open(host: str, port: int, timeout: float = 0.5) -> bool:

@@ -18,13 +18,14 @@ from core.mediaserver import (
     coturn_start,
     janus_config_write,
     janus_start,
+    primary_ip,
     process_stop,
     wait_for_port,
 )
 
 WS_BASE = 18300  # Janus WebSocket API: 18300 + worker
 TURN_BASE = 18340  # coturn: 18340 + worker (UDP/TCP), 18360 + worker (TLS)
-RTP_BASE, RTP_PER_WORKER = 20000, 40
+RTP_BASE, RTP_PER_WORKER = 20000, 24  # Janus: 20000 + 24 * worker; coturn relays: 20100 + 24 * worker
 
 
 def _worker() -> int:
@@ -72,7 +73,8 @@ def janus_server():
     janus.start()
     yield janus
     janus.stop()
-    shutil.rmtree(folder, ignore_errors=True)
+    if not os.environ.get("KEEP_MEDIA_LOGS"):
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -84,15 +86,19 @@ def turn_server():
     port = TURN_BASE + worker
     secret = secrets.token_hex(16)
     config = coturn_config_write(folder, secret=secret, port=port, tls_port=TURN_BASE + 20 + worker,
-                                 relay_min=RTP_BASE + 160 + worker * 4, relay_max=RTP_BASE + 163 + worker * 4,
-                                 allow_loopback=True)
+                                 relay_min=RTP_BASE + 100 + worker * 24, relay_max=RTP_BASE + 123 + worker * 24,
+                                 relay_ip=primary_ip())
     turn = Turn(urls=[f"turn:127.0.0.1:{port}?transport=udp", f"turn:127.0.0.1:{port}?transport=tcp"], secret=secret)
+    if os.environ.get("KEEP_MEDIA_LOGS"):
+        with config.open("a") as handle:
+            handle.write("verbose\n")
     turn.process = coturn_start(config)
     if not wait_for_port("127.0.0.1", port, 15):
         raise RuntimeError("coturn did not start")
     yield turn
     process_stop(turn.process)
-    shutil.rmtree(folder, ignore_errors=True)
+    if not os.environ.get("KEEP_MEDIA_LOGS"):
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ import time
 import pytest
 
 from accounts.tests.factories import FacilitatorFactory, UserFactory
-from rooms.tests.factories import BookingFactory, GroupSessionFactory, PeerGroupFactory
 from rooms.tests import media_servers
+from rooms.tests.factories import BookingFactory, GroupSessionFactory, PeerGroupFactory
 from rooms.tests.support import ensure_roles, fresh_channel_layer
 from tests.browser.conftest import assert_accessible, sign_in
 
@@ -27,15 +27,17 @@ DECODED = """async () => {
   return counts;
 }"""
 RELAYED = """async () => {
+  // The local candidate type of each connection's nominated, working candidate pair.
+  const types = [];
   for (const pc of window.roomDebug.connections()) {
     const stats = await pc.getStats();
-    let pair = null;
-    stats.forEach((report) => { if (report.type === "transport" && report.selectedCandidatePairId) pair = stats.get(report.selectedCandidatePairId); });
-    if (!pair) return false;
-    const local = stats.get(pair.localCandidateId);
-    if (!local || local.candidateType !== "relay") return false;
+    stats.forEach((report) => {
+      if (report.type === "candidate-pair" && report.nominated && report.state === "succeeded") {
+        types.push(stats.get(report.localCandidateId).candidateType);
+      }
+    });
   }
-  return window.roomDebug.connections().length > 0;
+  return types;
 }"""
 
 
@@ -56,10 +58,7 @@ def contexts(browser):
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         context.set_default_timeout(20_000)
         opened.append(context)
-        page = context.new_page()
-        page.on("console", lambda msg: print("CONSOLE", msg.type, msg.text))
-        page.on("pageerror", lambda error: print("PAGEERROR", error))
-        return page
+        return context.new_page()
 
     yield new_page
     for context in opened:
@@ -127,3 +126,107 @@ def test_someone_sent_to_the_lobby_stops_receiving_within_two_seconds(asgi_serve
     before = _decoded_total(guest_page)
     time.sleep(1)
     assert _decoded_total(guest_page) == before == 0
+
+
+# An audience member's own page tries to publish, over a second socket of
+# its own, with a real offer from its fake camera: the server refuses.
+PUBLISH_ATTEMPT = """async (wsPath) => {
+  const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
+  const pc = new RTCPeerConnection();
+  for (const track of stream.getTracks()) pc.addTransceiver(track, { direction: "sendonly" });
+  await pc.setLocalDescription(await pc.createOffer());
+  const socket = new WebSocket(`ws://${location.host}${wsPath}`);
+  const replies = [];
+  return await new Promise((resolve) => {
+    socket.onmessage = (event) => {
+      const message = JSON.parse(event.data);
+      replies.push(message.type);
+      if (message.type === "video_joined") {
+        socket.send(JSON.stringify({ type: "video_publish", jsep: { type: "offer", sdp: pc.localDescription.sdp } }));
+      } else if (message.type === "state") {
+        socket.send(JSON.stringify({ type: "video_join" }));
+      } else if (message.type === "error" || message.type === "video_answer") {
+        socket.close();
+        pc.close();
+        resolve(message.code || message.type);
+      }
+    };
+  });
+}"""
+
+
+def test_a_stage_the_audience_receives_the_panel_and_one_is_brought_on(asgi_server, sfu, contexts):
+    fresh_channel_layer()
+    ensure_roles()
+    panel = [FacilitatorFactory(display_name=name) for name in ("Pat Panel", "Lee Panel")]
+    group = PeerGroupFactory(facilitators=panel, lobby_enabled=False, capacity=300, format="schwartz")
+    session = GroupSessionFactory(group=group)
+    audience = [UserFactory(display_name=f"Audience {n}") for n in range(1, 5)]
+    for person in audience:
+        BookingFactory(session=session, user=person)
+    panel_pages = []
+    for person in panel:
+        page = contexts()
+        _enter(page, asgi_server.url, person, session)
+        panel_pages.append(page)
+    audience_pages = []
+    for person in audience:
+        page = contexts()
+        _enter(page, asgi_server.url, person, session)
+        audience_pages.append(page)
+    for page in audience_pages:
+        _videos_flowing(page, 2, timeout=45_000)
+        assert page.get_by_text("You are in the audience").is_visible()
+        assert not page.get_by_role("button", name="Turn camera off").is_visible()
+    assert audience_pages[0].evaluate(PUBLISH_ATTEMPT, f"/ws/rooms/{session.code}/") == "forbidden"
+    assert_accessible(audience_pages[0])
+
+    panel_pages[0].get_by_role("button", name="Bring on stage Audience 1").click()
+    audience_pages[0].get_by_role("button", name="Turn camera off").wait_for()
+    for page in audience_pages[1:] + panel_pages:
+        _videos_flowing(page, 3 if page in audience_pages else 2, timeout=30_000)
+    panel_pages[0].get_by_role("button", name="Back to audience Audience 1").click()
+    audience_pages[0].get_by_text("You are in the audience").wait_for()
+    audience_pages[1].wait_for_function(f"({DECODED})().then((c) => c.length === 2)", timeout=5_000, polling=200)
+    fresh_channel_layer()
+
+
+EXPIRED_REFUSED = """async ([urls, username, credential]) => {
+  const pc = new RTCPeerConnection({ iceServers: [{ urls, username, credential }], iceTransportPolicy: "relay" });
+  pc.addTransceiver("audio");
+  const relays = [];
+  pc.onicecandidate = (event) => {
+    if (event.candidate && event.candidate.type === "relay") relays.push(event.candidate);
+  };
+  await pc.setLocalDescription(await pc.createOffer());
+  await new Promise((resolve) => {
+    pc.onicegatheringstatechange = () => { if (pc.iceGatheringState === "complete") resolve(); };
+    setTimeout(resolve, 8000);
+  });
+  pc.close();
+  return relays.length;
+}"""
+
+
+def test_relay_only_media_flows_through_coturn_and_an_expired_credential_is_refused(
+        asgi_server, circle, contexts, turn_server, settings):
+    from rooms.turn import turn_credentials
+
+    settings.TURN_SECRET = turn_server.secret
+    settings.TURN_URLS = turn_server.urls
+    settings.ROOM_ICE_TRANSPORT_POLICY = "relay"
+    session, host, guests = circle
+    pages = []
+    for user in (host, guests[0]):
+        page = contexts()
+        _enter(page, asgi_server.url, user, session)
+        pages.append(page)
+    for page in pages:
+        _videos_flowing(page, 1)
+        types = page.evaluate(RELAYED)  # every connection's working path is a TURN relay
+        assert types, types
+        assert set(types) == {"relay"}, types
+    fresh = turn_credentials(secret=turn_server.secret, ttl=600)
+    expired = turn_credentials(secret=turn_server.secret, ttl=-60)
+    assert pages[0].evaluate(EXPIRED_REFUSED, [turn_server.urls, fresh[0], fresh[1]]) > 0
+    assert pages[0].evaluate(EXPIRED_REFUSED, [turn_server.urls, expired[0], expired[1]]) == 0
