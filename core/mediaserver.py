@@ -162,25 +162,66 @@ def wait_for_port(host: str, port: int, seconds: float = 15.0) -> bool:
     return False
 
 
-def janus_start(config: Path, *, log: Path) -> subprocess.Popen:
-    """Start Janus with the configuration written by `janus_config_write`."""
+def janus_command(config: Path, *, log: Path) -> list[str]:
     binary = shutil.which("janus")
     if binary is None:
         raise FileNotFoundError("janus is not on the PATH")
-    return subprocess.Popen(  # noqa: S603 - our own binary and arguments
-        [binary, "--config", str(config), "--configs-folder", str(config.parent), "--log-file", str(log),
-         "--disable-colors"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
+    return [binary, "--config", str(config), "--configs-folder", str(config.parent), "--log-file", str(log),
+            "--disable-colors"]
 
 
-def coturn_start(config: Path) -> subprocess.Popen:
+def coturn_command(config: Path) -> list[str]:
     binary = shutil.which("turnserver")
     if binary is None:
         raise FileNotFoundError("turnserver (coturn) is not on the PATH")
-    return subprocess.Popen(  # noqa: S603 - our own binary and arguments
-        [binary, "-c", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
+    return [binary, "-c", str(config)]
+
+
+def janus_start(config: Path, *, log: Path) -> subprocess.Popen:
+    """Start Janus with the configuration written by `janus_config_write`."""
+    return subprocess.Popen(janus_command(config, log=log),  # noqa: S603 - our own binary and arguments
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def coturn_start(config: Path) -> subprocess.Popen:
+    return subprocess.Popen(coturn_command(config),  # noqa: S603 - our own binary and arguments
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+@dataclass(frozen=True)
+class LocalMedia:
+    """What `manage.py serve` starts for `make run`: the commands, and the
+    settings (environment) the web server needs to use them."""
+
+    commands: dict[str, list[str]]
+    environment: dict[str, str]
+
+
+def local_media_servers(folder: Path, *, janus_port: int = 8188, turn_port: int = 3478,
+                        public_host: str = "127.0.0.1") -> LocalMedia | None:
+    """Configuration under `folder` (var/) for a local Janus, and coturn if
+    installed, with fresh secrets; None without Janus on the PATH."""
+    if shutil.which("janus") is None:
+        return None
+    import secrets
+
+    api_secret, admin_key = secrets.token_hex(16), secrets.token_hex(16)
+    janus = janus_config_write(folder / "janus", api_secret=api_secret, admin_key=admin_key,
+                               ports=JanusPorts(ws=janus_port))
+    commands = {"janus": janus_command(janus, log=folder / "janus" / "janus.log")}
+    environment = {"JANUS_URLS": f"ws://127.0.0.1:{janus_port}", "JANUS_API_SECRET": api_secret,
+                   "JANUS_ADMIN_KEY": admin_key}
+    if shutil.which("turnserver"):
+        turn_secret = secrets.token_hex(16)
+        relay = primary_ip()
+        coturn = coturn_config_write(folder / "coturn", secret=turn_secret, port=turn_port, tls_port=turn_port + 1,
+                                     host=public_host, relay_ip=relay)
+        commands["coturn"] = coturn_command(coturn)
+        environment.update({
+            "TURN_SECRET": turn_secret,
+            "TURN_URLS": f"turn:{public_host}:{turn_port}?transport=udp,turn:{public_host}:{turn_port}?transport=tcp",
+        })
+    return LocalMedia(commands, environment)
 
 
 def process_stop(process: subprocess.Popen) -> None:

@@ -13,7 +13,8 @@ from core import dates
 from core.codes import is_public_code
 from core.headers import allows_features
 from groups.access import get_session_for_user
-from rooms import selectors, services
+from rooms import media, selectors, services
+from rooms.janus import JanusError
 
 
 def _session_for_room(user, code: str):
@@ -91,6 +92,13 @@ def room_status(request, code: str):
     return JsonResponse({"status": selectors.room_status(session, selectors.room_for_session(session))})
 
 
+async def media_room_end(code: str) -> None:
+    try:
+        await media.sfu_room_destroy(code=code)
+    except JanusError:
+        pass  # unreachable: the room dies with Janus's restart, and nobody can join it without the app
+
+
 @login_required
 @require_POST
 def room_open(request, code: str):
@@ -113,8 +121,10 @@ def room_close(request, code: str):
         })
     if status == selectors.RoomStatus.OPEN:
         services.room_close(session=session)
-        # Everyone still connected is told the room has ended.
+        # Everyone still connected is told the room has ended; its media room goes.
         async_to_sync(get_channel_layer().group_send)(f"room.{session.code}", {"type": "room.ended"})
+        if selectors.video_mode(session) == selectors.VideoMode.SFU:
+            async_to_sync(media_room_end)(session.code)
         messages.success(request, "You ended the session for everyone. You can open the room again "
                                   f"until {dates.at(session.ends_at)}.")
     return redirect("rooms:room", code=session.code)
