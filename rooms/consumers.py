@@ -28,7 +28,7 @@ from accounts.services import (
 )
 from core.codes import is_public_code
 from groups.access import get_session_for_user
-from rooms import media, protocol, selectors, services, turn
+from rooms import alerts, media, protocol, selectors, services, turn
 from rooms.janus import NO_SUCH_ROOM, JanusError
 from rooms.media import MediaError, MediaLink
 from rooms.models import Presence
@@ -164,6 +164,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         await self._media_close()
         if self.mode == selectors.VideoMode.SFU:
             await self._sfu_destroy()
+        await alerts.support_alerts_clear(code=self.session.code)
         await self._end(protocol.CLOSE_NOT_OPEN, {"type": "ended"})
 
     async def _close_at_sign_in_end(self):
@@ -240,8 +241,11 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         await self._announce_hands()
 
     async def on_support(self, message):
-        await self._group("facilitators", "room.support", participant=self.presence.code,
-                          name=selectors.display_name(self.scope["user"]), at=timezone.now().isoformat())
+        ttl = int((self.session.ends_at - timezone.now()).total_seconds()) + 600
+        entry = await alerts.support_alert_add(code=self.session.code, participant=self.presence.code,
+                                               name=selectors.display_name(self.scope["user"]),
+                                               at=timezone.now().isoformat(), ttl=ttl)
+        await self._group("facilitators", "room.support", **entry)
         # Whether anyone was there to be told: the person's page says so honestly.
         await self.send_json({"type": "support_sent",
                               "delivered": await db(selectors.facilitator_online)(self.room)})
@@ -418,6 +422,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
 
     async def on_end(self, message):
         await db(services.room_close)(session=self.session)
+        await alerts.support_alerts_clear(code=self.session.code)
         await self._group("all", "room.ended")
         if self.mode == selectors.VideoMode.SFU:
             await self._sfu_destroy()
@@ -440,8 +445,11 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         self.layout = snapshot["room"]["layout"]
         snapshot["me"]["peer"] = self.peer  # this tab's own WebRTC id
         snapshot["me"]["may_publish"] = selectors.may_publish(self.presence, self.layout)
-        if self.state == ADMITTED and self.video:
-            await self._send_ice()  # TURN credentials only for those let in, before they call anyone
+        if self.is_facilitator:  # alerts survive a reload while the room is open
+            snapshot["support"] = await alerts.support_alerts(code=self.session.code)
+        if self.state == ADMITTED and self.video:  # TURN credentials only for those let in
+            servers, expires = turn.ice_servers()
+            snapshot["ice"] = {"servers": servers, "expires": expires}
         await self.send_json(snapshot)
         return entry
 
@@ -483,7 +491,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "settings", **_fields(event, "locked", "lobby_enabled")})
 
     async def room_support(self, event):
-        await self.send_json({"type": "support", **_fields(event, "participant", "name", "at")})
+        await self.send_json({"type": "support", **_fields(event, "participant", "name", "at", "first_at", "count")})
 
     async def room_media(self, event):
         await self.send_json({"type": "media", **_fields(event, "participant", "audio", "video")})

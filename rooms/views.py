@@ -13,7 +13,7 @@ from core import dates
 from core.codes import is_public_code
 from core.headers import allows_features
 from groups.access import get_session_for_user
-from rooms import media, selectors, services
+from rooms import alerts, media, selectors, services
 from rooms.janus import JanusError
 
 
@@ -123,6 +123,7 @@ def room_close(request, code: str):
         services.room_close(session=session)
         # Everyone still connected is told the room has ended; its media room goes.
         async_to_sync(get_channel_layer().group_send)(f"room.{session.code}", {"type": "room.ended"})
+        async_to_sync(alerts.support_alerts_clear)(code=session.code)
         if selectors.video_mode(session) == selectors.VideoMode.SFU:
             async_to_sync(media_room_end)(session.code)
         messages.success(request, "You ended the session for everyone. You can open the room again "

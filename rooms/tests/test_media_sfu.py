@@ -55,7 +55,7 @@ async def _let_in(sockets, session, host, user):
 
 async def test_joining_the_video_makes_a_janus_room_that_can_never_record(sfu, sockets, room_session, facilitator):
     host, state = await sockets.join(room_session, facilitator)
-    assert (await next_event(host, "ice"))["expires"] is None  # no TURN configured: no credential
+    assert state["ice"] == {"servers": [], "expires": None}  # no TURN configured: no credential
     await host.send_json_to({"type": "video_join"})
     joined = await next_event(host, "video_joined")
     assert joined["feeds"] == []
@@ -199,3 +199,29 @@ async def test_an_unreachable_media_server_leaves_the_room_working(sfu, settings
     await next_event(host, "video_unavailable")
     await host.send_json_to({"type": "chat", "text": "still here"})
     assert (await next_event(host, "chat"))["text"] == "still here"
+
+
+async def test_turn_credentials_are_minted_for_those_let_in_and_refreshed_on_request(
+        sfu, settings, sockets, room_session, member, facilitator):
+    import base64
+    import hashlib
+    import hmac
+    import time as clock
+
+    settings.TURN_SECRET = "turn-secret"
+    settings.TURN_URLS = ["turn:turn.example:3478?transport=udp"]
+    host, state = await sockets.join(room_session, facilitator)
+    turn = state["ice"]["servers"][-1]
+    expiry = int(turn["username"].split(":")[0])
+    assert 0 < expiry - clock.time() <= 3600
+    assert state["ice"]["expires"] == expiry
+    expected = base64.b64encode(hmac.new(b"turn-secret", turn["username"].encode(), hashlib.sha1).digest()).decode()
+    assert turn["credential"] == expected
+    assert "turn-secret" not in str(state)
+    guest, lobby_state = await sockets.join(room_session, member)
+    assert "ice" not in lobby_state  # nothing for the lobby
+    await guest.send_json_to({"type": "ice"})
+    assert (await next_event(guest, "error"))["code"] == "not_admitted"
+    await host.send_json_to({"type": "ice"})
+    fresh = await next_event(host, "ice")
+    assert fresh["servers"][-1]["username"] != turn["username"]

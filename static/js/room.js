@@ -288,6 +288,22 @@ function renderSettings({ locked, lobby_enabled: lobby }) {
   $("lobby-toggle").checked = lobby;
 }
 
+// "I need support" alerts, facilitators only: one line per person, with
+// when they asked (and how often); the server keeps them while the room is
+// open, so a reload shows them again.
+const clock = (at) => new Date(at).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" });
+function showAlert({ participant, name, at, first_at: firstAt, count }) {
+  const line = alerts.get(participant)?.line || document.createElement("p");
+  line.className = "app-room__alert";
+  alerts.set(participant, { line });
+  const time = document.createElement("time");
+  time.dateTime = at;
+  time.textContent = clock(at);
+  const repeats = count > 1 ? ` (${count} times since ${clock(firstAt || at)})` : "";
+  line.replaceChildren(`${name} asked for support at `, time, `${repeats}. Please contact them privately.`);
+  $("alerts").append(line); // the latest last
+}
+
 function upsert(entry) {
   const known = people.get(entry.participant) || {};
   people.set(entry.participant, { ...known, ...entry });
@@ -302,6 +318,12 @@ const handlers = {
     renderHands();
     renderSettings(message.room);
     if (message.lobby) renderWaiting(message.lobby);
+    if (message.support) {
+      alerts.clear();
+      $("alerts").replaceChildren();
+      message.support.forEach(showAlert);
+    }
+    if (message.ice) handlers.ice(message.ice); // before calling anyone
     mayPublish = me.may_publish !== false;
     renderLayout(message.room.layout);
     showPlace(me.state);
@@ -382,15 +404,8 @@ const handlers = {
     $("chat").append(line);
     $("chat").scrollTop = $("chat").scrollHeight;
   },
-  support({ participant, name, at }) {
-    // One line per person: asking again updates it rather than adding more.
-    const alert = alerts.get(participant) || { count: 0, line: document.createElement("p") };
-    alert.count += 1;
-    alerts.set(participant, alert);
-    const time = new Date(at).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" });
-    const times = alert.count > 1 ? ` (${alert.count} times, last at ${time})` : ` at ${time}`;
-    alert.line.textContent = `${name} asked for support${times}. Please contact them privately.`;
-    $("alerts").append(alert.line); // the latest last
+  support(alert) {
+    showAlert(alert);
   },
   support_sent({ delivered }) {
     setSupport("done", delivered === false ? SUPPORT_TEXT.nobody : SUPPORT_TEXT.done);
