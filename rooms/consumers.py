@@ -331,6 +331,9 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
     async def on_video_answer(self, message):
         await self._janus(self._require_link().start(message["jsep"]))
 
+    async def on_video_quality(self, message):
+        await self._janus(self._require_link().set_quality(message["quality"]))
+
     async def on_video_candidate(self, message):
         await self._janus(self._require_link().trickle(message["target"], message["candidate"]))
 

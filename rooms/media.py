@@ -208,6 +208,8 @@ class MediaLink:
         self.feeds: dict[int, str] = {}  # publisher id -> participant code, as Janus announced them
         self.subscribed: set[int] = set()
         self.offer_pending = False  # Janus sent an offer the browser has not answered yet
+        self.video_mids: set[str] = set()  # the receiving connection's video m-lines
+        self.quality = "high"
         self.pump: asyncio.Task | None = None
         self.lock = asyncio.Lock()  # one request to Janus at a time, in order
 
@@ -290,7 +292,29 @@ class MediaLink:
             if reply.jsep is None:
                 return None
             self.offer_pending = True
-            return {"jsep": reply.jsep, "streams": streams_of(reply.data)}
+            return {"jsep": reply.jsep, "streams": self._streams(reply.data)}
+
+    def _streams(self, data: dict) -> list[dict]:
+        streams = streams_of(data)
+        self.video_mids = {stream["mid"] for stream in streams if stream["kind"] == "video"}
+        return streams
+
+    async def set_quality(self, quality: str) -> None:
+        """What this person receives: "high" (the best simulcast layer),
+        "low" (the lowest: phones, weak connections) or "audio" (no video
+        at all). Janus stops forwarding what is not wanted."""
+        async with self.lock:
+            self._require_joined()
+            self.quality = quality
+            await self._apply_quality()
+
+    async def _apply_quality(self) -> None:
+        if self.subscriber is None or not self.video_mids:
+            return
+        streams = [{"mid": mid, "send": self.quality != "audio",
+                    **({"substream": 0 if self.quality == "low" else 2} if self.quality != "audio" else {})}
+                   for mid in sorted(self.video_mids)]
+        await self.session.message(self.subscriber, {"request": "configure", "streams": streams})
 
     async def start(self, jsep: dict) -> None:
         """The browser's answer to Janus's offer: receive only."""
@@ -304,6 +328,9 @@ class MediaLink:
                 raise MediaError("forbidden", "Receiving video cannot send media.")
             self.offer_pending = False
             await self.session.message(self.subscriber, {"request": "start"}, jsep)
+            if self.quality != "high":
+                with contextlib.suppress(JanusError):
+                    await self._apply_quality()  # new m-lines start at the chosen quality
 
     async def trickle(self, target: str, candidate: dict | None) -> None:
         self._require_joined()
@@ -336,7 +363,7 @@ class MediaLink:
                     await self.notify({"type": "video_stopped"})
             elif kind == "event" and sender == self.subscriber and event.get("jsep"):
                 self.offer_pending = True
-                await self.notify({"type": "video_offer", "jsep": event["jsep"], "streams": streams_of(data)})
+                await self.notify({"type": "video_offer", "jsep": event["jsep"], "streams": self._streams(data)})
             elif kind == "hangup":
                 await self.notify({"type": "video_hangup",
                                    "target": "publisher" if sender == self.publisher else "subscriber"})

@@ -154,6 +154,12 @@ def _candidate(value: Any) -> dict | None:
     return _signal_data(value)
 
 
+def _quality(value: Any) -> str:
+    if value not in ("high", "low", "audio"):
+        raise ProtocolError("invalid", "Expected high, low or audio.")
+    return value
+
+
 def _layout(value: Any) -> str:
     if value not in LAYOUTS:
         raise ProtocolError("invalid", "Expected circle or stage.")
@@ -190,6 +196,7 @@ TYPES: dict[str, MessageType] = {
     "video_subscribe": MessageType({"feeds": _feeds}, bucket="signal", activity=False),
     "video_answer": MessageType({"jsep": _jsep}, bucket="signal", max_bytes=MAX_VIDEO_BYTES, activity=False),
     "video_candidate": MessageType({"target": _target, "candidate": _candidate}, bucket="signal", activity=False),
+    "video_quality": MessageType({"quality": _quality}, bucket="signal", activity=False),
     "ice": MessageType({}, activity=False),
     # Facilitators only:
     "stage": MessageType({"participant": _code, "on": _bool}, facilitator_only=True),

@@ -23,6 +23,8 @@ export class VideoSfu {
     this.audioOn = true;
     this.videoOn = true;
     this.audioOnly = false;
+    // Phones receive the lowest simulcast layer; anyone may choose audio only.
+    this.small = window.matchMedia("(max-width: 40em)").matches;
     this.mayPublish = false;
     this.joined = false;
     this.pub = null; // RTCPeerConnection sending
@@ -83,6 +85,7 @@ export class VideoSfu {
         this.attempts = 0;
         this.onStatus?.("joined");
         this.mayPublish = message.may_publish;
+        this.sendQuality();
         if (this.mayPublish) await this.publish();
         this.subscribe(message.feeds);
         break;
@@ -238,6 +241,7 @@ export class VideoSfu {
 
   closeAll() {
     this.joined = false;
+    this.qualitySent = null;
     this.closePub();
     if (this.sub) this.sub.close();
     this.sub = null;
@@ -267,13 +271,26 @@ export class VideoSfu {
     for (const track of this.stream.getVideoTracks()) track.enabled = this.videoOn;
   }
 
-  // Audio only for weak connections: stop receiving video layers and sending video.
+  // What to receive: a new link to the media server starts at "high".
+  sendQuality() {
+    const quality = this.audioOnly ? "audio" : this.small ? "low" : "high";
+    if (this.joined && quality !== (this.qualitySent || "high")) {
+      this.send({ type: "video_quality", quality });
+      this.qualitySent = quality;
+    }
+  }
+
+  // Audio only, for a weak connection: the media server stops sending us
+  // video, and we stop sending ours (the camera stays free to turn back on).
   setAudioOnly(on) {
     this.audioOnly = on;
-    for (const receiver of this.sub ? this.sub.getReceivers() : []) {
-      if (receiver.track.kind === "video") receiver.track.enabled = !on;
+    this.sendQuality();
+    const video = this.stream?.getVideoTracks()[0] || null;
+    for (const sender of this.pub ? this.pub.getSenders() : []) {
+      if (sender.track?.kind === "video" || (sender.track === null && video)) {
+        sender.replaceTrack(on ? null : video).catch(() => {});
+      }
     }
-    if (this.stream) for (const track of this.stream.getVideoTracks()) track.enabled = !on && this.videoOn;
   }
 
   connections() {

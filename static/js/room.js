@@ -36,6 +36,8 @@ const MEDIA_TEXT = {
   "media-missing": "No camera or microphone was found, so others cannot see or hear you. You can still see and hear them.",
   reconnecting: "Video is reconnecting. Chat, hands and support carry on.",
   "media-ok": "",
+  "audio-only": "Audio only: you hear everyone, and video is paused both ways to save your connection.",
+  "video-back": "",
   joined: "",
 };
 let mediaProblem = ""; // camera or microphone refused or missing: stays on show
@@ -44,6 +46,8 @@ function mediaStatus(state) {
   if (!line) return;
   if (state === "media-refused" || state === "media-missing") mediaProblem = MEDIA_TEXT[state];
   if (state === "media-ok") mediaProblem = "";
+  if (state === "audio-only") mediaProblem = MEDIA_TEXT[state];
+  if (state === "video-back") mediaProblem = "";
   const text = state === "reconnecting" ? MEDIA_TEXT.reconnecting : mediaProblem;
   if (line.textContent !== text) line.textContent = text;
   line.hidden = !text;
@@ -469,6 +473,14 @@ $("hand").addEventListener("click", () => {
   send({ type: "hand", raised: !(me && hands.includes(me.participant)) });
 });
 $("support").addEventListener("click", askForSupport);
+if (sfu) {
+  $("audio-only").addEventListener("click", () => {
+    const on = !sfu.audioOnly;
+    sfu.setAudioOnly(on);
+    $("audio-only").setAttribute("aria-pressed", String(on));
+    mediaStatus(on ? "audio-only" : "video-back");
+  });
+}
 if (av) {
   $("mic").addEventListener("click", () => setMic(!av.audioOn));
   $("camera").addEventListener("click", () => setCamera(!av.videoOn));

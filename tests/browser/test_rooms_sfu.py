@@ -26,6 +26,17 @@ DECODED = """async () => {
   }
   return counts;
 }"""
+# The frame widths of the video received now, one per stream.
+WIDTHS = """async () => {
+  const widths = [];
+  for (const pc of window.roomDebug.connections()) {
+    const stats = await pc.getStats();
+    stats.forEach((report) => {
+      if (report.type === "inbound-rtp" && report.kind === "video" && report.frameWidth) widths.push(report.frameWidth);
+    });
+  }
+  return widths;
+}"""
 RELAYED = """async () => {
   // The local candidate type of each connection's nominated, working candidate pair.
   const types = [];
@@ -54,8 +65,9 @@ def _decoded_total(page) -> int:
 def contexts(browser):
     opened = []
 
-    def new_page():
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
+    def new_page(phone=False):
+        size = {"width": 390, "height": 844} if phone else {"width": 1280, "height": 900}
+        context = browser.new_context(viewport=size)
         context.set_default_timeout(20_000)
         opened.append(context)
         return context.new_page()
@@ -89,18 +101,30 @@ def circle(asgi_server, sfu):
 def test_a_circle_of_three_see_each_other_through_the_media_server(asgi_server, circle, contexts):
     session, host, guests = circle
     pages = []
-    for user in (host, *guests):
-        page = contexts()
+    for user, phone in ((host, False), (guests[0], False), (guests[1], True)):
+        page = contexts(phone=phone)
         _enter(page, asgi_server.url, user, session)
         pages.append(page)
     for page in pages:
         _videos_flowing(page, 2)
+    # Publishers send simulcast; the phone receives the low layer, the desktops a higher one.
+    pages[2].wait_for_function(f"({WIDTHS})().then((w) => w.length === 2 && Math.max(...w) <= 200)",
+                               timeout=15_000, polling=500)
+    pages[0].wait_for_function(f"({WIDTHS})().then((w) => w.length === 2 && Math.min(...w) >= 320)",
+                               timeout=15_000, polling=500)
     figure = pages[0].locator("[data-room-videos] figure").first
     assert figure.bounding_box()["width"] >= 260  # the gallery uses the width it has
     assert_accessible(pages[0])
     # A camera turned off is a button state screen readers hear.
     pages[1].get_by_role("button", name="Turn camera off").click()
     assert pages[1].get_by_role("button", name="Turn camera on").get_attribute("aria-pressed") == "true"
+    # Audio only: no more video frames arrive.
+    pages[0].get_by_role("button", name="Audio only (for a weak connection)").click()
+    pages[0].get_by_text("Audio only: you hear everyone").wait_for()
+    time.sleep(1.5)
+    before = _decoded_total(pages[0])
+    time.sleep(1.5)
+    assert _decoded_total(pages[0]) == before
 
 
 def test_someone_sent_to_the_lobby_stops_receiving_within_two_seconds(asgi_server, circle, contexts, settings):
