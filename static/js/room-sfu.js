@@ -34,6 +34,45 @@ export class VideoSfu {
     this.retry = null;
     this.attempts = 0;
     this.chain = Promise.resolve(); // offers and answers in order
+    this.levels = window.setInterval(() => this.showSpeaker(), 500);
+  }
+
+  // Speaking indicator: the loudest voice now (ours included) gets a
+  // highlighted tile and "speaking" in its caption.
+  async showSpeaker() {
+    if (!this.joined) return;
+    const levels = new Map(); // participant (or "me") -> audio level 0..1
+    try {
+      if (this.sub) {
+        (await this.sub.getStats()).forEach((report) => {
+          if (report.type === "inbound-rtp" && report.kind === "audio" && this.mids.has(report.mid)) {
+            levels.set(this.mids.get(report.mid).participant, report.audioLevel || 0);
+          }
+        });
+      }
+      if (this.pub && this.audioOn) {
+        (await this.pub.getStats()).forEach((report) => {
+          if (report.type === "media-source" && report.kind === "audio") levels.set("me", report.audioLevel || 0);
+        });
+      }
+    } catch {
+      return; // closed meanwhile
+    }
+    let speaker = null;
+    let loudest = 0.05; // quieter than this is silence
+    for (const [who, level] of levels) {
+      if (level > loudest) [speaker, loudest] = [who, level];
+    }
+    const figures = [...this.tiles.entries()].map(([who, tile]) => [who, tile.figure]);
+    figures.push(["me", this.localVideo.closest("figure")]);
+    for (const [who, figure] of figures) {
+      const speaking = who === speaker;
+      figure.classList.toggle("app-room__video--speaking", speaking);
+      const caption = figure.querySelector("figcaption");
+      const name = who === "me" ? "You" : this.nameOf(who);
+      const text = speaking ? `${name} (speaking)` : name;
+      if (caption.textContent !== text) caption.textContent = text;
+    }
   }
 
   setIce(servers) {
@@ -252,6 +291,7 @@ export class VideoSfu {
   // Leaving the room, sent to the lobby, ended: nothing sent, nothing received.
   stop() {
     window.clearTimeout(this.retry);
+    this.localVideo.closest("figure").classList.remove("app-room__video--speaking");
     this.closeAll();
   }
 

@@ -112,6 +112,8 @@ def test_a_circle_of_three_see_each_other_through_the_media_server(asgi_server, 
                                timeout=15_000, polling=500)
     pages[0].wait_for_function(f"({WIDTHS})().then((w) => w.length === 2 && Math.min(...w) >= 320)",
                                timeout=15_000, polling=500)
+    # Chromium's fake microphone beeps: someone is shown speaking.
+    pages[0].locator(".app-room__video--speaking figcaption", has_text="(speaking)").first.wait_for()
     figure = pages[0].locator("[data-room-videos] figure").first
     assert figure.bounding_box()["width"] >= 260  # the gallery uses the width it has
     assert_accessible(pages[0])
