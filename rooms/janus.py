@@ -16,6 +16,10 @@ from typing import Any
 import websockets
 
 logger = logging.getLogger(__name__)
+# The websockets library logs every frame at DEBUG: frames to Janus carry SDP
+# and candidates, which never go in a log (docs/rooms.md).
+frames_logger = logging.getLogger("rooms.janus.frames")
+frames_logger.setLevel(logging.INFO)
 VIDEOROOM = "janus.plugin.videoroom"
 TIMEOUT = 5.0  # seconds for Janus to answer one request
 KEEPALIVE = 25.0  # Janus's session_timeout is 60 s
@@ -66,7 +70,8 @@ class JanusSession:
         session = cls(url, api_secret)
         try:
             session.socket = await asyncio.wait_for(
-                websockets.connect(url, subprotocols=["janus-protocol"], max_size=2**20, open_timeout=TIMEOUT),
+                websockets.connect(url, subprotocols=["janus-protocol"], max_size=2**20, open_timeout=TIMEOUT,
+                                   logger=frames_logger),
                 TIMEOUT)
         except (OSError, TimeoutError, websockets.WebSocketException) as error:
             raise JanusUnavailable(type(error).__name__) from None
@@ -182,7 +187,8 @@ async def server_info(url: str, api_secret: str = "") -> dict:
     session = JanusSession(url, api_secret)
     try:
         session.socket = await asyncio.wait_for(
-            websockets.connect(url, subprotocols=["janus-protocol"], open_timeout=TIMEOUT), TIMEOUT)
+            websockets.connect(url, subprotocols=["janus-protocol"], open_timeout=TIMEOUT, logger=frames_logger),
+            TIMEOUT)
     except (OSError, TimeoutError, websockets.WebSocketException) as error:
         raise JanusUnavailable(type(error).__name__) from None
     session.tasks.append(asyncio.ensure_future(session._read()))

@@ -225,3 +225,29 @@ async def test_turn_credentials_are_minted_for_those_let_in_and_refreshed_on_req
     await host.send_json_to({"type": "ice"})
     fresh = await next_event(host, "ice")
     assert fresh["servers"][-1]["username"] != turn["username"]
+
+
+async def test_nothing_of_the_signalling_is_stored_or_logged(sfu, sockets, room_session, member, facilitator,
+                                                             caplog, settings):
+    import logging
+
+    from rooms.tests.test_consumer_room import _every_row_of_every_table
+
+    settings.DEBUG = True  # every SQL statement, with its parameters, is logged too
+    canary = "CANARY-5b1e"
+    offer = {"type": "offer", "sdp": f"v=0\r\no={canary} 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"}
+    with caplog.at_level(logging.DEBUG), caplog.at_level(logging.DEBUG, logger="django.db.backends"):
+        host, _ = await sockets.join(room_session, facilitator)
+        await host.send_json_to({"type": "video_join"})
+        await next_event(host, "video_joined")
+        await host.send_json_to({"type": "video_publish", "jsep": offer})  # Janus refuses this SDP
+        assert (await next_event(host, "error"))["code"] == "video_failed"
+        await host.send_json_to({"type": "video_candidate", "target": "publisher",
+                                 "candidate": {"candidate": f"{canary} 1 udp 1 10.0.0.1 9 typ host",
+                                               "sdpMid": "0", "sdpMLineIndex": 0}})
+        await host.send_json_to({"type": "support"})
+        await next_event(host, "support_sent")
+        await host.disconnect()
+    assert canary not in await sync_to_async(_every_row_of_every_table)()
+    assert any(r.name == "django.db.backends" for r in caplog.records)
+    assert canary not in caplog.text
