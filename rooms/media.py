@@ -254,7 +254,9 @@ class MediaLink:
             self._require_joined()
             if jsep.get("type") != "offer":
                 raise MediaError("invalid", "Publishing needs an offer.")
-            reply = await self.session.message(self.publisher, {"request": "publish"}, jsep)
+            # A second offer renegotiates (an ICE restart after a network change).
+            request = "configure" if self.publishing else "publish"
+            reply = await self.session.message(self.publisher, {"request": request}, jsep)
             if reply.jsep is None:
                 raise MediaError("invalid", "The media server did not answer the offer.")
             self.publishing = True

@@ -146,6 +146,12 @@ export class VideoSfu {
         if (this.mayPublish && this.joined && !this.pub) await this.publish();
         if (!this.mayPublish) this.unpublish();
         break;
+      case "restart":
+        if (this.pub) {
+          await this.pub.setLocalDescription(await this.pub.createOffer({ iceRestart: true }));
+          this.send({ type: "video_publish", jsep: { type: "offer", sdp: this.pub.localDescription.sdp } });
+        }
+        break;
       case "video_hangup":
         if (message.target === "publisher") this.closePub();
         else this.reconnect();
@@ -173,7 +179,8 @@ export class VideoSfu {
       this.send({ type: "video_candidate", target: "publisher", candidate: event.candidate ? event.candidate.toJSON() : null });
     });
     pc.addEventListener("connectionstatechange", () => {
-      if (pc.connectionState === "failed" && this.pub === pc) pc.restartIce();
+      // A network change: restart ICE with a fresh offer (the server renegotiates with Janus).
+      if (pc.connectionState === "failed" && this.pub === pc) this.handle({ type: "restart" });
     });
     await pc.setLocalDescription(await pc.createOffer());
     this.send({ type: "video_publish", jsep: { type: "offer", sdp: pc.localDescription.sdp } });
