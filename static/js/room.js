@@ -181,6 +181,71 @@ function connect() {
 function showPlace(state) {
   $("lobby").hidden = state !== "lobby";
   $("inside").hidden = state !== "admitted";
+  if ($("devices")) {
+    // Choose and preview the camera and microphone while waiting; inside, choose them (if sending).
+    // On a stage, the audience is not asked for its camera: it only watches.
+    const sends = !sfu || layout === "circle" || config.facilitator;
+    $("devices").hidden = !((state === "lobby" && sends) || (state === "admitted" && mayPublish));
+    $("preview-tile").hidden = state !== "lobby";
+    if (state === "lobby" && sends) preview();
+  }
+}
+
+// Camera and microphone: chosen from the lists, previewed in the lobby
+// (nothing is sent until the person is let in), switched in place inside.
+async function preview() {
+  if (!av) return;
+  await av.ensureMedia();
+  if (av.stream) $("preview").srcObject = av.stream;
+  await listDevices();
+}
+
+async function listDevices() {
+  if (!navigator.mediaDevices?.enumerateDevices) return;
+  const devices = await navigator.mediaDevices.enumerateDevices();
+  const fill = (select, kind, fallback) => {
+    const current = av?.stream?.getTracks().find((t) => t.kind === (kind === "videoinput" ? "video" : "audio"));
+    const chosen = select.value || current?.getSettings().deviceId || "";
+    const options = devices.filter((d) => d.kind === kind && d.deviceId).map((d, index) => {
+      const option = document.createElement("option");
+      option.value = d.deviceId;
+      option.textContent = d.label || `${fallback} ${index + 1}`;
+      return option;
+    });
+    if (!options.length) return;
+    select.replaceChildren(...options);
+    select.value = options.some((o) => o.value === chosen) ? chosen : options[0].value;
+  };
+  fill($("camera-choice"), "videoinput", "Camera");
+  fill($("mic-choice"), "audioinput", "Microphone");
+}
+
+async function useDevices() {
+  if (!av || !navigator.mediaDevices) return;
+  const camera = $("camera-choice").value;
+  const mic = $("mic-choice").value;
+  let fresh;
+  try {
+    fresh = await navigator.mediaDevices.getUserMedia({
+      audio: mic ? { deviceId: { exact: mic } } : true,
+      video: { ...(camera ? { deviceId: { exact: camera } } : {}), width: { ideal: 640 }, height: { ideal: 480 } },
+    });
+  } catch (error) {
+    mediaStatus(error && error.name === "NotAllowedError" ? "media-refused" : "media-missing");
+    return;
+  }
+  for (const pc of av.connections()) {
+    for (const sender of pc.getSenders()) {
+      const track = fresh.getTracks().find((t) => t.kind === sender.track?.kind);
+      if (track) sender.replaceTrack(track).catch(() => {});
+    }
+  }
+  av.stream?.getTracks().forEach((track) => track.stop());
+  av.stream = fresh;
+  av.localVideo.srcObject = fresh;
+  $("preview").srcObject = fresh;
+  av.applyTracks();
+  mediaStatus("media-ok");
 }
 
 function button(label, hiddenText, onClick, modifier = "secondary") {
@@ -280,6 +345,7 @@ function renderLayout(value) {
 // Whether this person sends audio and video now (stage: only the panel).
 let mayPublish = true;
 function renderStage() {
+  if ($("devices") && me?.state === "admitted") $("devices").hidden = !mayPublish;
   if (!$("stage-note")) return;
   $("stage-note").hidden = !(sfu && layout === "stage" && !mayPublish);
   $("controls").hidden = Boolean(sfu) && !mayPublish;
@@ -473,6 +539,10 @@ $("hand").addEventListener("click", () => {
   send({ type: "hand", raised: !(me && hands.includes(me.participant)) });
 });
 $("support").addEventListener("click", askForSupport);
+if (av) {
+  $("camera-choice").addEventListener("change", useDevices);
+  $("mic-choice").addEventListener("change", useDevices);
+}
 if (sfu) {
   $("audio-only").addEventListener("click", () => {
     const on = !sfu.audioOnly;

@@ -138,6 +138,12 @@ def test_someone_sent_to_the_lobby_stops_receiving_within_two_seconds(asgi_serve
     guest_page = contexts()
     sign_in(guest_page, asgi_server.url, guests[0])
     guest_page.goto(f"{asgi_server.url}/rooms/{session.code}/")
+    # While waiting: a preview of one's own camera, and the camera and microphone to choose.
+    guest_page.get_by_text("Preview: only you see this until you are let in").wait_for()
+    guest_page.wait_for_function("document.querySelector('[data-room-preview]').videoWidth > 0")
+    assert guest_page.get_by_label("Camera", exact=True).locator("option").count() >= 1
+    assert_accessible(guest_page)
+    assert guest_page.evaluate("window.roomDebug.connections().length") == 0  # nothing sent from the lobby
     host_page.get_by_role("button", name="Let in Alex Guest").click()
     guest_page.get_by_text("You are in the room.").wait_for()
     _videos_flowing(guest_page, 1)
