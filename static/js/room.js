@@ -94,7 +94,7 @@ function setSupport(state, text = SUPPORT_TEXT[state]) {
 
 function askForSupport() {
   $("signposting").hidden = false;
-  $("signposting").focus();
+  $("signposting").focus({ preventScroll: true }); // the card is in view beside the button: video stays put
   if (closedFor) {
     setSupport(null, closedFor === 4409 ? SUPPORT_TEXT.ended : SUPPORT_TEXT.gone);
   } else {
@@ -186,6 +186,9 @@ function showPlace(state) {
     // On a stage, the audience is not asked for its camera: it only watches.
     const sends = !sfu || layout === "circle" || config.facilitator;
     $("devices").hidden = !((state === "lobby" && sends) || (state === "admitted" && mayPublish));
+    // Inside, the choices sit under one's own controls, never above the video.
+    const home = state === "admitted" ? $("device-home") : $("lobby");
+    if (home && $("devices").parentElement !== home.parentElement) home.after($("devices"));
     $("preview-tile").hidden = state !== "lobby";
     if (state === "lobby" && sends) preview();
   }

@@ -117,6 +117,14 @@ def test_a_circle_of_three_see_each_other_through_the_media_server(asgi_server, 
     figure = pages[0].locator("[data-room-videos] figure").first
     assert figure.bounding_box()["width"] >= 260  # the gallery uses the width it has
     assert_accessible(pages[0])
+    # On the phone, the support card leaves the video (and the way to chat) on the screen.
+    pages[2].get_by_role("button", name="I need support").click()
+    pages[2].get_by_role("heading", name="Need help now?").wait_for()
+    pages[2].locator("[data-room-status]").evaluate("(line) => line.scrollIntoView()")  # the room at the top
+    card = pages[2].locator("[data-room-signposting]").bounding_box()
+    gallery = pages[2].locator("[data-room-videos]").bounding_box()
+    assert card["height"] <= 0.5 * 844
+    assert gallery["y"] < 844 - 150, "the video is pushed off the phone's screen"
     # A camera turned off is a button state screen readers hear.
     pages[1].get_by_role("button", name="Turn camera off").click()
     assert pages[1].get_by_role("button", name="Turn camera on").get_attribute("aria-pressed") == "true"
