@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass
 from django.conf import settings
 from django.core.cache import cache
 
-from rooms.janus import NO_SUCH_ROOM, JanusError, JanusSession, JanusUnavailable
+from rooms.janus import NO_SUCH_FEED, NO_SUCH_ROOM, JanusError, JanusSession, JanusUnavailable
 
 logger = logging.getLogger(__name__)
 CACHE_KEY = "rooms:sfu:{code}"
@@ -282,19 +282,35 @@ class MediaLink:
             if not wanted:
                 return None
             streams = [{"feed": feed} for feed in wanted]
-            if self.subscriber is None:
-                self.subscriber = await self.session.attach()
-                reply = await self.session.message(self.subscriber, {
+            try:
+                return await self._subscribe(wanted, streams)
+            except JanusError as error:
+                if error.code != NO_SUCH_FEED:
+                    raise
+                for feed in wanted:  # gone meanwhile: its "unpublished" event is on its way
+                    self.feeds.pop(feed, None)
+                return None
+
+    async def _subscribe(self, wanted: list[int], streams: list[dict]) -> dict | None:
+        if self.subscriber is None:
+            handle = await self.session.attach()
+            try:
+                reply = await self.session.message(handle, {
                     "request": "join", "ptype": "subscriber", "room": self.room.room, "pin": self.room.pin,
                     "private_id": self.private_id, "streams": streams,
                 })
-            else:
-                reply = await self.session.message(self.subscriber, {"request": "subscribe", "streams": streams})
-            self.subscribed.update(wanted)
-            if reply.jsep is None:
-                return None
-            self.offer_pending = True
-            return {"jsep": reply.jsep, "streams": self._streams(reply.data)}
+            except JanusError:
+                with contextlib.suppress(JanusError):
+                    await self.session.detach(handle)
+                raise
+            self.subscriber = handle
+        else:
+            reply = await self.session.message(self.subscriber, {"request": "subscribe", "streams": streams})
+        self.subscribed.update(wanted)
+        if reply.jsep is None:
+            return None
+        self.offer_pending = True
+        return {"jsep": reply.jsep, "streams": self._streams(reply.data)}
 
     def _streams(self, data: dict) -> list[dict]:
         streams = streams_of(data)
