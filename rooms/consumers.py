@@ -28,7 +28,9 @@ from accounts.services import (
 )
 from core.codes import is_public_code
 from groups.access import get_session_for_user
-from rooms import protocol, selectors, services
+from rooms import alerts, media, protocol, selectors, services, turn
+from rooms.janus import NO_SUCH_ROOM, JanusError
+from rooms.media import MediaError, MediaLink
 from rooms.models import Presence
 from rooms.protocol import ProtocolError
 
@@ -50,17 +52,17 @@ def _join(user, sign_in, code: str, channel_name: str):
     """What a new connection needs from the database before it is accepted,
     in one thread hop (bench S3: six hops made a join storm queue on the
     single database thread): (close code or None, session, presence_connect's
-    result, whether video is allowed). The sign-in obeys the pages' rules
+    result, the video mode). The sign-in obeys the pages' rules
     first: two-factor set up where required, and not past its time limits."""
     if mfa_setup_needed(user, sign_in) or session_store_expiry(sign_in):
-        return protocol.CLOSE_ANONYMOUS, None, None, False
+        return protocol.CLOSE_ANONYMOUS, None, None, selectors.VideoMode.OFF
     session = _find_session(user, code)
     if session is None:
-        return protocol.CLOSE_UNKNOWN, None, None, False
+        return protocol.CLOSE_UNKNOWN, None, None, selectors.VideoMode.OFF
     result = services.presence_connect(session=session, user=user, channel_name=channel_name)
     if result.refused:
-        return result.refused, session, result, False
-    return None, session, result, selectors.video_allowed(session)
+        return result.refused, session, result, selectors.VideoMode.OFF
+    return None, session, result, selectors.video_mode(session)
 
 
 def _stay_refusal(user_id: int, code: str) -> tuple[int | None, object]:
@@ -88,15 +90,19 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
     closer = None  # closes the socket when the session ends
     watcher = None  # closes it when the sign-in runs out
     active_at = float("-inf")  # when this socket last recorded activity on the sign-in
+    media = None  # this socket's MediaLink to Janus, once it joined the video
+    layout = "circle"
+    mode = "off"  # rooms.selectors.VideoMode
 
     async def connect(self):
         user = self.scope["user"]
         if not user.is_authenticated:
             return await self._refuse(protocol.CLOSE_ANONYMOUS)
-        refused, session, result, self.video = await db(_join)(
+        refused, session, result, self.mode = await db(_join)(
             user, self.scope["session"], self.scope["url_route"]["kwargs"]["code"], self.channel_name)
         if refused:
             return await self._refuse(refused)
+        self.video = self.mode in (selectors.VideoMode.SFU, selectors.VideoMode.MESH)
         self.session, self.room, self.presence = session, result.room, result.presence
         self.peer = result.connection.peer
         self.is_facilitator = self.presence.is_facilitator
@@ -138,6 +144,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         self.joined = False
         self.closer.cancel()
         self.watcher.cancel()
+        await self._media_close()
         for name in self.groups_of.values():
             await self.channel_layer.group_discard(name, self.channel_name)
         await self.channel_layer.group_discard(self._peer_group(self.peer), self.channel_name)
@@ -154,6 +161,10 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
 
     async def _close_at_end(self):
         await asyncio.sleep(max(0.0, (self.session.ends_at - timezone.now()).total_seconds()))
+        await self._media_close()
+        if self.mode == selectors.VideoMode.SFU:
+            await self._sfu_destroy()
+        await alerts.support_alerts_clear(code=self.session.code)
         await self._end(protocol.CLOSE_NOT_OPEN, {"type": "ended"})
 
     async def _close_at_sign_in_end(self):
@@ -202,7 +213,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             await getattr(self, f"on_{message['type']}")(message)
             if spec.activity:
                 await self._note_activity()
-        except ProtocolError as error:
+        except (ProtocolError, MediaError) as error:
             await self.send_json({"type": "error", "code": error.code, "message": error.message})
         except Exception as error:  # noqa: BLE001 - one bad message must never drop the room
             # Only the exception's class: its text or traceback could quote chat.
@@ -230,8 +241,11 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         await self._announce_hands()
 
     async def on_support(self, message):
-        await self._group("facilitators", "room.support", participant=self.presence.code,
-                          name=selectors.display_name(self.scope["user"]), at=timezone.now().isoformat())
+        ttl = int((self.session.ends_at - timezone.now()).total_seconds()) + 600
+        entry = await alerts.support_alert_add(code=self.session.code, participant=self.presence.code,
+                                               name=selectors.display_name(self.scope["user"]),
+                                               at=timezone.now().isoformat(), ttl=ttl)
+        await self._group("facilitators", "room.support", **entry)
         # Whether anyone was there to be told: the person's page says so honestly.
         await self.send_json({"type": "support_sent",
                               "delivered": await db(selectors.facilitator_online)(self.room)})
@@ -250,6 +264,121 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             "kind": message["kind"], "data": message["data"],
         })
 
+    # --- video through the media server (rooms.media) ----------------------------
+    def _require_sfu(self):
+        self._require_admitted()
+        if self.mode != selectors.VideoMode.SFU:
+            raise ProtocolError("no_video", "This room has no video through the media server.")
+
+    def _require_link(self) -> MediaLink:
+        self._require_sfu()
+        if self.media is None:
+            raise ProtocolError("invalid", "Join the video first.")
+        return self.media
+
+    async def on_ice(self, message):
+        self._require_admitted()
+        if not self.video:
+            raise ProtocolError("no_video", "This room has no audio or video.")
+        await self._send_ice()
+
+    async def _send_ice(self):
+        servers, expires = turn.ice_servers()
+        await self.send_json({"type": "ice", "servers": servers, "expires": expires})
+
+    async def on_video_join(self, message):
+        self._require_sfu()
+        await self._media_close()  # joining again (after the media server came back) starts afresh
+        ttl = int((self.session.ends_at - timezone.now()).total_seconds()) + 3600
+        for attempt in range(2):
+            try:
+                room = await media.sfu_room_ensure(code=self.session.code, publishers=self.session.effective_capacity,
+                                                   ttl=max(ttl, 60))
+                link = MediaLink(room, self.presence.code, self._media_event)
+                self.media = link
+                feeds = await link.join()
+                break
+            except JanusError as error:
+                await self._media_close()
+                if error.code == NO_SUCH_ROOM and attempt == 0:  # Janus restarted: make the room again
+                    await media.sfu_room_forget(code=self.session.code, room=room)
+                    continue
+                logger.warning("media server unavailable: %s", type(error).__name__)
+                await self.send_json({"type": "video_unavailable"})
+                return
+        if self.state != ADMITTED:  # sent to the lobby while joining
+            return await self._media_close()
+        await self.send_json({"type": "video_joined", "feeds": feeds,
+                              "may_publish": selectors.may_publish(self.presence, self.layout)})
+
+    async def on_video_publish(self, message):
+        link = self._require_link()
+        self.presence = await db(Presence.objects.get)(pk=self.presence.pk)
+        if not selectors.may_publish(self.presence, self.layout):
+            raise ProtocolError("forbidden", "Only people on the stage can send audio and video.")
+        jsep = await self._janus(link.publish(message["jsep"]))
+        await self.send_json({"type": "video_answer", "jsep": jsep})
+
+    async def on_video_unpublish(self, message):
+        await self._require_link().unpublish()
+
+    async def on_video_subscribe(self, message):
+        link = self._require_link()
+        offer = await self._janus(link.subscribe(message["feeds"]))
+        if offer is not None:
+            await self.send_json({"type": "video_offer", **offer})
+
+    async def on_video_answer(self, message):
+        await self._janus(self._require_link().start(message["jsep"]))
+
+    async def on_video_quality(self, message):
+        await self._janus(self._require_link().set_quality(message["quality"]))
+
+    async def on_video_candidate(self, message):
+        await self._janus(self._require_link().trickle(message["target"], message["candidate"]))
+
+    async def _janus(self, request):
+        try:
+            return await request
+        except JanusError as error:
+            logger.info("media request refused: %s", error.code)
+            raise ProtocolError("video_failed", "The media server refused that. Video is reconnecting.") from None
+
+    async def _media_event(self, event: dict):
+        """An event of this socket's MediaLink, for the browser."""
+        if self.state == ADMITTED:
+            await self.send_json(event)
+
+    async def _media_close(self):
+        link, self.media = self.media, None
+        if link is not None:
+            await link.close()
+
+    async def _sfu_kick(self, participant: str):
+        if self.mode == selectors.VideoMode.SFU:
+            try:
+                await media.sfu_kick(code=self.session.code, participant=participant)
+            except JanusError as error:
+                logger.info("media server kick failed: %s", type(error).__name__)
+
+    async def _sfu_destroy(self):
+        try:
+            await media.sfu_room_destroy(code=self.session.code)
+        except JanusError as error:
+            logger.info("media server destroy failed: %s", type(error).__name__)
+
+    async def on_stage(self, message):
+        presence = await db(services.presence_set_stage)(room=self.room, code=message["participant"],
+                                                         on=message["on"])
+        if presence:
+            await self._person(presence, "room.stage")
+            await self._announce_participant(presence)
+            await self._announce_hands()
+
+    async def on_layout(self, message):
+        self.room = await db(services.room_set_layout)(room=self.room, layout=message["layout"])
+        await self._group("all", "room.layout", layout=message["layout"])
+
     async def on_admit(self, message):
         presence = await db(services.presence_admit)(room=self.room, code=message["participant"])
         if presence:
@@ -260,6 +389,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         presence = await db(services.presence_to_lobby)(room=self.room, code=message["participant"])
         if presence:
             await self._person(presence, "room.sent_to_lobby")
+            await self._sfu_kick(presence.code)
             await self._group("admitted", "room.participant_left", participant=presence.code)
             await self._announce_hands()
 
@@ -267,6 +397,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         presence = await db(services.presence_remove)(room=self.room, code=message["participant"])
         if presence:
             await self._person(presence, "room.removed")
+            await self._sfu_kick(presence.code)
             await self._group("admitted", "room.participant_left", participant=presence.code)
             await self._announce_hands()
             await self._announce_lobby()
@@ -294,7 +425,10 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
 
     async def on_end(self, message):
         await db(services.room_close)(session=self.session)
+        await alerts.support_alerts_clear(code=self.session.code)
         await self._group("all", "room.ended")
+        if self.mode == selectors.VideoMode.SFU:
+            await self._sfu_destroy()
 
     # --- outgoing ---------------------------------------------------------------
     def _peer_group(self, peer: str) -> str:
@@ -311,7 +445,14 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         the others if `announce` or they are in the room."""
         self.presence, snapshot, entry = await db(_arrival)(self.room, self.presence.pk, announce)
         self.state = self.presence.state
+        self.layout = snapshot["room"]["layout"]
         snapshot["me"]["peer"] = self.peer  # this tab's own WebRTC id
+        snapshot["me"]["may_publish"] = selectors.may_publish(self.presence, self.layout)
+        if self.is_facilitator:  # alerts survive a reload while the room is open
+            snapshot["support"] = await alerts.support_alerts(code=self.session.code)
+        if self.state == ADMITTED and self.video:  # TURN credentials only for those let in
+            servers, expires = turn.ice_servers()
+            snapshot["ice"] = {"servers": servers, "expires": expires}
         await self.send_json(snapshot)
         return entry
 
@@ -353,7 +494,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "settings", **_fields(event, "locked", "lobby_enabled")})
 
     async def room_support(self, event):
-        await self.send_json({"type": "support", **_fields(event, "participant", "name", "at")})
+        await self.send_json({"type": "support", **_fields(event, "participant", "name", "at", "first_at", "count")})
 
     async def room_media(self, event):
         await self.send_json({"type": "media", **_fields(event, "participant", "audio", "video")})
@@ -371,10 +512,14 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         await self._group("admitted", "room.participant", participant=entry)
 
     async def room_sent_to_lobby(self, event):
+        self.state = Presence.State.LOBBY  # no more media events from now on
+        await self._media_close()
         await self.channel_layer.group_discard(self.groups_of["admitted"], self.channel_name)
         await self._send_snapshot()
 
     async def room_removed(self, event):
+        self.state = Presence.State.REMOVED
+        await self._media_close()
         await self.send_json({"type": "removed"})
         await self.close(code=protocol.CLOSE_FORBIDDEN)
 
@@ -386,6 +531,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             return  # signed out of another browser: this one's sign-in still stands
         code = {SIGNED_OUT: protocol.CLOSE_ANONYMOUS, ACCESS_CHANGED: protocol.CLOSE_FORBIDDEN}.get(
             event.get("reason"), protocol.CLOSE_FORBIDDEN)
+        await self._media_close()
         await self.close(code=code)
 
     async def room_access_changed(self, event):
@@ -395,13 +541,29 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             return
         refusal, session = await db(_stay_refusal)(self.scope["user"].pk, self.session.code)
         if refusal:
+            await self._media_close()
             return await self._end(refusal, {"type": "ended"} if refusal == protocol.CLOSE_NOT_OPEN else None)
         if session.ends_at != self.session.ends_at:  # moved, still open: close at the new end
             self.session = session
             self.closer.cancel()
             self.closer = asyncio.ensure_future(self._close_at_end())
 
+    async def room_stage(self, event):
+        """Brought on stage or back to the audience: back in the audience, stop sending."""
+        self.presence = await db(Presence.objects.get)(pk=self.presence.pk)
+        allowed = selectors.may_publish(self.presence, self.layout)
+        if not allowed and self.media is not None:
+            await self.media.unpublish()
+        await self.send_json({"type": "stage", "may_publish": allowed})
+
+    async def room_layout(self, event):
+        self.layout = event["layout"]
+        await self.room_stage(event)
+        await self.send_json({"type": "layout", "layout": event["layout"]})
+
     async def room_ended(self, event):
+        self.state = Presence.State.LOBBY
+        await self._media_close()
         await self.send_json({"type": "ended"})
         await self.close(code=protocol.CLOSE_NOT_OPEN)
 

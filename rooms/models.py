@@ -17,6 +17,13 @@ class Room(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)  # closed or ended by a facilitator
     locked = models.BooleanField(default=False)  # nobody new may come in
     lobby_enabled = models.BooleanField()  # starts as the group's setting
+
+    class Layout(models.TextChoices):
+        CIRCLE = "circle", "Circle: everyone on video"
+        STAGE = "stage", "Stage: facilitators and the panel on video, the audience watches"
+
+    # Blank = the format's default (rooms.selectors.room_layout); facilitators may switch it.
+    layout = models.CharField(max_length=10, choices=Layout.choices, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
 
@@ -35,6 +42,7 @@ class Presence(models.Model):
     state = models.CharField(max_length=10, choices=State.choices, default=State.LOBBY)
     waiting_since = models.DateTimeField(null=True, blank=True)  # lobby order
     hand_raised_at = models.DateTimeField(null=True, blank=True)  # hand queue order
+    on_stage = models.BooleanField(default=False)  # brought on stage by a facilitator (stage layout)
     joined_at = models.DateTimeField(null=True, blank=True)  # first admitted
     left_at = models.DateTimeField(null=True, blank=True)  # last connection closed
 

@@ -48,6 +48,11 @@ MAX_SIGNAL_BYTES = 12 * 1024
 MAX_CHAT_CHARS = 1000
 MAX_SDP_CHARS = 10 * 1024
 MAX_CANDIDATE_CHARS = 1000
+# Media-server signalling: a simulcast offer runs larger than a mesh one.
+MAX_JSEP_CHARS = 24 * 1024
+MAX_VIDEO_BYTES = 28 * 1024
+MAX_FEEDS = 64
+LAYOUTS = ("circle", "stage")
 
 
 
@@ -116,6 +121,51 @@ def _signal_data(value: Any) -> dict:
     return clean
 
 
+def _jsep(value: Any) -> dict:
+    """An RTCSessionDescription for the media server: {type, sdp}."""
+    if not isinstance(value, dict) or value.get("type") not in ("offer", "answer"):
+        raise ProtocolError("invalid", "Expected a session description.")
+    if not isinstance(value.get("sdp"), str) or not value["sdp"].startswith("v=0"):
+        raise ProtocolError("invalid", "A session description needs its sdp.")
+    if len(value["sdp"]) > MAX_JSEP_CHARS:
+        raise ProtocolError("too_long", "The session description is too long.")
+    return {"type": value["type"], "sdp": value["sdp"]}
+
+
+def _feeds(value: Any) -> list[int]:
+    if (not isinstance(value, list) or not 0 < len(value) <= MAX_FEEDS
+            or not all(isinstance(feed, int) and not isinstance(feed, bool) and 0 < feed < 2**63 for feed in value)):
+        raise ProtocolError("invalid", "Expected a list of video feeds.")
+    return list(dict.fromkeys(value))
+
+
+def _target(value: Any) -> str:
+    if value not in ("publisher", "subscriber"):
+        raise ProtocolError("invalid", "Expected publisher or subscriber.")
+    return value
+
+
+def _candidate(value: Any) -> dict | None:
+    """An ICE candidate for the media server, or null when gathering is complete."""
+    if value is None:
+        return None
+    if not isinstance(value, dict) or "candidate" not in value:
+        raise ProtocolError("invalid", "Expected an ICE candidate.")
+    return _signal_data(value)
+
+
+def _quality(value: Any) -> str:
+    if value not in ("high", "low", "audio"):
+        raise ProtocolError("invalid", "Expected high, low or audio.")
+    return value
+
+
+def _layout(value: Any) -> str:
+    if value not in LAYOUTS:
+        raise ProtocolError("invalid", "Expected circle or stage.")
+    return value
+
+
 @dataclass(frozen=True)
 class MessageType:
     fields: dict  # name -> validator
@@ -137,7 +187,20 @@ TYPES: dict[str, MessageType] = {
         {"to": _code, "kind": _signal_kind, "data": _signal_data}, bucket="signal", max_bytes=MAX_SIGNAL_BYTES,
         activity=False,
     ),
+    # Video through the media server (docs/rooms.md): join, send, receive,
+    # answer the server's offer, trickle candidates; `ice` asks for fresh
+    # TURN credentials before the current ones expire.
+    "video_join": MessageType({}, bucket="signal", activity=False),
+    "video_publish": MessageType({"jsep": _jsep}, bucket="signal", max_bytes=MAX_VIDEO_BYTES, activity=False),
+    "video_unpublish": MessageType({}, bucket="signal", activity=False),
+    "video_subscribe": MessageType({"feeds": _feeds}, bucket="signal", activity=False),
+    "video_answer": MessageType({"jsep": _jsep}, bucket="signal", max_bytes=MAX_VIDEO_BYTES, activity=False),
+    "video_candidate": MessageType({"target": _target, "candidate": _candidate}, bucket="signal", activity=False),
+    "video_quality": MessageType({"quality": _quality}, bucket="signal", activity=False),
+    "ice": MessageType({}, activity=False),
     # Facilitators only:
+    "stage": MessageType({"participant": _code, "on": _bool}, facilitator_only=True),
+    "layout": MessageType({"layout": _layout}, facilitator_only=True),
     "admit": MessageType({"participant": _code}, facilitator_only=True),
     "to_lobby": MessageType({"participant": _code}, facilitator_only=True),
     "remove": MessageType({"participant": _code}, facilitator_only=True),
@@ -154,7 +217,7 @@ def parse(raw: str | bytes | None, *, is_facilitator: bool = False) -> dict:
     if not isinstance(raw, str):
         raise ProtocolError("invalid", "Messages must be JSON text.")
     size = len(raw.encode("utf-8", errors="surrogatepass"))
-    if size > MAX_SIGNAL_BYTES:
+    if size > MAX_VIDEO_BYTES:
         raise ProtocolError("too_large", "The message is too large.")
     if not _is_unicode(raw):  # a lone surrogate: no UTF-8 frame carries one
         raise ProtocolError("invalid", "Messages must be UTF-8 text.")

@@ -111,8 +111,44 @@ def stay_refusal(user: User, session: GroupSession) -> int | None:
     return refusal
 
 
+class VideoMode:
+    SFU = "sfu"  # through the Janus media server: every size
+    MESH = "mesh"  # browser to browser: up to ROOM_VIDEO_MAX people
+    NEEDS_SERVER = "needs_server"  # too big for the mesh and no media server configured
+    OFF = "off"  # the group meets without video
+
+
+def video_mode(session: GroupSession) -> str:
+    if not session.group.video_enabled:
+        return VideoMode.OFF
+    if settings.JANUS_URLS:
+        return VideoMode.SFU
+    if session.effective_capacity <= settings.ROOM_VIDEO_MAX:
+        return VideoMode.MESH
+    return VideoMode.NEEDS_SERVER
+
+
 def video_allowed(session: GroupSession) -> bool:
-    return session.group.video_enabled and session.effective_capacity <= settings.ROOM_VIDEO_MAX
+    return video_mode(session) in (VideoMode.SFU, VideoMode.MESH)
+
+
+# Formats that meet as a stage (a panel on video, an audience that watches).
+STAGE_FORMATS = frozenset({"schwartz", "webinar"})
+
+
+def room_layout(session: GroupSession, room: Room | None) -> str:
+    """The room's layout: as a facilitator set it, else the format's default."""
+    if room is not None and room.layout:
+        return room.layout
+    return Room.Layout.STAGE if session.group.format in STAGE_FORMATS else Room.Layout.CIRCLE
+
+
+def may_publish(presence: Presence, layout: str) -> bool:
+    """Whether this person may send audio and video: anyone admitted in a
+    circle; on a stage, facilitators and those brought on stage."""
+    if presence.state != Presence.State.ADMITTED:
+        return False
+    return layout == Room.Layout.CIRCLE or presence.is_facilitator or presence.on_stage
 
 
 def live_connections(now: datetime | None = None) -> QuerySet[Connection]:
@@ -137,6 +173,7 @@ class ParticipantEntry(TypedDict):
     participant: str  # the presence's code, never the person's id
     name: str
     role: str  # "facilitator" or "participant"
+    on_stage: bool  # may publish in a stage layout
     peers: list[str]  # one WebRTC peer id per open tab
 
 
@@ -150,6 +187,7 @@ def participant_entry(presence: Presence, peers: list[str]) -> ParticipantEntry:
         "participant": presence.code,
         "name": display_name(presence.user),
         "role": "facilitator" if presence.is_facilitator else "participant",
+        "on_stage": presence.on_stage,
         "peers": peers,
     }
 
@@ -167,7 +205,8 @@ def room_snapshot(room: Room, viewer: Presence) -> dict[str, Any]:
     snapshot: dict[str, Any] = {
         "type": "state",
         "me": {**participant_entry(viewer, peers.get(viewer.pk, [])), "state": viewer.state},
-        "room": {"locked": room.locked, "lobby_enabled": room.lobby_enabled},
+        "room": {"locked": room.locked, "lobby_enabled": room.lobby_enabled,
+                 "layout": room_layout(room.session, room)},
         "participants": [participant_entry(p, peers.get(p.pk, [])) for p in admitted],
         "hands": hand_queue(admitted),
     }

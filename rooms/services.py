@@ -65,7 +65,7 @@ def room_close(*, session: GroupSession) -> Room:
     for presence in online_presences(room).filter(state=State.ADMITTED):
         _record_left(presence, now)
     Connection.objects.filter(presence__room=room).delete()
-    room.presences.update(hand_raised_at=None)
+    room.presences.update(hand_raised_at=None, on_stage=False)
     room.presences.filter(state=State.ADMITTED, is_facilitator=False).update(state=State.LOBBY, waiting_since=None)
     return room
 
@@ -186,7 +186,8 @@ def presence_to_lobby(*, room: Room, code: str) -> Presence | None:
     presence.state = State.LOBBY
     presence.waiting_since = now
     presence.hand_raised_at = None
-    presence.save(update_fields=["state", "waiting_since", "hand_raised_at"])
+    presence.on_stage = False
+    presence.save(update_fields=["state", "waiting_since", "hand_raised_at", "on_stage"])
     _record_left(presence, now)
     return presence
 
@@ -201,9 +202,30 @@ def presence_remove(*, room: Room, code: str) -> Presence | None:
     was_admitted = presence.state == State.ADMITTED
     presence.state = State.REMOVED
     presence.hand_raised_at = None
-    presence.save(update_fields=["state", "hand_raised_at"])
+    presence.on_stage = False
+    presence.save(update_fields=["state", "hand_raised_at", "on_stage"])
     if was_admitted:
         _record_left(presence, timezone.now())
+    return presence
+
+
+@transaction.atomic
+def room_set_layout(*, room: Room, layout: str) -> Room:
+    room = Room.objects.select_for_update().get(pk=room.pk)
+    room.layout = layout
+    room.save(update_fields=["layout"])
+    return room
+
+
+def presence_set_stage(*, room: Room, code: str, on: bool) -> Presence | None:
+    """Bring an admitted participant on stage (they may then send video) or
+    back to the audience; lowers their hand. None if there is no such person."""
+    presence = _participant(room, code)
+    if presence is None or presence.state != State.ADMITTED or presence.is_facilitator:
+        return None
+    presence.on_stage = on
+    presence.hand_raised_at = None
+    presence.save(update_fields=["on_stage", "hand_raised_at"])
     return presence
 
 
@@ -217,7 +239,7 @@ def hand_set(*, presence: Presence, raised: bool) -> None:
 
 
 def hands_clear(*, room: Room) -> None:
-    room.presences.update(hand_raised_at=None)
+    room.presences.update(hand_raised_at=None, on_stage=False)
 
 
 def _admit(presence: Presence, now: datetime) -> None:

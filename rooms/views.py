@@ -14,7 +14,8 @@ from core.codes import is_public_code
 from core.headers import allows_features
 from groups.access import get_session_for_user
 from programmes.selectors import signposting_for
-from rooms import selectors, services
+from rooms import alerts, media, selectors, services
+from rooms.janus import JanusError
 
 
 def _session_for_room(user, code: str):
@@ -51,12 +52,14 @@ def room(request, code: str):
     session, facilitator = _session_for_room(request.user, code)
     room = selectors.room_for_session(session)
     status = selectors.room_status(session, room)
-    video = selectors.video_allowed(session)
+    mode = selectors.video_mode(session)
+    video = mode in (selectors.VideoMode.SFU, selectors.VideoMode.MESH)
     config = {
         "wsPath": f"/ws/rooms/{session.code}/",
         "statusUrl": reverse("rooms:status", args=[session.code]),
         "video": video,
-        "iceServers": settings.ROOM_ICE_SERVERS,
+        "media": mode,  # "sfu" (Janus), "mesh", "needs_server" or "off"
+        "iceTransportPolicy": settings.ROOM_ICE_TRANSPORT_POLICY,
         "facilitator": facilitator,
         "endsAt": session.ends_at.isoformat(),
         "pollSeconds": settings.ROOM_WAIT_POLL_SECONDS,
@@ -67,6 +70,8 @@ def room(request, code: str):
         "status": status,
         "is_facilitator": facilitator,
         "video": video,
+        "video_needs_server": mode == selectors.VideoMode.NEEDS_SERVER,
+        "video_sfu": mode == selectors.VideoMode.SFU,
         "when": dates.span(session.starts_at, session.ends_at),
         "opens_at": dates.at(selectors.opens_at(session)),
         **_ending_explained(session),
@@ -86,6 +91,13 @@ def room_status(request, code: str):
     """The room's status alone, for a waiting page to notice it opening."""
     session, _ = _session_for_room(request.user, code)
     return JsonResponse({"status": selectors.room_status(session, selectors.room_for_session(session))})
+
+
+async def media_room_end(code: str) -> None:
+    try:
+        await media.sfu_room_destroy(code=code)
+    except JanusError:
+        pass  # unreachable: the room dies with Janus's restart, and nobody can join it without the app
 
 
 @login_required
@@ -110,8 +122,11 @@ def room_close(request, code: str):
         })
     if status == selectors.RoomStatus.OPEN:
         services.room_close(session=session)
-        # Everyone still connected is told the room has ended.
+        # Everyone still connected is told the room has ended; its media room goes.
         async_to_sync(get_channel_layer().group_send)(f"room.{session.code}", {"type": "room.ended"})
+        async_to_sync(alerts.support_alerts_clear)(code=session.code)
+        if selectors.video_mode(session) == selectors.VideoMode.SFU:
+            async_to_sync(media_room_end)(session.code)
         messages.success(request, "You ended the session for everyone. You can open the room again "
                                   f"until {dates.at(session.ends_at)}.")
     return redirect("rooms:room", code=session.code)

@@ -401,6 +401,20 @@ ROOM_VIDEO_MAX = env_int("ROOM_VIDEO_MAX", 12)
 ROOM_WAIT_POLL_SECONDS = env_int("ROOM_WAIT_POLL_SECONDS", 15)
 # JSON list of RTCIceServer objects, e.g. [{"urls": "stun:stun.example.org:3478"}]
 ROOM_ICE_SERVERS = json.loads(env_str("ROOM_ICE_SERVERS", "[]"))
+# The Janus media servers (WebSocket API URLs, e.g. ws://janus:8188); empty =
+# no SFU: the mesh for small rooms (docs/rooms.md). Each room is placed on the
+# least-loaded one. The API secret and the VideoRoom admin key never reach a browser.
+JANUS_URLS = env_list("JANUS_URLS", [])
+JANUS_API_SECRET = env_str("JANUS_API_SECRET", "")
+JANUS_ADMIN_KEY = env_str("JANUS_ADMIN_KEY", "")
+# coturn with use-auth-secret: the shared secret and the relay URLs handed
+# out (with credentials minted per admitted connection, at most an hour).
+TURN_SECRET = env_str("TURN_SECRET", "")
+TURN_URLS = env_list("TURN_URLS", [])
+TURN_TTL_SECONDS = min(env_int("TURN_TTL_SECONDS", 3600), 3600)
+# "relay" sends all media through the TURN relays (hides addresses; for
+# networks that allow nothing else); "all" lets browsers connect directly.
+ROOM_ICE_TRANSPORT_POLICY = env_choice("ROOM_ICE_TRANSPORT_POLICY", ["all", "relay"], "all")
 
 # --- Retention (privacy.tasks.retention_purge, daily) ---------------------
 RETENTION_ATTENDANCE_MONTHS = env_int("RETENTION_ATTENDANCE_MONTHS", 24)

@@ -20,7 +20,7 @@ def _import(path: str):
 
 
 def test_compose_has_the_production_services():
-    assert {"postgres", "redis", "web", "worker", "beat"} <= set(_services())
+    assert {"postgres", "redis", "web", "worker", "beat", "janus", "coturn"} <= set(_services())
 
 
 def test_the_web_service_serves_the_asgi_application():
@@ -59,5 +59,6 @@ def test_every_setting_in_env_example_is_read_by_settings():
         line = line.lstrip("# ")
         if "=" in line and line.split("=")[0].isupper():
             name = line.split("=")[0]
-            if name != "POSTGRES_PASSWORD":  # read by docker-compose.yml
+            # read by docker-compose.yml (the database's and the media servers' containers)
+            if name not in {"POSTGRES_PASSWORD", "JANUS_PUBLIC_IP", "JANUS_PRIVATE_IP", "TURN_PUBLIC_IP"}:
                 assert f'"{name}"' in settings_source, name

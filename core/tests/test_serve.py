@@ -62,7 +62,7 @@ def test_the_web_server_worker_and_beat_all_start_with_that_address(monkeypatch)
     commands = [" ".join(cmd) for cmd, _ in FinishedChild.started]
     assert any("uvicorn" in c and "--port 8100" in c for c in commands)
     assert any("celery" in c and "--beat" in c for c in commands)  # the worker runs beat too
-    assert [env["SITE_URL"] for _, env in FinishedChild.started] == ["http://127.0.0.1:8100"] * 2
+    assert {env["SITE_URL"] for _, env in FinishedChild.started} == {"http://127.0.0.1:8100"}
     assert "Links in emails and calendars use http://127.0.0.1:8100." in out.getvalue()
 
 
@@ -76,3 +76,26 @@ def test_a_child_started_with_that_environment_links_to_the_port():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "http://127.0.0.1:8100/sessions/x/"
+
+
+def test_with_janus_installed_serve_starts_it_and_tells_the_web_server(monkeypatch, tmp_path, settings):
+    import shutil
+
+    if shutil.which("janus") is None:
+        import pytest
+
+        pytest.skip("janus is not installed (apt-get install janus; .ci/run does)")
+    monkeypatch.delenv("JANUS_URLS", raising=False)
+    monkeypatch.setattr(serve.subprocess, "Popen", FinishedChild)
+    monkeypatch.setattr(serve.signal, "signal", lambda *args: signal.SIG_DFL)
+    monkeypatch.setattr(FinishedChild, "started", [])
+    settings.VAR_DIR = tmp_path
+    call_command("serve", "--port", "8100", "--janus-port", "18188", stdout=io.StringIO(), stderr=io.StringIO())
+    commands = {cmd[0].rsplit("/", 1)[-1]: (cmd, env) for cmd, env in FinishedChild.started}
+    assert "janus" in commands
+    web_env = next(env for cmd, env in FinishedChild.started if "uvicorn" in cmd)
+    assert web_env["JANUS_URLS"] == "ws://127.0.0.1:18188"
+    assert web_env["JANUS_ADMIN_KEY"]
+    config = (tmp_path / "janus" / "janus.jcfg").read_text()
+    assert web_env["JANUS_API_SECRET"] in config
+    assert "18188" in (tmp_path / "janus" / "janus.transport.websockets.jcfg").read_text()

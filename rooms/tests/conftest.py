@@ -7,6 +7,7 @@ from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 
 from rooms.tests.factories import BookingFactory, GroupSessionFactory, PeerGroupFactory
+from rooms.tests.media_servers import janus_server, sfu, turn_server  # noqa: F401 - fixtures
 from rooms.tests.support import ensure_roles, fresh_channel_layer, session_cookie
 
 SITE = object()  # the site's own origin (SITE_URL), as its pages send it

@@ -76,9 +76,34 @@ async def test_support_alerts_facilitators_only(sockets, open_room, member, seco
     assert await next_event(asker, "support_sent") == {"type": "support_sent", "delivered": True}
     alert = await next_event(host, "support")
     at = alert.pop("at")
-    assert alert == {"type": "support", "participant": state["me"]["participant"], "name": public_name(member)}
+    assert alert.pop("first_at") == at
+    assert alert == {"type": "support", "participant": state["me"]["participant"], "name": public_name(member),
+                     "count": 1}
     assert abs(datetime.fromisoformat(at) - timezone.now()) < timedelta(seconds=30)  # shown as the time it came
     assert "support" not in [m["type"] for m in await drain(bystander)]
+
+
+async def test_support_alerts_merge_repeats_and_survive_a_facilitator_reload_until_the_room_ends(
+        sockets, open_room, member, facilitator):
+    from django.core.cache import cache
+
+    from rooms import alerts
+
+    host, _ = await sockets.join(open_room, facilitator)
+    asker, state = await sockets.join(open_room, member)
+    for _ in range(2):
+        await asker.send_json_to({"type": "support"})
+        await next_event(asker, "support_sent")
+    second = await next_event(host, "support", lambda m: m["count"] == 2)
+    assert second["first_at"] <= second["at"]
+    await host.disconnect()
+    again, reloaded = await sockets.join(open_room, facilitator)
+    assert [(a["participant"], a["count"]) for a in reloaded["support"]] == [(state["me"]["participant"], 2)]
+    assert "support" not in state  # a participant's own state carries nobody's alerts
+    await again.send_json_to({"type": "end"})
+    await next_event(again, "ended")
+    assert await alerts.support_alerts(code=open_room.code) == []
+    assert await cache.aget(alerts.KEY.format(code=open_room.code)) is None
 
 
 async def test_asking_for_support_with_no_facilitator_in_the_room_says_nobody_was_told(sockets, open_room, member):

@@ -23,7 +23,7 @@ class SignIn(dict):
 
 def consumer_whose_client_is_gone() -> RoomConsumer:
     consumer = RoomConsumer()
-    consumer.session = SimpleNamespace(ends_at=timezone.now() - timedelta(seconds=1))
+    consumer.session = SimpleNamespace(code="gone", ends_at=timezone.now() - timedelta(seconds=1))
     consumer.scope = {"session": SignIn(last_seen=time.time() - 24 * 3600)}
 
     async def gone(message):

@@ -228,6 +228,31 @@ def test_video_is_offered_up_to_the_configured_size(session, settings):
     assert not video_allowed(session)
 
 
+def test_without_the_media_server_a_big_room_says_video_needs_it_and_works_without(client, session, member,
+                                                                                  settings):
+    settings.JANUS_URLS = []
+    PeerGroup.objects.filter(pk=session.group_id).update(capacity=40, video_enabled=True)
+    client.force_login(member)
+    html = client.get(reverse("rooms:room", args=[session.code])).content.decode()
+    assert "needs the media server" in html
+    assert "data-room-local" not in html
+    assert '"media": "needs_server"' in html
+    assert 'data-room-chat-form' in html  # chat, hands and support still there
+
+
+def test_with_the_media_server_every_size_gets_video(client, session, member, settings):
+    settings.JANUS_URLS = ["ws://janus.example:8188"]
+    settings.JANUS_API_SECRET, settings.JANUS_ADMIN_KEY = "api-secret-value", "admin-key-value"
+    settings.TURN_SECRET = "turn-secret-value"
+    PeerGroup.objects.filter(pk=session.group_id).update(capacity=300, video_enabled=True)
+    client.force_login(member)
+    html = client.get(reverse("rooms:room", args=[session.code])).content.decode()
+    assert '"media": "sfu"' in html
+    assert "data-room-local" in html
+    for secret in ("janus.example", "api-secret-value", "admin-key-value", "turn-secret-value"):
+        assert secret not in html  # nothing of the media servers' access reaches the page
+
+
 def test_opening_never_reopens_a_room_after_its_scheduled_end(session):
     services.room_close(session=session)
     GroupSession.objects.filter(pk=session.pk).update(ends_at=timezone.now() - timedelta(seconds=1))

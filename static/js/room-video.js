@@ -4,9 +4,11 @@
 // if two offers cross, the peer with the smaller id gives way ("polite").
 
 export class VideoMesh {
-  constructor({ send, iceServers, container, localVideo, nameOf }) {
+  constructor({ send, iceServers, container, localVideo, nameOf, policy, onStatus }) {
     this.send = send;
     this.iceServers = iceServers;
+    this.policy = policy || "all";
+    this.onStatus = onStatus;
     this.container = container;
     this.localVideo = localVideo;
     this.nameOf = nameOf;
@@ -25,8 +27,10 @@ export class VideoMesh {
       });
       this.localVideo.srcObject = this.stream;
       this.applyTracks();
-    } catch {
+      this.onStatus?.("media-ok");
+    } catch (error) {
       this.stream = null; // no camera or permission refused: still see and hear others
+      this.onStatus?.(error && error.name === "NotAllowedError" ? "media-refused" : "media-missing");
     }
     return this.stream;
   }
@@ -43,7 +47,7 @@ export class VideoMesh {
   entry(peer, participant) {
     let entry = this.peers.get(peer);
     if (entry) return entry;
-    const pc = new RTCPeerConnection({ iceServers: this.iceServers });
+    const pc = new RTCPeerConnection({ iceServers: this.iceServers, iceTransportPolicy: this.policy });
     entry = { pc, participant, figure: null, chain: Promise.resolve() };
     this.peers.set(peer, entry);
     if (this.stream) {
@@ -137,6 +141,17 @@ export class VideoMesh {
     if (!this.stream) return;
     for (const track of this.stream.getAudioTracks()) track.enabled = this.audioOn;
     for (const track of this.stream.getVideoTracks()) track.enabled = this.videoOn;
+  }
+
+  setIce(servers) {
+    this.iceServers = servers;
+    for (const { pc } of this.peers.values()) {
+      try {
+        pc.setConfiguration({ ...pc.getConfiguration(), iceServers: servers });
+      } catch {
+        // closed meanwhile
+      }
+    }
   }
 
   // For tests and troubleshooting: this page's own connections, nothing more.

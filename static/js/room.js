@@ -2,6 +2,7 @@
 // signalling. It reconnects by itself (exponential backoff with jitter) and
 // redraws from the state the server sends on every (re)connection.
 // Chat is only ever put on the page with textContent, and never stored.
+import { VideoSfu } from "./room-sfu.js";
 import { VideoMesh } from "./room-video.js";
 
 const root = document.querySelector("[data-room]");
@@ -29,15 +30,39 @@ const alerts = new Map(); // participant code -> {count, line}: support alerts, 
 let ended = false;
 const nameOf = (code) => people.get(code)?.name || "Someone";
 
-const mesh = config.video
-  ? new VideoMesh({
-      send, iceServers: config.iceServers, container: $("videos"), localVideo: $("local"), nameOf,
-    })
-  : null;
+// What the camera, microphone and media server say, in words (role=status).
+const MEDIA_TEXT = {
+  "media-refused": "Your browser is not allowed to use your camera or microphone, so others cannot see or hear you. You can still see and hear them. To join in, allow the camera and microphone for this site in your browser's settings, then reload the page.",
+  "media-missing": "No camera or microphone was found, so others cannot see or hear you. You can still see and hear them.",
+  reconnecting: "Video is reconnecting. Chat, hands and support carry on.",
+  "media-ok": "",
+  "audio-only": "Audio only: you hear everyone, and video is paused both ways to save your connection.",
+  "video-back": "",
+  joined: "",
+};
+let mediaProblem = ""; // camera or microphone refused or missing: stays on show
+function mediaStatus(state) {
+  const line = $("media-status");
+  if (!line) return;
+  if (state === "media-refused" || state === "media-missing") mediaProblem = MEDIA_TEXT[state];
+  if (state === "media-ok") mediaProblem = "";
+  if (state === "audio-only") mediaProblem = MEDIA_TEXT[state];
+  if (state === "video-back") mediaProblem = "";
+  const text = state === "reconnecting" ? MEDIA_TEXT.reconnecting : mediaProblem;
+  if (line.textContent !== text) line.textContent = text;
+  line.hidden = !text;
+}
+const common = {
+  send, container: $("videos"), localVideo: $("local"), nameOf, policy: config.iceTransportPolicy, onStatus: mediaStatus,
+};
+const sfu = config.media === "sfu" ? new VideoSfu(common) : null;
+const mesh = config.media === "mesh" ? new VideoMesh({ ...common, iceServers: [] }) : null;
+const av = sfu || mesh; // whichever carries this room's audio and video
+let iceRefresh = null;
 // Harmless hook for tests and troubleshooting: this page's own peer connections.
 let opened = 0; // connections opened so far (1 + reconnections), for tests
 window.roomDebug = {
-  connections: () => (mesh ? mesh.connections() : []),
+  connections: () => (av ? av.connections() : []),
   opened: () => (socket && socket.readyState === WebSocket.OPEN ? opened : 0),
 };
 
@@ -69,7 +94,7 @@ function setSupport(state, text = SUPPORT_TEXT[state]) {
 
 function askForSupport() {
   $("signposting").hidden = false;
-  $("signposting").focus();
+  $("signposting").focus({ preventScroll: true }); // the card is in view beside the button: video stays put
   if (closedFor) {
     setSupport(null, closedFor === 4409 ? SUPPORT_TEXT.ended : SUPPORT_TEXT.gone);
   } else {
@@ -132,6 +157,7 @@ function connect() {
   socket.addEventListener("close", (event) => {
     window.clearInterval(heartbeat);
     mesh?.closeAll();
+    sfu?.stop();
     me = null;
     if (FINAL[event.code]) {
       closedFor = event.code;
@@ -155,6 +181,74 @@ function connect() {
 function showPlace(state) {
   $("lobby").hidden = state !== "lobby";
   $("inside").hidden = state !== "admitted";
+  if ($("devices")) {
+    // Choose and preview the camera and microphone while waiting; inside, choose them (if sending).
+    // On a stage, the audience is not asked for its camera: it only watches.
+    const sends = !sfu || layout === "circle" || config.facilitator;
+    $("devices").hidden = !((state === "lobby" && sends) || (state === "admitted" && mayPublish));
+    // Inside, the choices sit under one's own controls, never above the video.
+    const home = state === "admitted" ? $("device-home") : $("lobby");
+    if (home && $("devices").parentElement !== home.parentElement) home.after($("devices"));
+    $("preview-tile").hidden = state !== "lobby";
+    if (state === "lobby" && sends) preview();
+  }
+}
+
+// Camera and microphone: chosen from the lists, previewed in the lobby
+// (nothing is sent until the person is let in), switched in place inside.
+async function preview() {
+  if (!av) return;
+  await av.ensureMedia();
+  if (av.stream) $("preview").srcObject = av.stream;
+  await listDevices();
+}
+
+async function listDevices() {
+  if (!navigator.mediaDevices?.enumerateDevices) return;
+  const devices = await navigator.mediaDevices.enumerateDevices();
+  const fill = (select, kind, fallback) => {
+    const current = av?.stream?.getTracks().find((t) => t.kind === (kind === "videoinput" ? "video" : "audio"));
+    const chosen = select.value || current?.getSettings().deviceId || "";
+    const options = devices.filter((d) => d.kind === kind && d.deviceId).map((d, index) => {
+      const option = document.createElement("option");
+      option.value = d.deviceId;
+      option.textContent = d.label || `${fallback} ${index + 1}`;
+      return option;
+    });
+    if (!options.length) return;
+    select.replaceChildren(...options);
+    select.value = options.some((o) => o.value === chosen) ? chosen : options[0].value;
+  };
+  fill($("camera-choice"), "videoinput", "Camera");
+  fill($("mic-choice"), "audioinput", "Microphone");
+}
+
+async function useDevices() {
+  if (!av || !navigator.mediaDevices) return;
+  const camera = $("camera-choice").value;
+  const mic = $("mic-choice").value;
+  let fresh;
+  try {
+    fresh = await navigator.mediaDevices.getUserMedia({
+      audio: mic ? { deviceId: { exact: mic } } : true,
+      video: { ...(camera ? { deviceId: { exact: camera } } : {}), width: { ideal: 640 }, height: { ideal: 480 } },
+    });
+  } catch (error) {
+    mediaStatus(error && error.name === "NotAllowedError" ? "media-refused" : "media-missing");
+    return;
+  }
+  for (const pc of av.connections()) {
+    for (const sender of pc.getSenders()) {
+      const track = fresh.getTracks().find((t) => t.kind === sender.track?.kind);
+      if (track) sender.replaceTrack(track).catch(() => {});
+    }
+  }
+  av.stream?.getTracks().forEach((track) => track.stop());
+  av.stream = fresh;
+  av.localVideo.srcObject = fresh;
+  $("preview").srcObject = fresh;
+  av.applyTracks();
+  mediaStatus("media-ok");
 }
 
 function button(label, hiddenText, onClick, modifier = "secondary") {
@@ -192,10 +286,16 @@ function renderPeople() {
       tag.textContent = notes.join(", ");
       item.append(" ", tag);
     }
+    if (layout === "stage" && person.on_stage && person.role !== "facilitator") notes.push("on stage");
     if (config.facilitator && person.role !== "facilitator") {
       const tools = document.createElement("div");
       tools.className = "app-room__tools";
       if (config.video) tools.append(button("Mute", person.name, () => send({ type: "mute", participant: code })));
+      if (sfu && layout === "stage") {
+        tools.append(person.on_stage
+          ? button("Back to audience", person.name, () => send({ type: "stage", participant: code, on: false }))
+          : button("Bring on stage", person.name, () => send({ type: "stage", participant: code, on: true })));
+      }
       tools.append(button("Send to lobby", person.name, () => send({ type: "to_lobby", participant: code })));
       tools.append(button("Remove", person.name, () => send({ type: "remove", participant: code }), "warning"));
       item.append(tools);
@@ -236,10 +336,45 @@ function renderWaiting(waiting) {
   $("no-waiting").hidden = waiting.length > 0;
 }
 
+let layout = "circle";
+function renderLayout(value) {
+  layout = value || layout;
+  root.dataset.layout = layout;
+  if (config.facilitator && $("layout-toggle")) $("layout-toggle").checked = layout === "stage";
+  renderStage();
+  renderPeople();
+}
+
+// Whether this person sends audio and video now (stage: only the panel).
+let mayPublish = true;
+function renderStage() {
+  if ($("devices") && me?.state === "admitted") $("devices").hidden = !mayPublish;
+  if (!$("stage-note")) return;
+  $("stage-note").hidden = !(sfu && layout === "stage" && !mayPublish);
+  $("controls").hidden = Boolean(sfu) && !mayPublish;
+  $("local-tile").hidden = Boolean(sfu) && !mayPublish;
+}
+
 function renderSettings({ locked, lobby_enabled: lobby }) {
   if (!config.facilitator) return;
   $("lock-toggle").checked = locked;
   $("lobby-toggle").checked = lobby;
+}
+
+// "I need support" alerts, facilitators only: one line per person, with
+// when they asked (and how often); the server keeps them while the room is
+// open, so a reload shows them again.
+const clock = (at) => new Date(at).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" });
+function showAlert({ participant, name, at, first_at: firstAt, count }) {
+  const line = alerts.get(participant)?.line || document.createElement("p");
+  line.className = "app-room__alert";
+  alerts.set(participant, { line });
+  const time = document.createElement("time");
+  time.dateTime = at;
+  time.textContent = clock(at);
+  const repeats = count > 1 ? ` (${count} times since ${clock(firstAt || at)})` : "";
+  line.replaceChildren(`${name} asked for support at `, time, `${repeats}. Please contact them privately.`);
+  $("alerts").append(line); // the latest last
 }
 
 function upsert(entry) {
@@ -256,6 +391,14 @@ const handlers = {
     renderHands();
     renderSettings(message.room);
     if (message.lobby) renderWaiting(message.lobby);
+    if (message.support) {
+      alerts.clear();
+      $("alerts").replaceChildren();
+      message.support.forEach(showAlert);
+    }
+    if (message.ice) handlers.ice(message.ice); // before calling anyone
+    mayPublish = me.may_publish !== false;
+    renderLayout(message.room.layout);
     showPlace(me.state);
     sendSupport();
     if (me.state === "admitted") {
@@ -263,22 +406,51 @@ const handlers = {
       const others = message.participants.flatMap(({ participant, peers }) =>
         peers.map((peer) => ({ peer, participant })));
       mesh?.start(me.peer, others);
+      sfu?.start(mayPublish);
     } else {
       setStatus("You are waiting in the lobby.");
       mesh?.closeAll();
+      sfu?.stop(); // nothing sent or received from the lobby
     }
   },
   participant({ participant }) {
     upsert(participant);
     renderPeople();
+    sfu?.rename();
   },
+  ice({ servers, expires }) {
+    av?.setIce(servers);
+    window.clearTimeout(iceRefresh);
+    if (expires) {
+      // A fresh TURN credential well before this one expires (coturn refuses expired ones).
+      const wait = Math.max(5000, (expires * 1000 - Date.now()) * 0.8);
+      iceRefresh = window.setTimeout(() => send({ type: "ice" }), wait);
+    }
+  },
+  layout({ layout: value }) {
+    renderLayout(value);
+  },
+  stage(message) {
+    mayPublish = message.may_publish;
+    renderStage();
+    sfu?.handle(message);
+  },
+  video_joined: (message) => sfu?.handle(message),
+  video_feeds: (message) => sfu?.handle(message),
+  video_feed_gone: (message) => sfu?.handle(message),
+  video_answer: (message) => sfu?.handle(message),
+  video_offer: (message) => sfu?.handle(message),
+  video_hangup: (message) => sfu?.handle(message),
+  video_lost: (message) => sfu?.handle(message),
+  video_unavailable: (message) => sfu?.handle(message),
+  video_stopped: (message) => sfu?.handle(message),
   session({ seconds_left: secondsLeft }) {
     // Acting in the room kept the sign-in alive: the idle warning starts again.
     document.dispatchEvent(new CustomEvent("session-extended", { detail: secondsLeft }));
   },
   participant_left({ participant }) {
     people.delete(participant);
-    mesh?.closeParticipant(participant);
+    av?.closeParticipant(participant);
     renderPeople();
   },
   peer_left({ peer }) {
@@ -305,15 +477,8 @@ const handlers = {
     $("chat").append(line);
     $("chat").scrollTop = $("chat").scrollHeight;
   },
-  support({ participant, name, at }) {
-    // One line per person: asking again updates it rather than adding more.
-    const alert = alerts.get(participant) || { count: 0, line: document.createElement("p") };
-    alert.count += 1;
-    alerts.set(participant, alert);
-    const time = new Date(at).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" });
-    const times = alert.count > 1 ? ` (${alert.count} times, last at ${time})` : ` at ${time}`;
-    alert.line.textContent = `${name} asked for support${times}. Please contact them privately.`;
-    $("alerts").append(alert.line); // the latest last
+  support(alert) {
+    showAlert(alert);
   },
   support_sent({ delivered }) {
     setSupport("done", delivered === false ? SUPPORT_TEXT.nobody : SUPPORT_TEXT.done);
@@ -330,10 +495,12 @@ const handlers = {
     setStatus("A facilitator has muted your microphone. You can turn it on again.");
   },
   removed() {
+    sfu?.stop();
     setStatus("A facilitator has asked you to leave this session.");
   },
   ended() {
     ended = true;
+    sfu?.stop();
     setStatus(Date.now() >= Date.parse(config.endsAt)
       ? "The session has ended. Thank you for coming."
       : "A facilitator has ended the session for everyone. If they open the room again, this page updates by itself.");
@@ -348,16 +515,19 @@ const handlers = {
 };
 
 function setMic(on) {
-  mesh?.setAudio(on);
-  // The label names what pressing does, so it is never ambiguous.
+  av?.setAudio(on);
+  // The label names what pressing does, so it is never ambiguous; the
+  // pressed state tells screen readers it is a toggle.
   $("mic").textContent = on ? "Turn microphone off" : "Turn microphone on";
-  send({ type: "media", audio: on, video: mesh ? mesh.videoOn : false });
+  $("mic").setAttribute("aria-pressed", String(!on));
+  send({ type: "media", audio: on, video: av ? av.videoOn : false });
 }
 
 function setCamera(on) {
-  mesh?.setVideo(on);
+  av?.setVideo(on);
   $("camera").textContent = on ? "Turn camera off" : "Turn camera on";
-  send({ type: "media", audio: mesh ? mesh.audioOn : false, video: on });
+  $("camera").setAttribute("aria-pressed", String(!on));
+  send({ type: "media", audio: av ? av.audioOn : false, video: on });
 }
 
 $("chat-form").addEventListener("submit", (event) => {
@@ -372,9 +542,21 @@ $("hand").addEventListener("click", () => {
   send({ type: "hand", raised: !(me && hands.includes(me.participant)) });
 });
 $("support").addEventListener("click", askForSupport);
-if (mesh) {
-  $("mic").addEventListener("click", () => setMic(!mesh.audioOn));
-  $("camera").addEventListener("click", () => setCamera(!mesh.videoOn));
+if (av) {
+  $("camera-choice").addEventListener("change", useDevices);
+  $("mic-choice").addEventListener("change", useDevices);
+}
+if (sfu) {
+  $("audio-only").addEventListener("click", () => {
+    const on = !sfu.audioOnly;
+    sfu.setAudioOnly(on);
+    $("audio-only").setAttribute("aria-pressed", String(on));
+    mediaStatus(on ? "audio-only" : "video-back");
+  });
+}
+if (av) {
+  $("mic").addEventListener("click", () => setMic(!av.audioOn));
+  $("camera").addEventListener("click", () => setCamera(!av.videoOn));
 }
 if (config.facilitator) {
   // Ending asks first, in place (the link's own page asks without JavaScript).
@@ -394,6 +576,9 @@ if (config.facilitator) {
   $("hands-clear").addEventListener("click", () => send({ type: "hands_clear" }));
   $("lock-toggle").addEventListener("change", (event) => send({ type: "lock", locked: event.target.checked }));
   $("lobby-toggle").addEventListener("change", (event) => send({ type: "lobby", enabled: event.target.checked }));
+  $("layout-toggle")?.addEventListener("change", (event) => {
+    send({ type: "layout", layout: event.target.checked ? "stage" : "circle" });
+  });
 }
 
 root.hidden = false;

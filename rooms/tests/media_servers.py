@@ -1,0 +1,114 @@
+"""Fixtures that start real Janus and coturn servers for the tests that
+need them (on this project's test ports, one set per pytest-xdist worker),
+and skip with the reason when the Debian packages are not installed
+(`.ci/run` installs them, so CI always runs these tests)."""
+
+import os
+import secrets
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from core.mediaserver import (
+    JanusPorts,
+    coturn_config_write,
+    coturn_start,
+    janus_config_write,
+    janus_start,
+    primary_ip,
+    process_stop,
+    wait_for_port,
+)
+
+WS_BASE = 18300  # Janus WebSocket API: 18300 + worker
+TURN_BASE = 18340  # coturn: 18340 + worker (UDP/TCP), 18360 + worker (TLS)
+RTP_BASE, RTP_PER_WORKER = 20000, 24  # Janus: 20000 + 24 * worker; coturn relays: 20100 + 24 * worker
+
+
+def _worker() -> int:
+    name = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    return int(name[2:]) if name.startswith("gw") and name[2:].isdigit() else 0
+
+
+@dataclass
+class Janus:
+    url: str
+    api_secret: str
+    admin_key: str
+    folder: Path
+    process: object = None
+
+    def start(self):
+        self.process = janus_start(self.folder / "janus.jcfg", log=self.folder / "janus.log")
+        port = int(self.url.rsplit(":", 1)[1])
+        if not wait_for_port("127.0.0.1", port, 20):
+            raise RuntimeError("Janus did not start: " + (self.folder / "janus.log").read_text()[-2000:])
+
+    def stop(self):
+        process_stop(self.process)
+
+
+@dataclass
+class Turn:
+    urls: list
+    secret: str
+    process: object = None
+
+
+@pytest.fixture(scope="session")
+def janus_server():
+    if shutil.which("janus") is None:
+        pytest.skip("the Janus media server is not installed (apt-get install janus; .ci/run does)")
+    worker = _worker()
+    folder = Path(tempfile.mkdtemp(prefix="janus-"))
+    port = WS_BASE + worker
+    rtp = RTP_BASE + worker * RTP_PER_WORKER
+    janus = Janus(url=f"ws://127.0.0.1:{port}", api_secret=secrets.token_hex(16), admin_key=secrets.token_hex(16),
+                  folder=folder)
+    janus_config_write(folder, api_secret=janus.api_secret, admin_key=janus.admin_key,
+                       ports=JanusPorts(ws=port, rtp_min=rtp, rtp_max=rtp + RTP_PER_WORKER - 1))
+    janus.start()
+    yield janus
+    janus.stop()
+    if not os.environ.get("KEEP_MEDIA_LOGS"):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def turn_server():
+    if shutil.which("turnserver") is None:
+        pytest.skip("coturn is not installed (apt-get install coturn; .ci/run does)")
+    worker = _worker()
+    folder = Path(tempfile.mkdtemp(prefix="coturn-"))
+    port = TURN_BASE + worker
+    secret = secrets.token_hex(16)
+    config = coturn_config_write(folder, secret=secret, port=port, tls_port=TURN_BASE + 20 + worker,
+                                 relay_min=RTP_BASE + 100 + worker * 24, relay_max=RTP_BASE + 123 + worker * 24,
+                                 relay_ip=primary_ip())
+    turn = Turn(urls=[f"turn:127.0.0.1:{port}?transport=udp", f"turn:127.0.0.1:{port}?transport=tcp"], secret=secret)
+    if os.environ.get("KEEP_MEDIA_LOGS"):
+        with config.open("a") as handle:
+            handle.write("verbose\n")
+    turn.process = coturn_start(config)
+    if not wait_for_port("127.0.0.1", port, 15):
+        raise RuntimeError("coturn did not start")
+    yield turn
+    process_stop(turn.process)
+    if not os.environ.get("KEEP_MEDIA_LOGS"):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def sfu(janus_server, settings):
+    """The project set up to use the test Janus."""
+    from django.core.cache import cache
+
+    settings.JANUS_URLS = [janus_server.url]
+    settings.JANUS_API_SECRET = janus_server.api_secret
+    settings.JANUS_ADMIN_KEY = janus_server.admin_key
+    cache.clear()
+    yield janus_server
+    cache.clear()

@@ -1,0 +1,346 @@
+// Video through the media server (Janus), signalled only through the room's
+// WebSocket: the server checks every step and speaks to Janus for us. One
+// connection sends this person's camera and microphone (when they may: in a
+// circle everyone, on a stage the panel), one receives everyone else's.
+// Nothing here talks to Janus directly.
+
+const SIMULCAST = [
+  { rid: "h", maxBitrate: 900000 },
+  { rid: "m", maxBitrate: 300000, scaleResolutionDownBy: 2 },
+  { rid: "l", maxBitrate: 100000, scaleResolutionDownBy: 4 },
+];
+
+export class VideoSfu {
+  constructor({ send, container, localVideo, nameOf, policy, onStatus }) {
+    this.send = send;
+    this.container = container;
+    this.localVideo = localVideo;
+    this.nameOf = nameOf;
+    this.policy = policy || "all";
+    this.onStatus = onStatus;
+    this.iceServers = [];
+    this.stream = null;
+    this.audioOn = true;
+    this.videoOn = true;
+    this.audioOnly = false;
+    // Phones receive the lowest simulcast layer; anyone may choose audio only.
+    this.small = window.matchMedia("(max-width: 40em)").matches;
+    this.mayPublish = false;
+    this.joined = false;
+    this.pub = null; // RTCPeerConnection sending
+    this.sub = null; // RTCPeerConnection receiving
+    this.mids = new Map(); // mid -> {feed, participant, kind}
+    this.tiles = new Map(); // participant -> {figure, stream}
+    this.retry = null;
+    this.attempts = 0;
+    this.chain = Promise.resolve(); // offers and answers in order
+    this.levels = window.setInterval(() => this.showSpeaker(), 500);
+  }
+
+  // Speaking indicator: the loudest voice now (ours included) gets a
+  // highlighted tile and "speaking" in its caption.
+  async showSpeaker() {
+    if (!this.joined) return;
+    const levels = new Map(); // participant (or "me") -> audio level 0..1
+    try {
+      if (this.sub) {
+        (await this.sub.getStats()).forEach((report) => {
+          if (report.type === "inbound-rtp" && report.kind === "audio" && this.mids.has(report.mid)) {
+            levels.set(this.mids.get(report.mid).participant, report.audioLevel || 0);
+          }
+        });
+      }
+      if (this.pub && this.audioOn) {
+        (await this.pub.getStats()).forEach((report) => {
+          if (report.type === "media-source" && report.kind === "audio") levels.set("me", report.audioLevel || 0);
+        });
+      }
+    } catch {
+      return; // closed meanwhile
+    }
+    let speaker = null;
+    let loudest = 0.05; // quieter than this is silence
+    for (const [who, level] of levels) {
+      if (level > loudest) [speaker, loudest] = [who, level];
+    }
+    const figures = [...this.tiles.entries()].map(([who, tile]) => [who, tile.figure]);
+    figures.push(["me", this.localVideo.closest("figure")]);
+    for (const [who, figure] of figures) {
+      const speaking = who === speaker;
+      figure.classList.toggle("app-room__video--speaking", speaking);
+      const caption = figure.querySelector("figcaption");
+      const name = who === "me" ? "You" : this.nameOf(who);
+      const text = speaking ? `${name} (speaking)` : name;
+      if (caption.textContent !== text) caption.textContent = text;
+    }
+  }
+
+  setIce(servers) {
+    this.iceServers = servers;
+    for (const pc of this.connections()) {
+      try {
+        pc.setConfiguration({ ...pc.getConfiguration(), iceServers: servers });
+      } catch {
+        // a closed connection: nothing to update
+      }
+    }
+  }
+
+  config() {
+    return { iceServers: this.iceServers, iceTransportPolicy: this.policy, bundlePolicy: "max-bundle" };
+  }
+
+  async ensureMedia() {
+    if (this.stream || !navigator.mediaDevices) return this.stream;
+    try {
+      this.stream = await navigator.mediaDevices.getUserMedia({
+        audio: true, video: this.audioOnly ? false : { width: { ideal: 640 }, height: { ideal: 480 } },
+      });
+      this.localVideo.srcObject = this.stream;
+      this.applyTracks();
+      this.onStatus?.("media-ok");
+    } catch (error) {
+      this.stream = null;
+      this.onStatus?.(error && error.name === "NotAllowedError" ? "media-refused" : "media-missing");
+    }
+    return this.stream;
+  }
+
+  // Let in (again): join the media server's room through our socket.
+  start(mayPublish) {
+    this.mayPublish = mayPublish;
+    window.clearTimeout(this.retry);
+    this.send({ type: "video_join" });
+  }
+
+  handle(message) {
+    this.chain = this.chain.then(() => this.process(message)).catch(() => {});
+  }
+
+  async process(message) {
+    switch (message.type) {
+      case "video_joined":
+        this.joined = true;
+        this.attempts = 0;
+        this.onStatus?.("joined");
+        this.mayPublish = message.may_publish;
+        this.sendQuality();
+        if (this.mayPublish) await this.publish();
+        this.subscribe(message.feeds);
+        break;
+      case "video_feeds":
+        this.subscribe(message.feeds);
+        break;
+      case "video_feed_gone":
+        for (const [mid, entry] of this.mids) if (entry.feed === message.feed) this.mids.delete(mid);
+        this.prune();
+        break;
+      case "video_answer":
+        if (this.pub && this.pub.signalingState === "have-local-offer") await this.pub.setRemoteDescription(message.jsep);
+        break;
+      case "video_offer":
+        await this.answer(message);
+        break;
+      case "stage":
+        this.mayPublish = message.may_publish;
+        if (this.mayPublish && this.joined && !this.pub) await this.publish();
+        if (!this.mayPublish) this.unpublish();
+        break;
+      case "restart":
+        if (this.pub) {
+          await this.pub.setLocalDescription(await this.pub.createOffer({ iceRestart: true }));
+          this.send({ type: "video_publish", jsep: { type: "offer", sdp: this.pub.localDescription.sdp } });
+        }
+        break;
+      case "video_hangup":
+        if (message.target === "publisher") this.closePub();
+        else this.reconnect();
+        break;
+      case "video_lost":
+      case "video_unavailable":
+      case "video_stopped":
+        this.reconnect();
+        break;
+      default:
+    }
+  }
+
+  async publish() {
+    if (!(await this.ensureMedia())) return;
+    this.closePub();
+    const pc = new RTCPeerConnection(this.config());
+    this.pub = pc;
+    for (const track of this.stream.getTracks()) {
+      const init = { direction: "sendonly", streams: [this.stream] };
+      if (track.kind === "video") init.sendEncodings = SIMULCAST; // phones receive a low layer
+      pc.addTransceiver(track, init);
+    }
+    pc.addEventListener("icecandidate", (event) => {
+      this.send({ type: "video_candidate", target: "publisher", candidate: event.candidate ? event.candidate.toJSON() : null });
+    });
+    pc.addEventListener("connectionstatechange", () => {
+      // A network change: restart ICE with a fresh offer (the server renegotiates with Janus).
+      if (pc.connectionState === "failed" && this.pub === pc) this.handle({ type: "restart" });
+    });
+    await pc.setLocalDescription(await pc.createOffer());
+    this.send({ type: "video_publish", jsep: { type: "offer", sdp: pc.localDescription.sdp } });
+  }
+
+  unpublish() {
+    if (!this.pub) return;
+    this.closePub();
+    this.send({ type: "video_unpublish" });
+  }
+
+  closePub() {
+    if (this.pub) this.pub.close();
+    this.pub = null;
+  }
+
+  subscribe(feeds) {
+    const wanted = feeds.map((entry) => entry.feed);
+    if (wanted.length) this.send({ type: "video_subscribe", feeds: wanted });
+  }
+
+  async answer({ jsep, streams }) {
+    for (const stream of streams || []) this.mids.set(stream.mid, stream);
+    if (!this.sub) {
+      const pc = new RTCPeerConnection(this.config());
+      this.sub = pc;
+      pc.addEventListener("icecandidate", (event) => {
+        this.send({ type: "video_candidate", target: "subscriber", candidate: event.candidate ? event.candidate.toJSON() : null });
+      });
+      pc.addEventListener("track", (event) => this.show(event.transceiver.mid, event.track));
+      pc.addEventListener("connectionstatechange", () => {
+        if (pc.connectionState === "failed" && this.sub === pc) this.reconnect();
+      });
+    }
+    await this.sub.setRemoteDescription(jsep);
+    await this.sub.setLocalDescription(await this.sub.createAnswer());
+    this.send({ type: "video_answer", jsep: { type: "answer", sdp: this.sub.localDescription.sdp } });
+    this.prune();
+  }
+
+  show(mid, track) {
+    const entry = this.mids.get(mid);
+    if (!entry) return;
+    const tile = this.tile(entry.participant);
+    for (const old of tile.stream.getTracks()) if (old.kind === track.kind && old !== track) tile.stream.removeTrack(old);
+    tile.stream.addTrack(track);
+    track.addEventListener("ended", () => tile.stream.removeTrack(track));
+    const video = tile.figure.querySelector("video");
+    video.srcObject = tile.stream;
+    video.play().catch(() => {});
+  }
+
+  tile(participant) {
+    let tile = this.tiles.get(participant);
+    if (tile) return tile;
+    const figure = document.createElement("figure");
+    figure.className = "app-room__video";
+    figure.dataset.participant = participant;
+    const video = document.createElement("video");
+    video.autoplay = true;
+    video.playsInline = true;
+    const caption = document.createElement("figcaption");
+    caption.textContent = this.nameOf(participant);
+    video.setAttribute("aria-label", `Video of ${this.nameOf(participant)}`);
+    figure.append(video, caption);
+    this.container.append(figure);
+    tile = { figure, stream: new MediaStream() };
+    this.tiles.set(participant, tile);
+    return tile;
+  }
+
+  // Tiles of people no longer received go.
+  prune() {
+    const shown = new Set([...this.mids.values()].map((entry) => entry.participant));
+    for (const [participant, tile] of this.tiles) {
+      if (!shown.has(participant)) {
+        tile.figure.remove();
+        this.tiles.delete(participant);
+      }
+    }
+  }
+
+  closeParticipant(participant) {
+    for (const [mid, entry] of this.mids) if (entry.participant === participant) this.mids.delete(mid);
+    this.prune();
+  }
+
+  rename() {
+    for (const [participant, tile] of this.tiles) {
+      tile.figure.querySelector("figcaption").textContent = this.nameOf(participant);
+      tile.figure.querySelector("video").setAttribute("aria-label", `Video of ${this.nameOf(participant)}`);
+    }
+  }
+
+  // The media server went away or hung up: say so, and join again shortly.
+  reconnect() {
+    this.closeAll();
+    this.onStatus?.("reconnecting");
+    this.attempts += 1;
+    const delay = Math.min(15000, 1000 * 2 ** Math.min(this.attempts, 4)) * (0.5 + Math.random() / 2);
+    window.clearTimeout(this.retry);
+    this.retry = window.setTimeout(() => this.send({ type: "video_join" }), delay);
+  }
+
+  closeAll() {
+    this.joined = false;
+    this.qualitySent = null;
+    this.closePub();
+    if (this.sub) this.sub.close();
+    this.sub = null;
+    this.mids.clear();
+    this.prune();
+  }
+
+  // Leaving the room, sent to the lobby, ended: nothing sent, nothing received.
+  stop() {
+    window.clearTimeout(this.retry);
+    this.localVideo.closest("figure").classList.remove("app-room__video--speaking");
+    this.closeAll();
+  }
+
+  setAudio(on) {
+    this.audioOn = on;
+    this.applyTracks();
+  }
+
+  setVideo(on) {
+    this.videoOn = on;
+    this.applyTracks();
+  }
+
+  applyTracks() {
+    if (!this.stream) return;
+    for (const track of this.stream.getAudioTracks()) track.enabled = this.audioOn;
+    for (const track of this.stream.getVideoTracks()) track.enabled = this.videoOn;
+  }
+
+  // What to receive: a new link to the media server starts at "high".
+  sendQuality() {
+    const quality = this.audioOnly ? "audio" : this.small ? "low" : "high";
+    if (this.joined && quality !== (this.qualitySent || "high")) {
+      this.send({ type: "video_quality", quality });
+      this.qualitySent = quality;
+    }
+  }
+
+  // Audio only, for a weak connection: the media server stops sending us
+  // video, and we stop sending ours (the camera stays free to turn back on).
+  setAudioOnly(on) {
+    this.audioOnly = on;
+    this.sendQuality();
+    const video = this.stream?.getVideoTracks()[0] || null;
+    for (const sender of this.pub ? this.pub.getSenders() : []) {
+      if (sender.track?.kind === "video" || (sender.track === null && video)) {
+        sender.replaceTrack(on ? null : video).catch(() => {});
+      }
+    }
+  }
+
+  connections() {
+    return [this.pub, this.sub].filter(Boolean);
+  }
+}
