@@ -46,7 +46,8 @@ def _generate(rows: int) -> tuple[int, float]:
             INSERT INTO {session} (code, group_id, starts_at, ends_at, status, is_exception, cancelled_reason,
                                    sequence, cancelled_by_archive, created_at, updated_at)
             SELECT substr(md5('s5/' || g.id || '/' || w), 1, 16), g.id, t, t + interval '75 minutes',
-                   CASE WHEN (g.id + w) %% 40 = 0 THEN 'cancelled' ELSE 'scheduled' END, false, '', 0, false, now(), now()
+                   CASE WHEN (g.id + w) %% 40 = 0 THEN 'cancelled' ELSE 'scheduled' END, false, '', 0, false,
+                   now(), now()
             FROM {group} g CROSS JOIN generate_series(0, %s - 1) w
             CROSS JOIN LATERAL (SELECT %s::timestamptz + w * interval '7 days' + (g.id %% 7) * interval '1 day'
                                        + (g.id %% 10) * interval '1 hour' AS t) tt
