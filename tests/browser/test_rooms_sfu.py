@@ -53,7 +53,7 @@ RELAYED = """async () => {
 
 
 def _videos_flowing(page, count: int, timeout: int = 30_000):
-    page.wait_for_function(f"({DECODED})().then((c) => c.filter((n) => n > 0).length >= {count})",
+    page.wait_for_function(f"() => ({DECODED})().then((c) => c.filter((n) => n > 0).length >= {count})",
                            timeout=timeout, polling=500)
 
 
@@ -108,9 +108,9 @@ def test_a_circle_of_three_see_each_other_through_the_media_server(asgi_server, 
     for page in pages:
         _videos_flowing(page, 2)
     # Publishers send simulcast; the phone receives the low layer, the desktops a higher one.
-    pages[2].wait_for_function(f"({WIDTHS})().then((w) => w.length === 2 && Math.max(...w) <= 200)",
+    pages[2].wait_for_function(f"() => ({WIDTHS})().then((w) => w.length === 2 && Math.max(...w) <= 200)",
                                timeout=15_000, polling=500)
-    pages[0].wait_for_function(f"({WIDTHS})().then((w) => w.length === 2 && Math.min(...w) >= 320)",
+    pages[0].wait_for_function(f"() => ({WIDTHS})().then((w) => w.length === 2 && Math.min(...w) >= 320)",
                                timeout=15_000, polling=500)
     # Chromium's fake microphone beeps: someone is shown speaking.
     pages[0].locator(".app-room__video--speaking figcaption", has_text="(speaking)").first.wait_for()
@@ -148,7 +148,7 @@ def test_someone_sent_to_the_lobby_stops_receiving_within_two_seconds(asgi_serve
     guest_page.goto(f"{asgi_server.url}/rooms/{session.code}/")
     # While waiting: a preview of one's own camera, and the camera and microphone to choose.
     guest_page.get_by_text("Preview: only you see this until you are let in").wait_for()
-    guest_page.wait_for_function("document.querySelector('[data-room-preview]').videoWidth > 0")
+    guest_page.wait_for_function("() => document.querySelector('[data-room-preview]').videoWidth > 0")
     assert guest_page.get_by_label("Camera", exact=True).locator("option").count() >= 1
     assert_accessible(guest_page)
     assert guest_page.evaluate("window.roomDebug.connections().length") == 0  # nothing sent from the lobby
@@ -160,7 +160,7 @@ def test_someone_sent_to_the_lobby_stops_receiving_within_two_seconds(asgi_serve
     started = time.monotonic()
     guest_page.get_by_text("You are waiting in the lobby.").wait_for()
     # Nothing more arrives: its receiving connection is closed, and the host no longer receives the guest.
-    host_page.wait_for_function(f"({DECODED})().then((c) => c.length === 0)", timeout=2_000, polling=100)
+    host_page.wait_for_function(f"() => ({DECODED})().then((c) => c.length === 0)", timeout=2_000, polling=100)
     assert time.monotonic() - started < 2.5
     assert guest_page.evaluate("window.roomDebug.connections().length") == 0
     before = _decoded_total(guest_page)
@@ -227,7 +227,7 @@ def test_a_stage_the_audience_receives_the_panel_and_one_is_brought_on(asgi_serv
         _videos_flowing(page, 3 if page in audience_pages else 2, timeout=30_000)
     panel_pages[0].get_by_role("button", name="Back to audience Audience 1").click()
     audience_pages[0].get_by_text("You are in the audience").wait_for()
-    audience_pages[1].wait_for_function(f"({DECODED})().then((c) => c.length === 2)", timeout=5_000, polling=200)
+    audience_pages[1].wait_for_function(f"() => ({DECODED})().then((c) => c.length === 2)", timeout=5_000, polling=200)
     fresh_channel_layer()
 
 
@@ -263,7 +263,7 @@ def test_relay_only_media_flows_through_coturn_and_an_expired_credential_is_refu
         pages.append(page)
     for page in pages:
         _videos_flowing(page, 1)
-        page.wait_for_function(f"({RELAYED})().then((types) => types.length > 0)", timeout=10_000, polling=250)
+        page.wait_for_function(f"() => ({RELAYED})().then((types) => types.length > 0)", timeout=10_000, polling=250)
         types = page.evaluate(RELAYED)  # every path that carried media is a TURN relay
         assert types, types
         assert set(types) == {"relay"}, types
