@@ -107,25 +107,24 @@ def _adapter(request: HttpRequest, provider_id: str) -> NhsOpenIDConnectAdapter:
     return NhsOpenIDConnectAdapter(request, provider_id)
 
 
-def login(request: HttpRequest, provider_id: str) -> HttpResponse:
+def _through(view: type[OAuth2LoginView] | type[OAuth2CallbackView], request: HttpRequest,
+             provider_id: str) -> HttpResponse:
+    """allauth's own view with our adapter: an unknown provider is a 404, and
+    discovery failing (on the way out, or back: allauth catches the token
+    call's own failures) is the "cannot reach" page."""
     adapter = _adapter(request, provider_id)
     try:
-        return OAuth2LoginView.adapter_view(adapter)(request)
+        return view.adapter_view(adapter)(request)
     except SocialApp.DoesNotExist:
         raise Http404 from None
     except requests.RequestException as error:
-        # Discovery failed before anything was sent to the provider.
         return render_authentication_error(request, adapter.get_provider(),
                                            exception=ProviderUnreachable(str(type(error).__name__)))
+
+
+def login(request: HttpRequest, provider_id: str) -> HttpResponse:
+    return _through(OAuth2LoginView, request, provider_id)
 
 
 def callback(request: HttpRequest, provider_id: str) -> HttpResponse:
-    adapter = _adapter(request, provider_id)
-    try:
-        return OAuth2CallbackView.adapter_view(adapter)(request)
-    except SocialApp.DoesNotExist:
-        raise Http404 from None
-    except requests.RequestException as error:
-        # Discovery failed on the way back (allauth catches the token call's own failures).
-        return render_authentication_error(request, adapter.get_provider(),
-                                           exception=ProviderUnreachable(str(type(error).__name__)))
+    return _through(OAuth2CallbackView, request, provider_id)
