@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import public_name
+from groups.access import visible_groups
 from groups.formats import Format
-from groups.formats import Membership as GroupMembership
 from groups.models import Eligibility, Facilitation, GroundRules, GroupSession, PeerGroup
 from programmes.access import eligible_programmes, facilitator_programme_ids
 from programmes.models import Programme
@@ -329,11 +329,11 @@ def browse_groups(*, user: Visitor, filters: BrowseFilters,
     """Published groups matching the filters, each with its next session,
     soonest first. Signed-out visitors see open groups only."""
     now = now or timezone.now()
-    groups = PeerGroup.objects.filter(status=PeerGroup.Status.PUBLISHED)
     if user.is_authenticated:
-        groups = groups.filter(programme__in=eligible_programmes(user).values("pk"))
-    else:  # browsing before signing up: as `groups.access.visible_groups` shows them
-        groups = groups.filter(membership=GroupMembership.OPEN, programme__all_nhs_staff=True)
+        groups = PeerGroup.objects.filter(status=PeerGroup.Status.PUBLISHED,
+                                          programme__in=eligible_programmes(user).values("pk"))
+    else:  # browsing before signing up: the one rule for what visitors see
+        groups = visible_groups(user)
     if filters.q:
         groups = groups.filter(_keywords(filters.q))
     if filters.format:
