@@ -29,8 +29,11 @@ RTP_BASE, RTP_PER_WORKER = 20000, 24  # Janus: 20000 + 24 * worker; coturn relay
 
 
 def _worker() -> int:
+    """The port slot: the xdist worker number, plus MEDIA_TEST_SLOT (0–3) so
+    two checkouts on one machine can run these tests side by side."""
     name = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
-    return int(name[2:]) if name.startswith("gw") and name[2:].isdigit() else 0
+    worker = int(name[2:]) if name.startswith("gw") and name[2:].isdigit() else 0
+    return worker + int(os.environ.get("MEDIA_TEST_SLOT", "0"))
 
 
 @dataclass
