@@ -84,3 +84,17 @@ def test_the_deployed_container_writes_the_same_nat_settings(environ):
 ])
 def test_the_deployed_container_refuses_malformed_settings(environ):
     assert _deployed(environ).returncode != 0
+
+
+def test_make_run_takes_janus_public_address_from_the_environment(tmp_path, monkeypatch):
+    import shutil
+
+    from core.mediaserver import local_media_servers
+
+    if shutil.which("janus") is None:
+        pytest.skip("janus is not installed (apt-get install janus; .ci/run does)")
+    monkeypatch.setenv("JANUS_PUBLIC_IP", "203.0.113.9")
+    monkeypatch.delenv("JANUS_TURN_REST_API", raising=False)
+    monkeypatch.delenv("JANUS_STUN_SERVER", raising=False)
+    assert local_media_servers(tmp_path, janus_port=18199) is not None
+    assert '\tnat_1_1_mapping = "203.0.113.9"\n' in (tmp_path / "janus" / "janus.jcfg").read_text()
