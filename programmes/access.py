@@ -90,6 +90,11 @@ def administered_programmes(user) -> QuerySet[Programme]:
     return Programme.objects.filter(pk__in=admin_programme_ids(user)).order_by("name")
 
 
+def is_admin_of_several(user) -> bool:
+    """Runs more than one programme (the group move is offered to them)."""
+    return is_installation_admin(user) or len(admin_programme_ids(user)) > 1
+
+
 def get_administered_programme(user, code: str) -> Programme:
     """A programme this person runs, or 404."""
     if not is_public_code(code):

@@ -14,6 +14,22 @@ from django.utils import timezone
 
 from core.codes import new_code
 
+DOMAINS_MAX = 50
+_DOMAIN = re.compile(r"(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
+
+
+def email_domains_validate(text: str) -> None:
+    """Each entry a domain ("nuh.nhs.uk") or "*." and a domain with at least
+    two labels ("*.nottingham.nhs.uk", never "*.uk"); at most DOMAINS_MAX."""
+    domains = domains_parse(text)
+    if len(domains) > DOMAINS_MAX:
+        raise ValidationError(f"List at most {DOMAINS_MAX} email domains", code="too_many")
+    bad = [d for d in domains if not _DOMAIN.fullmatch(d) or (d.startswith("*.") and d.count(".") < 2)]
+    if bad:
+        raise ValidationError(
+            "Enter email domains like nuh.nhs.uk or *.nottingham.nhs.uk, separated by commas. Not a domain: "
+            + ", ".join(bad[:5]), code="domain")
+
 
 class Programme(models.Model):
     code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
@@ -26,7 +42,7 @@ class Programme(models.Model):
         "open to all NHS staff", default=False,
         help_text="A national programme: everyone who can sign in may see and join its groups.")
     email_domains = models.CharField(
-        max_length=1000, blank=True,
+        max_length=1000, blank=True, validators=[email_domains_validate],
         help_text="Comma-separated, e.g. nuh.nhs.uk, *.nottingham.nhs.uk")
     contact_email = models.EmailField(blank=True)
     contact_phone = models.CharField(max_length=40, blank=True)

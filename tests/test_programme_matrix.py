@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from groups.models import PeerGroup
-from programmes.models import Invitation, Programme, ProgrammeRole, default_programme_pk
+from programmes.models import Invitation, Programme, ProgrammeRole, Signpost, default_programme_pk
 from programmes.services import token_hash
 from tests.authz import policy
 from tests.authz.probe import outcome
@@ -42,6 +42,7 @@ def _into_programme_b(before: dict) -> Programme:
         EmailAddress.objects.filter(user=user).update(email=email)
         Invitation.objects.filter(email=user.email).update(email=email)
     Invitation.objects.exclude(pk__in=before["invitations"]).update(programme=b)
+    Signpost.objects.exclude(pk__in=before["signposts"]).update(programme=b)
     return b
 
 
@@ -49,6 +50,7 @@ def _ids() -> dict:
     return {"groups": set(PeerGroup.objects.values_list("pk", flat=True)),
             "roles": set(ProgrammeRole.objects.values_list("pk", flat=True)),
             "invitations": set(Invitation.objects.values_list("pk", flat=True)),
+            "signposts": set(Signpost.objects.values_list("pk", flat=True)),
             "users": set(User.objects.values_list("pk", flat=True))}
 
 

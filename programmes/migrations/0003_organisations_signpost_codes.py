@@ -1,7 +1,7 @@
 """Programmes open to listed organisations (name and ODS code); each
 "Need help now?" entry gains a random public code, as the programme admin's
 pages name entries in URLs; an entry's link must be https:, http:, tel: or
-mailto:."""
+mailto:, and email domains are checked (programmes.models.email_domains_validate)."""
 
 import django.db.models.deletion
 import django.db.models.functions.text
@@ -54,6 +54,12 @@ class Migration(migrations.Migration):
             model_name="signpost",
             name="code",
             field=models.CharField(default=core.codes.new_code, editable=False, max_length=16, unique=True),
+        ),
+        migrations.AlterField(
+            model_name="programme",
+            name="email_domains",
+            field=models.CharField(blank=True, help_text="Comma-separated, e.g. nuh.nhs.uk, *.nottingham.nhs.uk",
+                                   max_length=1000, validators=[programmes.models.email_domains_validate]),
         ),
         migrations.AlterField(
             model_name="signpost",
