@@ -1,9 +1,10 @@
 """Reads about programmes: their people, open invitations and signposting."""
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.utils import timezone
 
+from programmes.access import eligible_programmes
 from programmes.models import Invitation, Programme, ProgrammeRole
 
 
@@ -33,3 +34,17 @@ def signposting_for(programme: Programme | None) -> list[dict[str, str]]:
 
 def programme_count() -> int:
     return Programme.objects.count()
+
+
+def programmes_to_browse(user: object) -> tuple[list[Programme], int]:
+    """The programmes whose groups this person may browse, by name (signed-out
+    visitors: those open to all NHS staff), and how many programmes the
+    installation has: one query. The browse page names programmes and offers
+    them as a filter only when there is more than one."""
+    if getattr(user, "is_authenticated", False):
+        open_to_them = Q(pk__in=eligible_programmes(user).values("pk"))
+    else:
+        open_to_them = Q(all_nhs_staff=True)
+    every = list(Programme.objects.annotate(open=ExpressionWrapper(open_to_them, output_field=BooleanField()))
+                 .only("code", "name").order_by("name", "pk"))
+    return [p for p in every if p.open], len(every)
