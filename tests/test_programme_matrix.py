@@ -70,6 +70,7 @@ def worlds(django_db_setup, django_db_blocker):
             before = _ids()
             b = build_world()
             b.objects["programme"] = _into_programme_b(before)
+            Signpost.objects.filter(pk=b.objects["signpost"].pk).update(name="Trust B occupational health")
             b.objects["invitation_token"] = INVITATION_TOKEN
             for world in (a, b):
                 world.users = {role: User.objects.get(pk=user.pk) for role, user in world.users.items()}
@@ -183,3 +184,23 @@ def test_the_reports_page_names_only_the_admins_own_programme(worlds, cookies, d
         other = reverse("reports:index") + f"?programme={worlds[theirs].objects['programme'].code}"
         asked = _client(cookies, mine, "admin").get(other).content.decode()
         assert worlds[theirs].objects["programme"].name not in asked
+
+
+def test_need_help_shows_each_programmes_people_only_its_own_entries(worlds, cookies, db):
+    names = {"A": "World occupational health", "B": "Trust B occupational health"}
+    for mine, theirs in (("A", "B"), ("B", "A")):
+        for role in PEOPLE:
+            text = _client(cookies, mine, role).get(reverse("need_help")).content.decode()
+            assert names[mine] in text, (mine, role)
+            assert names[theirs] not in text, (mine, role)
+            assert worlds[theirs].objects["programme"].name not in text, (mine, role)
+
+
+def test_browse_offers_no_other_programme_to_filter_by(worlds, cookies, db):
+    for mine, theirs in (("A", "B"), ("B", "A")):
+        other = worlds[theirs].objects["programme"]
+        for role in PEOPLE:
+            asked = _client(cookies, mine, role).get(reverse("groups:browse"), {"programme": other.code})
+            text = asked.content.decode()
+            assert other.name not in text, (mine, role)
+            assert {code for code in _codes_of(worlds[theirs]) if code in text} == set(), (mine, role)
