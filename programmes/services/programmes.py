@@ -16,6 +16,7 @@ from accounts.models import User
 from audit.services import audit_record
 from programmes.access import is_admin_of, is_installation_admin
 from programmes.models import (
+    ODS_CODE,
     SIGNPOSTS_MAX,
     Organisation,
     Programme,
@@ -59,6 +60,10 @@ def _organisations_set(programme: Programme, organisations: Sequence[tuple[str, 
     if len(organisations) > ORGANISATIONS_MAX:
         raise ValidationError({"organisations": f"List at most {ORGANISATIONS_MAX} organisations"})
     wanted = {ods_code_clean(code): organisation_name_clean(name) for code, name in organisations}
+    if len(wanted) < len(organisations) or any(
+            not ODS_CODE.fullmatch(code) or not 2 <= len(name) <= 120 for code, name in wanted.items()):
+        raise ValidationError({"organisations": "List each organisation once, by its ODS code (3 to 10 letters "
+                                                "and numbers) and its name (2 to 120 characters)"})
     programme.organisations.exclude(ods_code__in=wanted).delete()
     kept = {o.ods_code: o for o in programme.organisations.all()}
     for code, name in wanted.items():

@@ -43,6 +43,17 @@ def test_an_entry_with_a_script_link_is_refused_by_the_service(trust, trust_admi
 
 
 def test_the_organisation_list_is_replaced_as_a_whole(trust, trust_admin):
-    programme_update(programme=trust, changes={}, organisations=[("rx1", "A"), ("RTG", "B")], actor=trust_admin)
-    programme_update(programme=trust, changes={}, organisations=[("RTG", "B renamed")], actor=trust_admin)
-    assert list(trust.organisations.values_list("ods_code", "name")) == [("RTG", "B renamed")]
+    programme_update(programme=trust, changes={}, organisations=[("rx1", "Trust A"), ("RTG", "Trust B")], actor=trust_admin)
+    programme_update(programme=trust, changes={}, organisations=[("RTG", "Trust B renamed")], actor=trust_admin)
+    assert list(trust.organisations.values_list("ods_code", "name")) == [("RTG", "Trust B renamed")]
+
+
+@pytest.mark.parametrize("organisations", [[("R", "Too short a code")], [("RX1", "")], [("RX1", "A"), ("rx1", "B")],
+                                           [("RX1;--", "Injected")]])
+def test_bad_organisations_are_refused_by_the_service_too(organisations, trust, trust_admin):
+    with pytest.raises(ValidationError):
+        programme_update(programme=trust, changes={"contact_phone": "0115 496 0000"}, organisations=organisations,
+                         actor=trust_admin)
+    trust.refresh_from_db()
+    assert trust.contact_phone == ""
+    assert not trust.organisations.exists()
