@@ -43,7 +43,8 @@ def test_an_entry_with_a_script_link_is_refused_by_the_service(trust, trust_admi
 
 
 def test_the_organisation_list_is_replaced_as_a_whole(trust, trust_admin):
-    programme_update(programme=trust, changes={}, organisations=[("rx1", "Trust A"), ("RTG", "Trust B")], actor=trust_admin)
+    programme_update(programme=trust, changes={}, organisations=[("rx1", "Trust A"), ("RTG", "Trust B")],
+                     actor=trust_admin)
     programme_update(programme=trust, changes={}, organisations=[("RTG", "Trust B renamed")], actor=trust_admin)
     assert list(trust.organisations.values_list("ods_code", "name")) == [("RTG", "Trust B renamed")]
 
