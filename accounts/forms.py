@@ -21,7 +21,8 @@ class ProfileForm(forms.ModelForm):
     )
     organisation = forms.CharField(
         label="Organisation (optional)", max_length=120, required=False,
-        help_text="For example, the trust or practice you work for.",
+        help_text="The trust or practice you work for: its full name or its ODS code (for example, RX1). "
+                  "Some programmes are open to the staff of particular organisations.",
     )
 
     class Meta:

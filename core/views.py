@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -17,10 +16,6 @@ def privacy(request):
 
 def accessibility(request):
     return render(request, "core/accessibility.html")
-
-
-def need_help(request):
-    return render(request, "core/need_help.html", {"entries": settings.SIGNPOSTING})
 
 
 @require_GET

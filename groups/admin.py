@@ -36,8 +36,9 @@ class PeerGroupAdmin(admin.ModelAdmin):
     inlines = [FacilitationInline, EligibilityInline, ScheduleInline, GroundRulesInline]
 
     def get_readonly_fields(self, request, obj=None):
-        # A group stays in its programme: its members, bookings and reports
-        # belong there, and people of another programme may not see it.
+        # Not here: a group moves between programmes only through
+        # signups.services.programme_moves, which refuses a group with a
+        # history (its members, bookings and figures belong to its programme).
         return [*self.readonly_fields, "programme"] if obj is not None else self.readonly_fields
 
 

@@ -273,10 +273,12 @@ class BrowseForm(forms.Form):
         ("", "Open or closed"), ("open", "Open: book each session"), ("closed", "Closed: apply to join")])
     places = forms.BooleanField(label="Only groups with places available", required=False)
 
-    FILTERS = ("format", "for_me", "weekday", "time_of_day", "where", "membership", "places")
+    FILTERS = ("programme", "format", "for_me", "weekday", "time_of_day", "where", "membership", "places")
 
     @classmethod
-    def from_query(cls, query, *, signed_in: bool = True) -> "BrowseForm":
+    def from_query(cls, query, *, signed_in: bool = True, programmes=()) -> "BrowseForm":
+        """`programmes`: those the person may browse; with more than one, a
+        "Programme" filter offers them (and only them)."""
         query = query.copy()
         if "q" in query:  # no control characters (PostgreSQL refuses NUL), bounded
             query["q"] = "".join(ch for ch in query.get("q", "") if ch.isprintable())[:SEARCH_MAX]
@@ -284,13 +286,21 @@ class BrowseForm(forms.Form):
             for name in ("for_me", "membership"):
                 query.pop(name, None)
         probe = cls(query)
+        probe._programme_choice(programmes)
         probe.is_valid()
-        valid = {name: query.get(name) for name in cls.base_fields if name in query and name not in probe.errors}
+        valid = {name: query.get(name) for name in probe.fields if name in query and name not in probe.errors}
         form = cls(valid)
+        form._programme_choice(programmes)
         if not signed_in:
             del form.fields["for_me"], form.fields["membership"]
         form.is_valid()
         return form
+
+    def _programme_choice(self, programmes) -> None:
+        if len(programmes) > 1:
+            self.fields["programme"] = forms.ChoiceField(
+                label="Programme", required=False,
+                choices=[("", "Any programme")] + [(p.code, p.name) for p in programmes])
 
     def search_field(self):
         return self["q"]

@@ -6,8 +6,10 @@ of every app above (groups.access, reports, the programme pages).
 - **Superusers** (the installation admins, with two-factor authentication)
   act as admins of every programme.
 - Practitioners see the published groups of the programmes they are
-  **eligible** for: national ones ("all NHS staff") and those whose email
-  domains include their sign-in address's; a programme's own people always.
+  **eligible** for: national ones ("all NHS staff"), those whose email
+  domains include their sign-in address's, and those listing the
+  organisation their profile names (by name or ODS code); a programme's own
+  people always.
 
 Anything of another programme is a 404, never a 403.
 """
@@ -18,7 +20,7 @@ from django.http import Http404
 
 from core.codes import is_public_code
 from programmes.backends import programme_ids_of
-from programmes.models import Programme, Role
+from programmes.models import Organisation, Programme, Role, ods_code_clean, organisation_name_clean
 
 
 def admin_programme_ids(user) -> frozenset[int]:
@@ -59,11 +61,22 @@ def eligible_programmes(user) -> QuerySet[Programme]:
     eligible = Q(all_nhs_staff=True)
     for candidate in _domain_candidates(user.email or ""):
         eligible |= Q(listed__contains=f",{candidate},")
+    if organisation := organisation_name_clean(getattr(user, "organisation", "") or ""):
+        eligible |= Q(pk__in=_listing(organisation))
     own = admin_programme_ids(user) | facilitator_programme_ids(user)
     if own:
         eligible |= Q(pk__in=own)
     listed = Concat(Value(","), "email_domains", Value(","), output_field=CharField())
     return Programme.objects.annotate(listed=listed).filter(eligible)
+
+
+def _listing(organisation: str) -> QuerySet[Organisation]:
+    """The programmes (ids, as a subquery) that list this organisation, named
+    by its ODS code or by its name, in any case."""
+    named = Q(name__iexact=organisation)
+    if len(organisation) <= 10:
+        named |= Q(ods_code=ods_code_clean(organisation))
+    return Organisation.objects.filter(named).values("programme_id")
 
 
 def is_eligible(user, programme: Programme) -> bool:
@@ -75,6 +88,11 @@ def administered_programmes(user) -> QuerySet[Programme]:
     if is_installation_admin(user):
         return Programme.objects.order_by("name")
     return Programme.objects.filter(pk__in=admin_programme_ids(user)).order_by("name")
+
+
+def is_admin_of_several(user) -> bool:
+    """Runs more than one programme (the group move is offered to them)."""
+    return is_installation_admin(user) or len(admin_programme_ids(user)) > 1
 
 
 def get_administered_programme(user, code: str) -> Programme:

@@ -6,11 +6,16 @@ the audit log (audit.receivers)."""
 
 from django.contrib import admin
 
-from programmes.models import Invitation, Programme, ProgrammeRole, Signpost
+from programmes.models import Invitation, Organisation, Programme, ProgrammeRole, Signpost
 
 
 class SignpostInline(admin.TabularInline):
     model = Signpost
+    extra = 0
+
+
+class OrganisationInline(admin.TabularInline):
+    model = Organisation
     extra = 0
 
 
@@ -26,7 +31,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
     list_display = ["name", "all_nhs_staff", "email_domains", "is_default"]
     search_fields = ["name"]
     readonly_fields = ["code", "is_default", "created_at"]
-    inlines = [SignpostInline, ProgrammeRoleInline]
+    inlines = [OrganisationInline, SignpostInline, ProgrammeRoleInline]
 
 
 @admin.register(Invitation)

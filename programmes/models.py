@@ -2,14 +2,33 @@
 region, one trust's Schwartz Rounds). An installation hosts one or more;
 every group belongs to one, and roles are held in a programme."""
 
+import re
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from core.codes import new_code
+
+DOMAINS_MAX = 50
+_DOMAIN = re.compile(r"(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
+
+
+def email_domains_validate(text: str) -> None:
+    """Each entry a domain ("nuh.nhs.uk") or "*." and a domain with at least
+    two labels ("*.nottingham.nhs.uk", never "*.uk"); at most DOMAINS_MAX."""
+    domains = domains_parse(text)
+    if len(domains) > DOMAINS_MAX:
+        raise ValidationError(f"List at most {DOMAINS_MAX} email domains", code="too_many")
+    bad = [d for d in domains if not _DOMAIN.fullmatch(d) or (d.startswith("*.") and d.count(".") < 2)]
+    if bad:
+        raise ValidationError(
+            "Enter email domains like nuh.nhs.uk or *.nottingham.nhs.uk, separated by commas. Not a domain: "
+            + ", ".join(bad[:5]), code="domain")
 
 
 class Programme(models.Model):
@@ -17,12 +36,13 @@ class Programme(models.Model):
     name = models.CharField(max_length=120, unique=True)
     # Who may see and join its groups: every NHS member of staff (a national
     # programme), and/or people whose sign-in address is at one of these
-    # domains ("*.x" is any subdomain of x). Its own people always may.
+    # domains ("*.x" is any subdomain of x), and/or people whose profile names
+    # one of its listed organisations (Organisation). Its own people always may.
     all_nhs_staff = models.BooleanField(
         "open to all NHS staff", default=False,
         help_text="A national programme: everyone who can sign in may see and join its groups.")
     email_domains = models.CharField(
-        max_length=1000, blank=True,
+        max_length=1000, blank=True, validators=[email_domains_validate],
         help_text="Comma-separated, e.g. nuh.nhs.uk, *.nottingham.nhs.uk")
     contact_email = models.EmailField(blank=True)
     contact_phone = models.CharField(max_length=40, blank=True)
@@ -73,15 +93,72 @@ def default_programme_pk() -> int:
     return programme.pk
 
 
+def organisation_name_clean(name: str) -> str:
+    """How an organisation's name is kept and compared: single spaces, no ends."""
+    return " ".join(name.split())
+
+
+ODS_CODE = re.compile(r"[A-Z0-9]{3,10}")
+
+
+def ods_code_clean(code: str) -> str:
+    """An NHS ODS code as kept: upper case ("rx1" -> "RX1")."""
+    return code.strip().upper()
+
+
+class Organisation(models.Model):
+    """An organisation a programme is open to (a trust, a practice, an ICB),
+    by name and NHS ODS code. A person whose profile's organisation is its
+    name or its ODS code (either case) may see and join the programme's groups.
+    Each programme keeps its own list, so no programme's edit changes another's."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="organisations")
+    ods_code = models.CharField("ODS code", max_length=10)
+    name = models.CharField(max_length=120)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "ods_code"], name="organisation_programme_ods_code"),
+        ]
+        indexes = [
+            # eligibility: the programmes listing a person's organisation, by code or by name
+            models.Index(fields=["ods_code"], name="organisation_ods_code"),
+            models.Index(Upper("name"), name="organisation_name_upper"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.ods_code})"
+
+    def save(self, *args, **kwargs) -> None:
+        self.ods_code = ods_code_clean(self.ods_code)
+        self.name = organisation_name_clean(self.name)
+        super().save(*args, **kwargs)
+
+
+SIGNPOST_SCHEMES = ("https://", "http://", "tel:", "mailto:")
+
+
+def signpost_href_validate(href: str) -> None:
+    """A "Need help now?" link is a web page, a phone number or an email
+    address: never javascript: or data: (it is rendered as a link)."""
+    if href and not href.lower().startswith(SIGNPOST_SCHEMES):
+        raise ValidationError("Enter a link starting with https://, tel: or mailto:", code="scheme")
+
+
+SIGNPOSTS_MAX = 12  # a programme's own "Need help now?" entries
+
+
 class Signpost(models.Model):
     """One of a programme's own "Need help now?" entries (its occupational
     health, its staff support hub), shown after the national ones on its
     groups' pages and in emails about them."""
 
+    code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="signposts")
     name = models.CharField(max_length=120)
     detail = models.CharField(max_length=300)
-    href = models.CharField("link", max_length=300, blank=True,
+    href = models.CharField("link", max_length=300, blank=True, validators=[signpost_href_validate],
                             help_text="https://…, tel:… or mailto:… (optional)")
     position = models.PositiveSmallIntegerField(default=0)
 

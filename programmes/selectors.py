@@ -1,10 +1,11 @@
 """Reads about programmes: their people, open invitations and signposting."""
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.utils import timezone
 
-from programmes.models import Invitation, Programme, ProgrammeRole
+from programmes.access import eligible_programmes
+from programmes.models import Invitation, Programme, ProgrammeRole, Signpost
 
 
 def people_of(programme: Programme) -> QuerySet[ProgrammeRole]:
@@ -33,3 +34,31 @@ def signposting_for(programme: Programme | None) -> list[dict[str, str]]:
 
 def programme_count() -> int:
     return Programme.objects.count()
+
+
+def programmes_to_browse(user: object) -> tuple[list[Programme], int]:
+    """The programmes whose groups this person may browse, by name (signed-out
+    visitors: those open to all NHS staff), and how many programmes the
+    installation has: one query. The browse page names programmes and offers
+    them as a filter only when there is more than one."""
+    if getattr(user, "is_authenticated", False):
+        open_to_them = Q(pk__in=eligible_programmes(user).values("pk"))
+    else:
+        open_to_them = Q(all_nhs_staff=True)
+    every = list(Programme.objects.annotate(open=ExpressionWrapper(open_to_them, output_field=BooleanField()))
+                 .only("code", "name").order_by("name", "pk"))
+    return [p for p in every if p.open], len(every)
+
+
+def signposts_of_eligible(user: object) -> list[tuple[Programme, list[Signpost]]]:
+    """The "Need help now?" entries of every programme this person may join
+    (or runs), by programme name, in each programme's order: one query.
+    Nobody signed in: none (the national entries are everyone's)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    entries = (Signpost.objects.filter(programme__in=eligible_programmes(user).values("pk"))
+               .select_related("programme").order_by("programme__name", "programme_id", "position", "pk"))
+    grouped: dict[int, tuple[Programme, list[Signpost]]] = {}
+    for entry in entries:
+        grouped.setdefault(entry.programme_id, (entry.programme, []))[1].append(entry)
+    return list(grouped.values())

@@ -116,3 +116,23 @@ class FeedbackForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
+
+
+class ProgrammeMoveForm(forms.Form):
+    """The programme a group moves to: one of the others its mover runs."""
+
+    programme = forms.ChoiceField(label="Move the group to", error_messages={
+        "required": "Select the programme to move the group to",
+        "invalid_choice": "Select the programme to move the group to"})
+
+    def __init__(self, *args, programmes: list, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.programmes = {p.code: p for p in programmes}
+        field = self.fields["programme"]
+        field.choices = [(p.code, p.name) for p in programmes]  # type: ignore[attr-defined]
+        field.widget = forms.RadioSelect(choices=field.choices) if len(programmes) <= 8 else forms.Select(
+            choices=[("", "Choose a programme"), *field.choices])  # type: ignore[attr-defined]
+
+    @property
+    def chosen(self):
+        return self.programmes[self.cleaned_data["programme"]]

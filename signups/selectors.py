@@ -290,6 +290,7 @@ class BrowseFilters:
     where: str = ""  # online, in_person
     membership: str = ""
     places: bool = False
+    programme: str = ""  # a programme's public code (the choices offered are the person's eligible ones)
 
 
 def _sessions_at(filters: BrowseFilters, now: datetime) -> Q:
@@ -340,6 +341,8 @@ def browse_groups(*, user: Visitor, filters: BrowseFilters,
         groups = groups.filter(format=filters.format)
     if filters.membership:
         groups = groups.filter(membership=filters.membership)
+    if filters.programme:  # within the groups above: another programme's code finds nothing
+        groups = groups.filter(programme__code=filters.programme)
     if filters.where == "in_person":
         groups = groups.filter(delivery=PeerGroup.Delivery.IN_PERSON)
     elif filters.where == "online":
@@ -353,7 +356,8 @@ def browse_groups(*, user: Visitor, filters: BrowseFilters,
     if filters.places:
         groups = groups.filter(next_places_left__gt=0).filter(
             Q(membership="open") | Q(intake_open=True))
-    return groups.prefetch_related("eligibility").order_by(F("next_starts_at").asc(nulls_last=True), "title", "pk")
+    return (groups.select_related("programme").prefetch_related("eligibility")
+            .order_by(F("next_starts_at").asc(nulls_last=True), "title", "pk"))
 
 
 def groups_run_by(*, user: User, now: datetime | None = None) -> QuerySet[WithAnnotations[PeerGroup, NextSession]]:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from signups.views import attendance, bookings, calendars, memberships
+from signups.views import attendance, bookings, calendars, memberships, programme_moves
 from signups.views.my_sessions import my_sessions
 
 app_name = "signups"
@@ -24,6 +24,7 @@ urlpatterns = [
     path("groups/<code:code>/applications/<code:membership_code>/", memberships.decide, name="decide"),
     path("groups/<code:code>/intake/", memberships.intake, name="intake"),
     path("groups/<code:code>/feedback/", attendance.group_feedback, name="group_feedback"),
+    path("groups/<code:code>/programme/", programme_moves.programme_move, name="programme_move"),
     path("calendar/", calendars.calendar, name="calendar"),
     path("calendar/new/", calendars.calendar_renew, name="calendar_renew"),
     path("calendar/revoke/", calendars.calendar_revoke, name="calendar_revoke"),

@@ -23,6 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.forms import ProfileForm
+from accounts.tests.factories import ProgrammeAdminFactory
 from groups.forms import (
     BrowseForm,
     CoFacilitatorForm,
@@ -34,10 +35,19 @@ from groups.forms import (
 from notifications.forms import PreferenceForm
 from notifications.selectors import preference_for_user
 from privacy.forms import EraseForm
-from programmes.forms import InvitationForm
-from programmes.models import Programme, default_programme_pk
+from programmes.forms import InvitationForm, ProgrammeCreateForm, ProgrammeForm, SignpostForm
+from programmes.models import Programme, Signpost, default_programme_pk
+from programmes.tests.factories import ProgrammeFactory
 from reports.forms import PeriodForm
-from signups.forms import ApplicationForm, DecisionForm, FeedbackForm, GroundRulesForm, IntakeForm, RegisterForm
+from signups.forms import (
+    ApplicationForm,
+    DecisionForm,
+    FeedbackForm,
+    GroundRulesForm,
+    IntakeForm,
+    ProgrammeMoveForm,
+    RegisterForm,
+)
 from signups.selectors import register_bookings
 from signups.tests.factories import (
     BookingFactory,
@@ -61,14 +71,16 @@ FUZZ = settings(
 
 
 def project_forms() -> dict[str, type]:
-    """Every Form and ModelForm class defined in an app's forms module."""
+    """Every Form and ModelForm class defined in an app's forms module
+    (but private bases, `_Name`, which no page binds: their subclasses do)."""
     found = {}
     for app in FORM_APPS:
         if importlib.util.find_spec(f"{app}.forms") is None:
             continue
         module = importlib.import_module(f"{app}.forms")
         for name, value in vars(module).items():
-            if isinstance(value, type) and issubclass(value, forms.BaseForm) and value.__module__ == module.__name__:
+            if (isinstance(value, type) and issubclass(value, forms.BaseForm)
+                    and value.__module__ == module.__name__ and not name.startswith("_")):
                 found[f"{app}.{name}"] = value
     return found
 
@@ -83,6 +95,10 @@ class World:
     session: object  # upcoming, in `group`
     closed_group: object
     finished: object  # a session of `group` that has ended, with places
+    installation_admin: object  # a superuser with two-factor authentication
+    two_programme_admin: object  # runs the default programme and `other_programme`
+    other_programme: object
+    movable: object  # a group of the default programme with no history
 
     def finished_with_place(self):
         """A new ended session where the practitioner held a place (feedback is once per place)."""
@@ -93,7 +109,11 @@ class World:
 
 
 @pytest.fixture
-def world(practitioner, facilitator, programme_admin):
+def world(practitioner, facilitator, programme_admin, admin_user):
+    admin_user.onboarded_at = timezone.now()
+    admin_user.save()
+    other_programme = ProgrammeFactory()
+    two_programme_admin = ProgrammeAdminFactory(programmes=[None, other_programme])
     group = PeerGroupFactory(facilitators=[facilitator])
     GroundRulesFactory(group=group)
     start = timezone.now() - timedelta(hours=2)
@@ -103,7 +123,8 @@ def world(practitioner, facilitator, programme_admin):
     return World(
         practitioner=practitioner, facilitator=facilitator, programme_admin=programme_admin, group=group,
         session=GroupSessionFactory(group=group), closed_group=ClosedGroupFactory(facilitators=[facilitator]),
-        finished=finished,
+        finished=finished, installation_admin=admin_user, two_programme_admin=two_programme_admin,
+        other_programme=other_programme, movable=PeerGroupFactory(),
     )
 
 
@@ -164,6 +185,33 @@ def _programme_people(w):
     return reverse("programmes:people", args=[Programme.objects.get(pk=default_programme_pk()).code])
 
 
+def _programme_create(w):
+    return reverse("programmes:create")
+
+
+def _programme_edit(w):
+    return reverse("programmes:edit", args=[Programme.objects.get(pk=default_programme_pk()).code])
+
+
+def _programme_edit_any(w):
+    """As _programme_edit, for an installation admin (who may open it to all NHS staff)."""
+    return _programme_edit(w)
+
+
+def _signposts(w):
+    return reverse("programmes:signposts", args=[Programme.objects.get(pk=default_programme_pk()).code])
+
+
+def _signpost_edit(w):
+    programme = Programme.objects.get(pk=default_programme_pk())
+    signpost = Signpost.objects.create(programme=programme, name="Occupational health", detail="Call us")
+    return reverse("programmes:signpost_edit", args=[programme.code, signpost.code])
+
+
+def _programme_move(w):
+    return signups_url("programme_move", w.movable)
+
+
 def _preferences(w):
     return reverse("notifications:preferences")
 
@@ -216,6 +264,16 @@ TARGETS = [
     Target("groups.ProgrammeFilterForm", "get", "programme_admin", _programme, lambda w, d: ProgrammeFilterForm(d)),
     Target("programmes.InvitationForm", "post", "programme_admin", _programme_people,
            lambda w, d: InvitationForm(d)),
+    Target("programmes.ProgrammeCreateForm", "post", "installation_admin", _programme_create,
+           lambda w, d: ProgrammeCreateForm(d)),
+    Target("programmes.ProgrammeForm", "post", "programme_admin", _programme_edit,
+           lambda w, d: ProgrammeForm(d, installation_admin=False)),
+    Target("programmes.ProgrammeForm", "post", "installation_admin", _programme_edit_any,
+           lambda w, d: ProgrammeForm(d, installation_admin=True)),
+    Target("programmes.SignpostForm", "post", "programme_admin", _signposts, lambda w, d: SignpostForm(d)),
+    Target("programmes.SignpostForm", "post", "programme_admin", _signpost_edit, lambda w, d: SignpostForm(d)),
+    Target("signups.ProgrammeMoveForm", "post", "two_programme_admin", _programme_move,
+           lambda w, d: ProgrammeMoveForm(d, programmes=[w.other_programme])),
     Target("notifications.PreferenceForm", "post", "practitioner", _preferences,
            lambda w, d: PreferenceForm(d, instance=preference_for_user(user=w.practitioner))),
     Target("privacy.EraseForm", "post", "practitioner", _erase, lambda w, d: EraseForm(d)),

@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from groups.models import PeerGroup
-from programmes.models import Invitation, Programme, ProgrammeRole, default_programme_pk
+from programmes.models import Invitation, Programme, ProgrammeRole, Signpost, default_programme_pk
 from programmes.services import token_hash
 from tests.authz import policy
 from tests.authz.probe import outcome
@@ -42,6 +42,7 @@ def _into_programme_b(before: dict) -> Programme:
         EmailAddress.objects.filter(user=user).update(email=email)
         Invitation.objects.filter(email=user.email).update(email=email)
     Invitation.objects.exclude(pk__in=before["invitations"]).update(programme=b)
+    Signpost.objects.exclude(pk__in=before["signposts"]).update(programme=b)
     return b
 
 
@@ -49,6 +50,7 @@ def _ids() -> dict:
     return {"groups": set(PeerGroup.objects.values_list("pk", flat=True)),
             "roles": set(ProgrammeRole.objects.values_list("pk", flat=True)),
             "invitations": set(Invitation.objects.values_list("pk", flat=True)),
+            "signposts": set(Signpost.objects.values_list("pk", flat=True)),
             "users": set(User.objects.values_list("pk", flat=True))}
 
 
@@ -68,6 +70,7 @@ def worlds(django_db_setup, django_db_blocker):
             before = _ids()
             b = build_world()
             b.objects["programme"] = _into_programme_b(before)
+            Signpost.objects.filter(pk=b.objects["signpost"].pk).update(name="Trust B occupational health")
             b.objects["invitation_token"] = INVITATION_TOKEN
             for world in (a, b):
                 world.users = {role: User.objects.get(pk=user.pk) for role, user in world.users.items()}
@@ -181,3 +184,23 @@ def test_the_reports_page_names_only_the_admins_own_programme(worlds, cookies, d
         other = reverse("reports:index") + f"?programme={worlds[theirs].objects['programme'].code}"
         asked = _client(cookies, mine, "admin").get(other).content.decode()
         assert worlds[theirs].objects["programme"].name not in asked
+
+
+def test_need_help_shows_each_programmes_people_only_its_own_entries(worlds, cookies, db):
+    names = {"A": "World occupational health", "B": "Trust B occupational health"}
+    for mine, theirs in (("A", "B"), ("B", "A")):
+        for role in PEOPLE:
+            text = _client(cookies, mine, role).get(reverse("need_help")).content.decode()
+            assert names[mine] in text, (mine, role)
+            assert names[theirs] not in text, (mine, role)
+            assert worlds[theirs].objects["programme"].name not in text, (mine, role)
+
+
+def test_browse_offers_no_other_programme_to_filter_by(worlds, cookies, db):
+    for mine, theirs in (("A", "B"), ("B", "A")):
+        other = worlds[theirs].objects["programme"]
+        for role in PEOPLE:
+            asked = _client(cookies, mine, role).get(reverse("groups:browse"), {"programme": other.code})
+            text = asked.content.decode()
+            assert other.name not in text, (mine, role)
+            assert {code for code in _codes_of(worlds[theirs]) if code in text} == set(), (mine, role)

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import oidc
+from programmes.views.help import need_help
 
 # The admin signs in through allauth like everyone else: its rate limits,
 # two-factor step and session rules apply (Django's own form has none).
@@ -10,6 +11,8 @@ admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", include("core.urls")),
+    # The national entries, then those of the programmes the person may join.
+    path("help/", need_help, name="need_help"),
     # allauth's OpenID Connect views with our stricter adapter, at allauth's
     # own addresses (so they answer first): accounts/oidc.py says why.
     path("accounts/oidc/<str:provider_id>/login/", oidc.login, name="oidc_login"),

@@ -13,6 +13,7 @@ from groups.eligibility import eligibility_refusal
 from groups.forms import BrowseForm, ProgrammeFilterForm
 from groups.selectors import facilitators_of
 from programmes.access import administered_programmes
+from programmes.selectors import programmes_to_browse
 from signups.selectors import (
     BrowseFilters,
     bookings_for_user,
@@ -39,10 +40,12 @@ def _page(request, queryset):
 def browse(request):
     """Open to signed-out visitors too (published open groups only), so staff
     can look before registering."""
-    form = BrowseForm.from_query(request.GET, signed_in=request.user.is_authenticated)
+    programmes, installation_programmes = programmes_to_browse(request.user)
+    form = BrowseForm.from_query(request.GET, signed_in=request.user.is_authenticated, programmes=programmes)
     filters = BrowseFilters(**{k: v for k, v in form.cleaned_data.items() if v not in (None, "")})
     page, query = _page(request, browse_groups(user=request.user, filters=filters))
-    return render(request, "groups/browse.html", {"form": form, "page": page, "query": query})
+    return render(request, "groups/browse.html", {"form": form, "page": page, "query": query,
+                                                  "show_programmes": installation_programmes > 1})
 
 
 @require_GET

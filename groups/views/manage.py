@@ -30,7 +30,7 @@ from groups.services import (
     schedule_plan,
 )
 from groups.views.common import posted
-from programmes.access import facilitated_programmes
+from programmes.access import facilitated_programmes, is_admin_of, is_admin_of_several
 from signups.selectors import group_work_counts, groups_run_by, upcoming_sessions
 
 
@@ -125,6 +125,8 @@ def _manage_page(request, group, *, publish_errors=()):
         # Programme admins manage the group but never see who booked.
         "facilitates": facilitates(request.user, group),
         "publish_errors": publish_errors,
+        # Moving it to another programme: for those who run this one and another.
+        "can_move": is_admin_of(request.user, group.programme_id) and is_admin_of_several(request.user),
     })
 
 

@@ -29,3 +29,15 @@ def trust_facilitator(trust):
 @pytest.fixture
 def trust_practitioner(trust):
     return UserFactory(email="nurse@ward.trustb.nhs.uk")
+
+
+@pytest.fixture
+def installation_admin(admin_user, client):
+    """A superuser with two-factor authentication and a profile, signed in
+    (`client`), as the installation admin who runs every programme."""
+    from django.utils import timezone
+
+    admin_user.display_name, admin_user.onboarded_at = "Installation Admin", timezone.now()
+    admin_user.save()
+    client.force_login(admin_user)
+    return admin_user

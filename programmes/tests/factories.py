@@ -1,6 +1,6 @@
 import factory
 
-from programmes.models import Programme, Signpost
+from programmes.models import Organisation, Programme, Signpost
 
 
 class ProgrammeFactory(factory.django.DjangoModelFactory):
@@ -21,3 +21,12 @@ class SignpostFactory(factory.django.DjangoModelFactory):
     name = "Trust occupational health"
     detail = "Call 0115 000 0000, weekdays 8am to 6pm."
     href = "tel:01150000000"
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    ods_code = factory.Sequence(lambda n: f"R{n:02d}X")
+    name = factory.Sequence(lambda n: f"Trust {n} NHS Foundation Trust")

@@ -38,3 +38,24 @@ def test_existing_groups_and_roles_move_into_the_default_programme():
                                                                            "Programme admins"]).exists()
     finally:
         MigrationExecutor(connection).migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_existing_need_help_entries_get_a_public_code_each():
+    before, after = [("programmes", "0002_default_programme")], [("programmes", "0003_organisations_signpost_codes")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    programme = old.get_model("programmes", "Programme").objects.create(code="trustcode", name="Trust")
+    Signpost = old.get_model("programmes", "Signpost")
+    for n in range(3):
+        Signpost.objects.create(programme=programme, name=f"Entry {n}", detail="Call us")
+    try:
+        executor = MigrationExecutor(connection)
+        executor.migrate(after)
+        new = executor.loader.project_state(after).apps
+        codes = list(new.get_model("programmes", "Signpost").objects.values_list("code", flat=True))
+        assert len(set(codes)) == 3
+        assert all(code and len(code) <= 16 for code in codes)
+    finally:
+        MigrationExecutor(connection).migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())

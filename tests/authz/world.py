@@ -15,7 +15,7 @@ from accounts.tests.factories import FacilitatorFactory, ProgrammeAdminFactory, 
 from groups.models import Facilitation, GroupSession, PeerGroup
 from groups.tests.factories import GroundRulesFactory, GroupSessionFactory, PeerGroupFactory
 from notifications.tests.factories import NotificationFactory
-from programmes.models import Invitation, Programme, ProgrammeRole, default_programme_pk
+from programmes.models import Invitation, Programme, ProgrammeRole, Signpost, default_programme_pk
 from programmes.services import token_hash
 from rooms.models import Room
 from signups.models import Membership
@@ -109,6 +109,8 @@ def _programme_objects(users: dict, co_facilitator) -> dict:
         "invitation": Invitation.objects.create(programme=programme, email=users["practitioner"].email,
                                                 role="facilitator", token_hash=token_hash(INVITATION_TOKEN),
                                                 invited_by=users["admin"]),
+        "signpost": Signpost.objects.create(programme=programme, name="World occupational health",
+                                            detail="Call 0115 496 0999", href="tel:01154960999"),
     }
 
 
@@ -149,6 +151,7 @@ TARGETS = {
     "programme-invitation": lambda w: {"code": w.objects["programme"].code,
                                        "invitation_code": w.objects["invitation"].code},
     "invitation-link": lambda w: {"token": INVITATION_TOKEN},
+    "signpost": lambda w: {"code": w.objects["programme"].code, "signpost_code": w.objects["signpost"].code},
     "feed": lambda w: {"token": w.objects["feed"].token},
     "other-feed": lambda w: {"token": w.objects["other_feed"].token},
 }

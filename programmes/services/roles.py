@@ -1,6 +1,5 @@
-"""Everything that changes who holds which role in a programme. (Programmes
-themselves are created and edited by installation admins in the Django
-admin, which the audit log mirrors.)
+"""Everything that changes who holds which role in a programme.
+(Programmes themselves: programmes/services/programmes.py.)
 Every change of a role is in the audit log; a removed person's live
 connections close (programmes.receivers, for every way a role row goes)."""
 

@@ -2,16 +2,14 @@
 and remove people; and the page an invitation link opens. Anyone who does
 not run the programme gets a 404."""
 
-from typing import cast
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import User
 from audit.decorators import audited
 from programmes.access import administered_programmes, get_administered_programme, is_installation_admin
 from programmes.forms import InvitationForm, add_service_errors
@@ -26,17 +24,13 @@ from programmes.services import (
     programme_role_revoke,
     token_hash,
 )
-
-
-def _person(request: HttpRequest) -> User:
-    """The signed-in person (every view here is behind @login_required)."""
-    return cast(User, request.user)
+from programmes.views.common import person
 
 
 @login_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    programmes = list(administered_programmes(request.user))
+    programmes = list(administered_programmes(request.user).annotate(organisation_count=Count("organisations")))
     if not programmes:
         raise Http404("No page here")
     return render(request, "programmes/index.html", {
@@ -52,7 +46,7 @@ def people(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             invitation_send(programme=programme, email=form.cleaned_data["email"], role=form.cleaned_data["role"],
-                            invited_by=_person(request), request=request)
+                            invited_by=person(request), request=request)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -88,7 +82,7 @@ def role_remove(request: HttpRequest, code: str, role_code: str) -> HttpResponse
 def invitation_withdraw_view(request: HttpRequest, code: str, invitation_code: str) -> HttpResponse:
     programme = get_administered_programme(request.user, code)
     invitation = get_object_or_404(Invitation, programme=programme, code=invitation_code)
-    invitation_withdraw(invitation=invitation, actor=_person(request), request=request)
+    invitation_withdraw(invitation=invitation, actor=person(request), request=request)
     messages.success(request, f"Invitation to {invitation.email} withdrawn.")
     return redirect("programmes:people", code=programme.code)
 
@@ -109,13 +103,13 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     context = {"invitation": found, "programme": found.programme, "role": role}
     if request.method == "POST":
         try:
-            invitation_accept(invitation=found, user=_person(request), request=request)
+            invitation_accept(invitation=found, user=person(request), request=request)
         except InvitationRefused as refusal:
             return _refused(request, context, refusal)
         messages.success(request, f"You are now a {role} in {found.programme.name}.")
         return redirect("programmes:people", code=found.programme.code) if found.role == Role.ADMIN \
             else redirect("groups:facilitate")
-    if problem := invitation_problem(found, _person(request)):
+    if problem := invitation_problem(found, person(request)):
         return _refused(request, context, problem)
     return render(request, "programmes/invitation.html", context)
 
