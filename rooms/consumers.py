@@ -3,6 +3,7 @@ with `rooms.protocol`, and relay. Chat and media signalling pass through the
 channel layer only; nothing here stores or logs what anyone says."""
 
 import asyncio
+import functools
 import logging
 import time
 
@@ -28,9 +29,9 @@ from accounts.services import (
 )
 from core.codes import is_public_code
 from groups.access import get_session_for_user
-from rooms import alerts, media, protocol, selectors, services, turn
-from rooms.janus import NO_SUCH_ROOM, JanusError
-from rooms.media import MediaError, MediaLink
+from rooms import alerts, failover, media, protocol, selectors, services, turn
+from rooms.janus import JanusError
+from rooms.media import MediaError, MediaLink, SfuRoom
 from rooms.models import Presence
 from rooms.protocol import ProtocolError
 
@@ -289,27 +290,39 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
     async def on_video_join(self, message):
         self._require_sfu()
         await self._media_close()  # joining again (after the media server came back) starts afresh
-        ttl = int((self.session.ends_at - timezone.now()).total_seconds()) + 3600
-        for attempt in range(2):
-            try:
-                room = await media.sfu_room_ensure(code=self.session.code, publishers=self.session.effective_capacity,
-                                                   ttl=max(ttl, 60))
-                link = MediaLink(room, self.presence.code, self._media_event)
-                self.media = link
-                feeds = await link.join()
-                break
-            except JanusError as error:
-                await self._media_close()
-                if error.code == NO_SUCH_ROOM and attempt == 0:  # Janus restarted: make the room again
-                    await media.sfu_room_forget(code=self.session.code, room=room)
-                    continue
-                logger.warning("media server unavailable: %s", type(error).__name__)
-                await self.send_json({"type": "video_unavailable"})
-                return
+        room = None
+        try:
+            room = await media.sfu_room_ensure(code=self.session.code, publishers=self.session.effective_capacity,
+                                               ttl=self._sfu_ttl())
+            link = MediaLink(room, self.presence.code, self._media_event)
+            self.media = link
+            feeds = await link.join()
+        except JanusError as error:
+            # Janus restarted (the room is gone) or cannot be reached: the room
+            # is made again, here or on another server, and everyone is told
+            # to re-attach (rooms.failover).
+            await self._media_close()
+            logger.warning("media server unavailable: %s", type(error).__name__)
+            self._sfu_recover(room)
+            await self.send_json({"type": "video_unavailable"})
+            return
         if self.state != ADMITTED:  # sent to the lobby while joining
             return await self._media_close()
         await self.send_json({"type": "video_joined", "feeds": feeds,
                               "may_publish": selectors.may_publish(self.presence, self.layout)})
+
+    def _sfu_ttl(self) -> int:
+        return max(int((self.session.ends_at - timezone.now()).total_seconds()) + 3600, 60)
+
+    def _sfu_recover(self, lost: SfuRoom | None):
+        """Start (or leave to the one already running) the room's recovery."""
+        failover.sfu_room_recover_soon(
+            code=self.session.code, lost=lost, publishers=self.session.effective_capacity, ttl=self._sfu_ttl(),
+            wanted=functools.partial(db(selectors.room_wants_video), self.session.pk),
+            announce=self._announce_video_room)
+
+    async def _announce_video_room(self, room: SfuRoom):
+        await self._group("admitted", "room.video_room", placement=failover.placement(room))
 
     async def on_video_publish(self, message):
         link = self._require_link()
@@ -346,8 +359,11 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
 
     async def _media_event(self, event: dict):
         """An event of this socket's MediaLink, for the browser."""
-        if self.state == ADMITTED:
-            await self.send_json(event)
+        if self.state != ADMITTED:
+            return
+        if event["type"] == "video_lost" and self.media is not None:  # the link to Janus broke
+            self._sfu_recover(self.media.room)
+        await self.send_json(event)
 
     async def _media_close(self):
         link, self.media = self.media, None
@@ -560,6 +576,16 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         self.layout = event["layout"]
         await self.room_stage(event)
         await self.send_json({"type": "layout", "layout": event["layout"]})
+
+    async def room_video_room(self, event):
+        """The room's media-server room was made again (rooms.failover): a
+        browser whose link is not to it re-attaches, without reloading."""
+        if self.mode != selectors.VideoMode.SFU or self.state != ADMITTED:
+            return
+        link = self.media
+        if link is not None and link.alive and failover.placement(link.room) == event["placement"]:
+            return  # still attached to it: nothing was lost here
+        await self.send_json({"type": "video_rejoin"})
 
     async def room_ended(self, event):
         self.state = Presence.State.LOBBY

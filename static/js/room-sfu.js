@@ -27,6 +27,9 @@ export class VideoSfu {
     this.small = window.matchMedia("(max-width: 40em)").matches;
     this.mayPublish = false;
     this.joined = false;
+    this.started = false; // let in: video wanted
+    this.joining = false; // a video_join is on its way
+    this.again = false; // re-attach once it is answered
     this.pub = null; // RTCPeerConnection sending
     this.sub = null; // RTCPeerConnection receiving
     this.mids = new Map(); // mid -> {feed, participant, kind}
@@ -109,8 +112,38 @@ export class VideoSfu {
   // Let in (again): join the media server's room through our socket.
   start(mayPublish) {
     this.mayPublish = mayPublish;
+    this.started = true;
+    this.join();
+  }
+
+  join() {
     window.clearTimeout(this.retry);
+    this.joining = true;
     this.send({ type: "video_join" });
+  }
+
+  // The server made the room again after losing the media server (or moved
+  // it to another): re-attach now, without reloading. A join already on its
+  // way is answered first, then we join again, so offers never cross.
+  rejoin() {
+    if (!this.started) return;
+    if (this.joining) {
+      this.again = true;
+      return;
+    }
+    this.closeAll();
+    this.attempts = 0;
+    this.join();
+  }
+
+  // An answer to our join: false if a rejoin was asked for meanwhile (and is now sent).
+  joinAnswered() {
+    this.joining = false;
+    if (!this.again) return true;
+    this.again = false;
+    this.closeAll();
+    this.join();
+    return false;
   }
 
   handle(message) {
@@ -120,6 +153,7 @@ export class VideoSfu {
   async process(message) {
     switch (message.type) {
       case "video_joined":
+        if (!this.joinAnswered()) break;
         this.joined = true;
         this.attempts = 0;
         this.onStatus?.("joined");
@@ -156,8 +190,13 @@ export class VideoSfu {
         if (message.target === "publisher") this.closePub();
         else this.reconnect();
         break;
-      case "video_lost":
+      case "video_rejoin":
+        this.rejoin();
+        break;
       case "video_unavailable":
+        if (this.joinAnswered()) this.reconnect();
+        break;
+      case "video_lost":
       case "video_stopped":
         this.reconnect();
         break;
@@ -282,7 +321,7 @@ export class VideoSfu {
     this.attempts += 1;
     const delay = Math.min(15000, 1000 * 2 ** Math.min(this.attempts, 4)) * (0.5 + Math.random() / 2);
     window.clearTimeout(this.retry);
-    this.retry = window.setTimeout(() => this.send({ type: "video_join" }), delay);
+    this.retry = window.setTimeout(() => this.join(), delay);
   }
 
   closeAll() {
@@ -298,6 +337,9 @@ export class VideoSfu {
   // Leaving the room, sent to the lobby, ended: nothing sent, nothing received.
   stop() {
     window.clearTimeout(this.retry);
+    this.started = false;
+    this.joining = false;
+    this.again = false;
     this.localVideo.closest("figure").classList.remove("app-room__video--speaking");
     this.closeAll();
   }

@@ -444,6 +444,7 @@ const handlers = {
   video_lost: (message) => sfu?.handle(message),
   video_unavailable: (message) => sfu?.handle(message),
   video_stopped: (message) => sfu?.handle(message),
+  video_rejoin: (message) => sfu?.handle(message),
   session({ seconds_left: secondsLeft }) {
     // Acting in the room kept the sign-in alive: the idle warning starts again.
     document.dispatchEvent(new CustomEvent("session-extended", { detail: secondsLeft }));
