@@ -344,6 +344,11 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
     async def on_video_answer(self, message):
         await self._janus(self._require_link().start(message["jsep"]))
 
+    async def on_video_restart(self, message):
+        offer = await self._janus(self._require_link().restart())
+        if offer is not None:
+            await self.send_json({"type": "video_offer", **offer})
+
     async def on_video_quality(self, message):
         await self._janus(self._require_link().set_quality(message["quality"]))
 

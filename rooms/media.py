@@ -328,6 +328,19 @@ class MediaLink:
         self.video_mids = {stream["mid"] for stream in streams if stream["kind"] == "video"}
         return streams
 
+    async def restart(self) -> dict | None:
+        """An ICE restart of the receiving connection (the network changed):
+        Janus's fresh offer ({jsep, streams}), to be answered as any other."""
+        async with self.lock:
+            self._require_joined()
+            if self.subscriber is None or self.offer_pending:
+                raise MediaError("invalid", "There is nothing to restart.")
+            reply = await self.session.message(self.subscriber, {"request": "configure", "restart": True})
+            if reply.jsep is None:
+                return None
+            self.offer_pending = True
+            return {"jsep": reply.jsep, "streams": self._streams(reply.data) if reply.data.get("streams") else []}
+
     async def set_quality(self, quality: str) -> None:
         """What this person receives: "high" (the best simulcast layer),
         "low" (the lowest: phones, weak connections) or "audio" (no video

@@ -99,6 +99,7 @@ async def test_out_of_order_and_malformed_signalling_is_invalid_and_changes_noth
         {"type": "video_publish", "jsep": {"type": "offer", "sdp": "hello"}},
         {"type": "video_subscribe", "feeds": "all"},
         {"type": "video_candidate", "target": "elsewhere", "candidate": None},
+        {"type": "video_restart"},  # nothing to restart before joining
     ):
         await host.send_json_to(message)
         assert (await next_event(host, "error"))["code"] == "invalid", message
@@ -108,6 +109,8 @@ async def test_out_of_order_and_malformed_signalling_is_invalid_and_changes_noth
     await host.send_json_to({"type": "video_answer", "jsep": {"type": "answer", "sdp": "v=0\r\n"}})  # no offer made
     assert (await next_event(host, "error"))["code"] == "invalid"
     await host.send_json_to({"type": "video_subscribe", "feeds": [12345]})  # nobody publishes that
+    assert (await next_event(host, "error"))["code"] == "invalid"
+    await host.send_json_to({"type": "video_restart"})  # receiving nothing yet
     assert (await next_event(host, "error"))["code"] == "invalid"
     assert (await _janus_rooms(sfu, room_session))[0]["num_participants"] == 1
 

@@ -32,6 +32,7 @@ export class VideoSfu {
     this.again = false; // re-attach once it is answered
     this.pub = null; // RTCPeerConnection sending
     this.sub = null; // RTCPeerConnection receiving
+    this.subRestarts = 0; // ICE restarts asked for since it last connected
     this.mids = new Map(); // mid -> {feed, participant, kind}
     this.tiles = new Map(); // participant -> {figure, stream}
     this.retry = null;
@@ -204,6 +205,14 @@ export class VideoSfu {
     }
   }
 
+  // The network changed (the browser came back online, or a connection
+  // failed): restart ICE on both connections, keeping everything else.
+  restartIce() {
+    if (!this.joined) return;
+    if (this.pub) this.handle({ type: "restart" });
+    if (this.sub) this.send({ type: "video_restart" });
+  }
+
   async publish() {
     if (!(await this.ensureMedia())) return;
     this.closePub();
@@ -251,7 +260,14 @@ export class VideoSfu {
       });
       pc.addEventListener("track", (event) => this.show(event.transceiver.mid, event.track));
       pc.addEventListener("connectionstatechange", () => {
-        if (pc.connectionState === "failed" && this.sub === pc) this.reconnect();
+        if (this.sub !== pc) return;
+        if (pc.connectionState === "connected") this.subRestarts = 0;
+        // A network change: ask the server for an ICE restart (Janus offers
+        // afresh); if that does not bring it back, join again.
+        if (pc.connectionState === "failed") {
+          if (this.subRestarts++ < 1) this.send({ type: "video_restart" });
+          else this.reconnect();
+        }
       });
     }
     await this.sub.setRemoteDescription(jsep);

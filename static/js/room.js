@@ -559,6 +559,8 @@ if (av) {
   $("mic").addEventListener("click", () => setMic(!av.audioOn));
   $("camera").addEventListener("click", () => setCamera(!av.videoOn));
 }
+// A network change (back online, or another network): ICE restarts in place.
+window.addEventListener("online", () => sfu?.restartIce());
 if (config.facilitator) {
   // Ending asks first, in place (the link's own page asks without JavaScript).
   const end = document.querySelector("[data-room-end]");
