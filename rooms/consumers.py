@@ -241,11 +241,13 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         await db(services.hand_set)(presence=self.presence, raised=message["raised"])
         await self._announce_hands()
 
+    def _alerts_ttl(self) -> int:
+        return int((self.session.ends_at - timezone.now()).total_seconds()) + 600
+
     async def on_support(self, message):
-        ttl = int((self.session.ends_at - timezone.now()).total_seconds()) + 600
         entry = await alerts.support_alert_add(code=self.session.code, participant=self.presence.code,
                                                name=selectors.display_name(self.scope["user"]),
-                                               at=timezone.now().isoformat(), ttl=ttl)
+                                               at=timezone.now().isoformat(), ttl=self._alerts_ttl())
         await self._group("facilitators", "room.support", **entry)
         # Whether anyone was there to be told: the person's page says so honestly.
         await self.send_json({"type": "support_sent",
@@ -428,6 +430,14 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             f"room.{self.session.code}.person.{message['participant']}", {"type": "room.mute"}
         )
 
+    async def on_support_dismiss(self, message):
+        """A facilitator has seen an alert and will follow it up: it goes for
+        every facilitator of the room (and says who took it)."""
+        if await alerts.support_alert_dismiss(code=self.session.code, participant=message["participant"],
+                                              ttl=self._alerts_ttl()):
+            await self._group("facilitators", "room.support_dismissed", participant=message["participant"],
+                              by=selectors.display_name(self.scope["user"]))
+
     async def on_hands_clear(self, message):
         await db(services.hands_clear)(room=self.room)
         await self._announce_hands()
@@ -516,6 +526,9 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
 
     async def room_support(self, event):
         await self.send_json({"type": "support", **_fields(event, "participant", "name", "at", "first_at", "count")})
+
+    async def room_support_dismissed(self, event):
+        await self.send_json({"type": "support_dismissed", **_fields(event, "participant", "by")})
 
     async def room_media(self, event):
         await self.send_json({"type": "media", **_fields(event, "participant", "audio", "video")})

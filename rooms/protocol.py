@@ -209,6 +209,7 @@ TYPES: dict[str, MessageType] = {
     "remove": MessageType({"participant": _code}, facilitator_only=True),
     "mute": MessageType({"participant": _code}, facilitator_only=True),
     "hands_clear": MessageType({}, facilitator_only=True),
+    "support_dismiss": MessageType({"participant": _code}, facilitator_only=True),  # "Seen — I'll follow up"
     "lock": MessageType({"locked": _bool}, facilitator_only=True),
     "lobby": MessageType({"enabled": _bool}, facilitator_only=True),
     "end": MessageType({}, facilitator_only=True),

@@ -368,13 +368,32 @@ const clock = (at) => new Date(at).toLocaleTimeString("en-GB", { hour: "2-digit"
 function showAlert({ participant, name, at, first_at: firstAt, count }) {
   const line = alerts.get(participant)?.line || document.createElement("p");
   line.className = "app-room__alert";
-  alerts.set(participant, { line });
+  alerts.set(participant, { line, name });
   const time = document.createElement("time");
   time.dateTime = at;
   time.textContent = clock(at);
   const repeats = count > 1 ? ` (${count} times since ${clock(firstAt || at)})` : "";
-  line.replaceChildren(`${name} asked for support at `, time, `${repeats}. Please contact them privately.`);
+  const text = document.createElement("span");
+  text.append(`${name} asked for support at `, time, `${repeats}. Please contact them privately.`);
+  // Seen: it goes for every facilitator, so nobody else follows it up twice.
+  const seen = button("Seen — I'll follow up", `(${name})`, () => send({ type: "support_dismiss", participant }));
+  line.replaceChildren(text, " ", seen);
   $("alerts").append(line); // the latest last
+}
+
+function dismissAlert({ participant, by }) {
+  const line = alerts.get(participant)?.line;
+  if (!line) return;
+  const hadFocus = line.contains(document.activeElement);
+  const { name } = alerts.get(participant);
+  line.remove();
+  alerts.delete(participant);
+  $("alerts-status").textContent = `${by} has seen the request from ${name} and will follow it up.`;
+  if (hadFocus) {
+    // Keep the keyboard where it was: the next alert's button, or the controls' heading.
+    const next = $("alerts").querySelector("button") || $("facilitator-heading");
+    next.focus();
+  }
 }
 
 function upsert(entry) {
@@ -481,6 +500,7 @@ const handlers = {
   support(alert) {
     showAlert(alert);
   },
+  support_dismissed: dismissAlert,
   support_sent({ delivered }) {
     setSupport("done", delivered === false ? SUPPORT_TEXT.nobody : SUPPORT_TEXT.done);
   },

@@ -1,6 +1,8 @@
 """Two people in a live room, in two Chromium pages: the lobby, chat, a raised
 hand, and a WebRTC call that really carries video (fake camera)."""
 
+import re
+
 import pytest
 
 from accounts.tests.factories import FacilitatorFactory, UserFactory
@@ -128,3 +130,36 @@ def test_after_a_server_restart_everyone_comes_back_to_the_room(asgi_server, pag
     page.get_by_label("Message", exact=True).fill("Welcome back")
     page.get_by_role("button", name="Send message").click()
     guest_page.locator("[role=log]").get_by_text("Welcome back").wait_for()
+
+
+def test_a_support_alert_seen_by_one_facilitator_goes_for_all(asgi_server, browser, page, guest_page, people):
+    host, guest, session = people
+    co_host = FacilitatorFactory(display_name="Kim Cohost")
+    session.group.facilitators.add(co_host)
+    session.group.lobby_enabled = False
+    session.group.save()
+    co_page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    try:
+        room_url = f"{asgi_server.url}/rooms/{session.code}/"
+        for each, user in ((page, host), (co_page, co_host), (guest_page, guest)):
+            _sign_in(each, asgi_server.url, user)
+            each.goto(room_url)
+            each.get_by_text("You are in the room.").wait_for()
+        guest_page.get_by_role("button", name="I need support").click()
+        for each in (page, co_page):
+            each.get_by_text(re.compile(r"^Alex Guest .*asked for support at")).wait_for()
+        assert_accessible(page)
+        # By keyboard: the button takes focus and Enter presses it.
+        button = page.get_by_role("button", name=re.compile(r"^Seen — I'll follow up \(Alex Guest"))
+        button.focus()
+        page.keyboard.press("Enter")
+        for each in (page, co_page):
+            each.get_by_text(re.compile(r"^Alex Guest .*asked for support at")).wait_for(state="detached")
+            taken = re.compile(r"^Sam Host .*has seen the request from Alex Guest .*will follow it up\.$")
+            each.get_by_text(taken).wait_for()
+        # The keyboard stays in the controls, not lost at the top of the page.
+        assert page.evaluate("document.activeElement.id") == "facilitator-heading"
+        assert_accessible(co_page)
+        assert guest_page.get_by_text("will follow it up").count() == 0  # only facilitators hear of it
+    finally:
+        co_page.context.close()
