@@ -370,7 +370,10 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             return
         if event["type"] == "video_lost" and self.media is not None:  # the link to Janus broke
             self._sfu_recover(self.media.room)
-        await self.send_json(event)
+        try:
+            await self.send_json(event)
+        except Exception as error:  # noqa: BLE001 - e.g. uvicorn's ClientDisconnected: its disconnect closes the link
+            logger.debug("room socket gone before a media event: %s", type(error).__name__)
 
     async def _media_close(self):
         link, self.media = self.media, None

@@ -3,6 +3,7 @@
 // connection sends this person's camera and microphone (when they may: in a
 // circle everyone, on a stage the panel), one receives everyone else's.
 // Nothing here talks to Janus directly.
+import { RoomMedia } from "./room-media.js";
 
 const SIMULCAST = [
   { rid: "h", maxBitrate: 900000 },
@@ -10,19 +11,9 @@ const SIMULCAST = [
   { rid: "l", maxBitrate: 100000, scaleResolutionDownBy: 4 },
 ];
 
-export class VideoSfu {
-  constructor({ send, container, localVideo, nameOf, policy, onStatus }) {
-    this.send = send;
-    this.container = container;
-    this.localVideo = localVideo;
-    this.nameOf = nameOf;
-    this.policy = policy || "all";
-    this.onStatus = onStatus;
-    this.iceServers = [];
-    this.stream = null;
-    this.audioOn = true;
-    this.videoOn = true;
-    this.audioOnly = false;
+export class VideoSfu extends RoomMedia {
+  constructor(options) {
+    super(options, { width: 640, height: 480 });
     // Phones receive the lowest simulcast layer; anyone may choose audio only.
     this.small = window.matchMedia("(max-width: 40em)").matches;
     this.mayPublish = false;
@@ -77,37 +68,6 @@ export class VideoSfu {
       const text = speaking ? `${name} (speaking)` : name;
       if (caption.textContent !== text) caption.textContent = text;
     }
-  }
-
-  setIce(servers) {
-    this.iceServers = servers;
-    for (const pc of this.connections()) {
-      try {
-        pc.setConfiguration({ ...pc.getConfiguration(), iceServers: servers });
-      } catch {
-        // a closed connection: nothing to update
-      }
-    }
-  }
-
-  config() {
-    return { iceServers: this.iceServers, iceTransportPolicy: this.policy, bundlePolicy: "max-bundle" };
-  }
-
-  async ensureMedia() {
-    if (this.stream || !navigator.mediaDevices) return this.stream;
-    try {
-      this.stream = await navigator.mediaDevices.getUserMedia({
-        audio: true, video: this.audioOnly ? false : { width: { ideal: 640 }, height: { ideal: 480 } },
-      });
-      this.localVideo.srcObject = this.stream;
-      this.applyTracks();
-      this.onStatus?.("media-ok");
-    } catch (error) {
-      this.stream = null;
-      this.onStatus?.(error && error.name === "NotAllowedError" ? "media-refused" : "media-missing");
-    }
-    return this.stream;
   }
 
   // Let in (again): join the media server's room through our socket.
@@ -291,18 +251,7 @@ export class VideoSfu {
   tile(participant) {
     let tile = this.tiles.get(participant);
     if (tile) return tile;
-    const figure = document.createElement("figure");
-    figure.className = "app-room__video";
-    figure.dataset.participant = participant;
-    const video = document.createElement("video");
-    video.autoplay = true;
-    video.playsInline = true;
-    const caption = document.createElement("figcaption");
-    caption.textContent = this.nameOf(participant);
-    video.setAttribute("aria-label", `Video of ${this.nameOf(participant)}`);
-    figure.append(video, caption);
-    this.container.append(figure);
-    tile = { figure, stream: new MediaStream() };
+    tile = { figure: this.newTile(participant), stream: new MediaStream() };
     this.tiles.set(participant, tile);
     return tile;
   }
@@ -324,10 +273,7 @@ export class VideoSfu {
   }
 
   rename() {
-    for (const [participant, tile] of this.tiles) {
-      tile.figure.querySelector("figcaption").textContent = this.nameOf(participant);
-      tile.figure.querySelector("video").setAttribute("aria-label", `Video of ${this.nameOf(participant)}`);
-    }
+    for (const [participant, tile] of this.tiles) this.label(tile.figure, participant);
   }
 
   // The media server went away or hung up: say so, and join again shortly.
@@ -360,22 +306,6 @@ export class VideoSfu {
     this.closeAll();
   }
 
-  setAudio(on) {
-    this.audioOn = on;
-    this.applyTracks();
-  }
-
-  setVideo(on) {
-    this.videoOn = on;
-    this.applyTracks();
-  }
-
-  applyTracks() {
-    if (!this.stream) return;
-    for (const track of this.stream.getAudioTracks()) track.enabled = this.audioOn;
-    for (const track of this.stream.getVideoTracks()) track.enabled = this.videoOn;
-  }
-
   // What to receive: a new link to the media server starts at "high".
   sendQuality() {
     const quality = this.audioOnly ? "audio" : this.small ? "low" : "high";
@@ -385,10 +315,9 @@ export class VideoSfu {
     }
   }
 
-  // Audio only, for a weak connection: the media server stops sending us
-  // video, and we stop sending ours (the camera stays free to turn back on).
-  setAudioOnly(on) {
-    this.audioOnly = on;
+  // Audio only: the media server stops sending us video, and we stop
+  // sending ours.
+  pauseVideo(on) {
     this.sendQuality();
     const video = this.stream?.getVideoTracks()[0] || null;
     for (const sender of this.pub ? this.pub.getSenders() : []) {

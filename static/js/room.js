@@ -56,7 +56,7 @@ const common = {
   send, container: $("videos"), localVideo: $("local"), nameOf, policy: config.iceTransportPolicy, onStatus: mediaStatus,
 };
 const sfu = config.media === "sfu" ? new VideoSfu(common) : null;
-const mesh = config.media === "mesh" ? new VideoMesh({ ...common, iceServers: [] }) : null;
+const mesh = config.media === "mesh" ? new VideoMesh(common) : null;
 const av = sfu || mesh; // whichever carries this room's audio and video
 let iceRefresh = null;
 // Harmless hook for tests and troubleshooting: this page's own peer connections.
@@ -435,7 +435,7 @@ const handlers = {
   participant({ participant }) {
     upsert(participant);
     renderPeople();
-    sfu?.rename();
+    av?.rename();
   },
   ice({ servers, expires }) {
     av?.setIce(servers);
@@ -567,10 +567,10 @@ if (av) {
   $("camera-choice").addEventListener("change", useDevices);
   $("mic-choice").addEventListener("change", useDevices);
 }
-if (sfu) {
+if (av) {
   $("audio-only").addEventListener("click", () => {
-    const on = !sfu.audioOnly;
-    sfu.setAudioOnly(on);
+    const on = !av.audioOnly;
+    av.setAudioOnly(on);
     $("audio-only").setAttribute("aria-pressed", String(on));
     mediaStatus(on ? "audio-only" : "video-back");
   });

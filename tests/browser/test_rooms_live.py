@@ -2,6 +2,7 @@
 hand, and a WebRTC call that really carries video (fake camera)."""
 
 import re
+import time
 
 import pytest
 
@@ -163,3 +164,48 @@ def test_a_support_alert_seen_by_one_facilitator_goes_for_all(asgi_server, brows
         assert guest_page.get_by_text("will follow it up").count() == 0  # only facilitators hear of it
     finally:
         co_page.context.close()
+
+
+AUDIO_BYTES = """async () => {
+  let bytes = 0;
+  for (const pc of window.roomDebug.connections()) {
+    (await pc.getStats()).forEach((report) => {
+      if (report.type === "inbound-rtp" && report.kind === "audio") bytes += report.bytesReceived || 0;
+    });
+  }
+  return bytes;
+}"""
+
+
+def _still(page, script, seconds=1.5) -> tuple[int, int]:
+    """A count read twice, `seconds` apart."""
+    first = page.evaluate(script)
+    time.sleep(seconds)
+    return first, page.evaluate(script)
+
+
+def test_on_the_mesh_audio_only_pauses_video_both_ways_and_the_camera_turns_off(
+        asgi_server, page, guest_page, people):
+    _host_lets_guest_in(asgi_server.url, page, guest_page, people)
+    for each in (page, guest_page):
+        each.wait_for_function(f"({FRAMES_DECODED})().then((n) => n > 0)", timeout=20_000, polling=500)
+    guest_page.get_by_role("button", name="Audio only (for a weak connection)").click()
+    guest_page.get_by_text("Audio only: you hear everyone").wait_for()
+    assert guest_page.get_by_role("button", name="Audio only (for a weak connection)").get_attribute(
+        "aria-pressed") == "true"
+    time.sleep(1)  # the change offered and answered on the one connection
+    for each in (page, guest_page):
+        before, after = _still(each, FRAMES_DECODED)
+        assert after == before, "video still arrives"
+        before, after = _still(each, AUDIO_BYTES, 1)
+        assert after > before, "sound stopped too"
+    assert_accessible(guest_page)
+    guest_page.get_by_role("button", name="Audio only (for a weak connection)").click()
+    for each in (page, guest_page):
+        frames = each.evaluate(FRAMES_DECODED)
+        each.wait_for_function(f"({FRAMES_DECODED})().then((n) => n > {frames} + 10)", timeout=15_000, polling=250)
+    page.get_by_role("button", name="Turn camera off").click()
+    assert page.get_by_role("button", name="Turn camera on").get_attribute("aria-pressed") == "true"
+    guest_page.locator("[data-room-people]").get_by_text("camera off").wait_for()
+    assert page.evaluate("() => window.roomDebug.connections()[0].getSenders()"
+                         ".filter((s) => s.track && s.track.kind === 'video').every((s) => !s.track.enabled)")
