@@ -94,7 +94,7 @@ ICE_STATE = """async () => {
       }
     });
     states.push({
-      ufrag: (pc.localDescription.sdp.match(/a=ice-ufrag:(\\S+)/) || [])[1],
+      ufrag: ((pc.localDescription?.sdp || "").match(/a=ice-ufrag:(\\S+)/) || [])[1],
       username: turn.username, credential: turn.credential, state: pc.connectionState, selected,
     });
   }
@@ -130,7 +130,8 @@ def test_turn_credentials_are_renewed_over_the_socket_and_a_network_change_resta
         old_ufrags = {state["ufrag"] for state in old}
         page.wait_for_function(
             f"""() => ({ICE_STATE})().then((states) => states.length === {len(old)} && states.every((s) =>
-                 !{sorted(old_ufrags)}.includes(s.ufrag) && s.state === "connected" && s.selected === "relay"))""",
+                 s.ufrag && !{sorted(old_ufrags)}.includes(s.ufrag)
+                 && s.state === "connected" && s.selected === "relay"))""",
             timeout=20_000, polling=250)
     for page, count in zip(pages, before, strict=True):
         page.wait_for_function(f"() => ({DECODED})().then((c) => c.reduce((a, b) => a + b, 0) > {count} + 30)",
