@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from core.mediaserver import (
+    JanusNat,
     JanusPorts,
     coturn_config_write,
     coturn_start,
@@ -74,19 +75,22 @@ class Turn:
     process: object = None
 
 
-def _janus_make(port: int, rtp: int, *, api_secret: str = "", admin_key: str = "") -> Janus:
+def janus_make(port: int, rtp: int, *, api_secret: str = "", admin_key: str = "", nat: JanusNat | None = None) -> Janus:
+    """A Janus server started on `port` (WebSocket API) and `rtp` on (24
+    media ports), with its configuration in a folder of its own; skips the
+    test without the package."""
     if shutil.which("janus") is None:
         pytest.skip("the Janus media server is not installed (apt-get install janus; .ci/run does)")
     folder = Path(tempfile.mkdtemp(prefix="janus-"))
     janus = Janus(url=f"ws://127.0.0.1:{port}", api_secret=api_secret or secrets.token_hex(16),
                   admin_key=admin_key or secrets.token_hex(16), folder=folder)
     janus_config_write(folder, api_secret=janus.api_secret, admin_key=janus.admin_key,
-                       ports=JanusPorts(ws=port, rtp_min=rtp, rtp_max=rtp + RTP_PER_WORKER - 1))
+                       ports=JanusPorts(ws=port, rtp_min=rtp, rtp_max=rtp + RTP_PER_WORKER - 1), nat=nat)
     janus.start()
     return janus
 
 
-def _janus_remove(janus: Janus) -> None:
+def janus_remove(janus: Janus) -> None:
     janus.stop()
     if not os.environ.get("KEEP_MEDIA_LOGS"):
         shutil.rmtree(janus.folder, ignore_errors=True)
@@ -95,9 +99,9 @@ def _janus_remove(janus: Janus) -> None:
 @pytest.fixture(scope="session")
 def janus_server():
     worker = _worker()
-    janus = _janus_make(WS_BASE + worker, RTP_BASE + worker * RTP_PER_WORKER)
+    janus = janus_make(WS_BASE + worker, RTP_BASE + worker * RTP_PER_WORKER)
     yield janus
-    _janus_remove(janus)
+    janus_remove(janus)
 
 
 @pytest.fixture
@@ -109,7 +113,7 @@ def spare_janus():
 
     def start(index: int, api_secret: str = "", admin_key: str = "") -> Janus:
         assert 0 <= index < SPARES
-        janus = _janus_make(SPARE_WS_BASE + worker * SPARES + index,
+        janus = janus_make(SPARE_WS_BASE + worker * SPARES + index,
                             SPARE_RTP_BASE + (worker * SPARES + index) * RTP_PER_WORKER,
                             api_secret=api_secret, admin_key=admin_key)
         started.append(janus)
@@ -117,7 +121,7 @@ def spare_janus():
 
     yield start
     for janus in started:
-        _janus_remove(janus)
+        janus_remove(janus)
 
 
 @pytest.fixture(scope="session")
