@@ -19,7 +19,7 @@ export class VideoSfu extends RoomMedia {
     this.mayPublish = false;
     this.joined = false;
     this.started = false; // let in: video wanted
-    this.joining = false; // a video_join is on its way
+    this.joining = false; // when the video_join on its way was sent
     this.again = false; // re-attach once it is answered
     this.pub = null; // RTCPeerConnection sending
     this.sub = null; // RTCPeerConnection receiving
@@ -79,7 +79,7 @@ export class VideoSfu extends RoomMedia {
 
   join() {
     window.clearTimeout(this.retry);
-    this.joining = true;
+    this.joining = Date.now();
     this.send({ type: "video_join" });
   }
 
@@ -88,7 +88,7 @@ export class VideoSfu extends RoomMedia {
   // way is answered first, then we join again, so offers never cross.
   rejoin() {
     if (!this.started) return;
-    if (this.joining) {
+    if (this.joining && Date.now() - this.joining < 10000) { // (one unanswered that long is lost)
       this.again = true;
       return;
     }
@@ -115,6 +115,7 @@ export class VideoSfu extends RoomMedia {
     switch (message.type) {
       case "video_joined":
         if (!this.joinAnswered()) break;
+        window.clearTimeout(this.retry); // a retry due from before is not needed now
         this.joined = true;
         this.attempts = 0;
         this.onStatus?.("joined");

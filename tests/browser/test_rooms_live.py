@@ -9,7 +9,7 @@ import pytest
 from accounts.tests.factories import FacilitatorFactory, UserFactory
 from rooms.tests.factories import BookingFactory, GroupSessionFactory, PeerGroupFactory
 from rooms.tests.support import ensure_roles, fresh_channel_layer
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, sign_in, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -87,7 +87,7 @@ def test_two_people_meet_chat_raise_a_hand_and_see_each_other(asgi_server, page,
 
     for each in (page, guest_page):
         each.wait_for_function(CONNECTED, timeout=20_000)
-        each.wait_for_function(f"({FRAMES_DECODED})().then((n) => n > 0)", timeout=20_000, polling=500)
+        wait_until(each, f"({FRAMES_DECODED})().then((n) => n > 0)", timeout=20_000, polling=500)
         assert each.evaluate(FRAMES_DECODED) > 0
 
 
@@ -188,7 +188,7 @@ def test_on_the_mesh_audio_only_pauses_video_both_ways_and_the_camera_turns_off(
         asgi_server, page, guest_page, people):
     _host_lets_guest_in(asgi_server.url, page, guest_page, people)
     for each in (page, guest_page):
-        each.wait_for_function(f"({FRAMES_DECODED})().then((n) => n > 0)", timeout=20_000, polling=500)
+        wait_until(each, f"({FRAMES_DECODED})().then((n) => n > 0)", timeout=20_000, polling=500)
     guest_page.get_by_role("button", name="Audio only (for a weak connection)").click()
     guest_page.get_by_text("Audio only: you hear everyone").wait_for()
     assert guest_page.get_by_role("button", name="Audio only (for a weak connection)").get_attribute(
@@ -203,7 +203,7 @@ def test_on_the_mesh_audio_only_pauses_video_both_ways_and_the_camera_turns_off(
     guest_page.get_by_role("button", name="Audio only (for a weak connection)").click()
     for each in (page, guest_page):
         frames = each.evaluate(FRAMES_DECODED)
-        each.wait_for_function(f"({FRAMES_DECODED})().then((n) => n > {frames} + 10)", timeout=15_000, polling=250)
+        wait_until(each, f"({FRAMES_DECODED})().then((n) => n > {frames} + 10)", timeout=15_000, polling=250)
     page.get_by_role("button", name="Turn camera off").click()
     assert page.get_by_role("button", name="Turn camera on").get_attribute("aria-pressed") == "true"
     guest_page.locator("[data-room-people]").get_by_text("camera off").wait_for()

@@ -14,6 +14,7 @@ from rooms.tests import media_servers
 from rooms.tests.factories import BookingFactory, GroupSessionFactory, PeerGroupFactory
 from rooms.tests.support import ensure_roles, fresh_channel_layer
 from tests.browser import test_rooms_sfu as sfu_pages
+from tests.browser.conftest import wait_until
 
 pytestmark = pytest.mark.browser
 spare_janus, turn_server = media_servers.spare_janus, media_servers.turn_server
@@ -109,7 +110,7 @@ def test_turn_credentials_are_renewed_over_the_socket_and_a_network_change_resta
     settings.TURN_TTL_SECONDS = 12
     pages = _open(contexts, asgi_server, pair)
     for page in pages:
-        page.wait_for_function(f"""() => ({ICE_STATE})().then((states) => states.length === 2
+        wait_until(page, f"""() => ({ICE_STATE})().then((states) => states.length === 2
             && states.every((s) => s.state === "connected" && s.selected === "relay"))""", timeout=15_000, polling=250)
     first = [page.evaluate(ICE_STATE) for page in pages]
     username, credential = first[0][0]["username"], first[0][0]["credential"]
@@ -128,12 +129,12 @@ def test_turn_credentials_are_renewed_over_the_socket_and_a_network_change_resta
         page.evaluate("() => window.dispatchEvent(new Event('online'))")
     for page, old in zip(pages, first, strict=True):
         old_ufrags = {state["ufrag"] for state in old}
-        page.wait_for_function(
+        wait_until(page,
             f"""() => ({ICE_STATE})().then((states) => states.length === {len(old)} && states.every((s) =>
                  s.ufrag && !{sorted(old_ufrags)}.includes(s.ufrag)
                  && s.state === "connected" && s.selected === "relay"))""",
             timeout=20_000, polling=250)
     for page, count in zip(pages, before, strict=True):
-        page.wait_for_function(f"() => ({DECODED})().then((c) => c.reduce((a, b) => a + b, 0) > {count} + 30)",
+        wait_until(page, f"() => ({DECODED})().then((c) => c.reduce((a, b) => a + b, 0) > {count} + 30)",
                                timeout=10_000, polling=250)
         assert _same_page_and_socket(page)
