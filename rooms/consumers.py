@@ -3,6 +3,7 @@ with `rooms.protocol`, and relay. Chat and media signalling pass through the
 channel layer only; nothing here stores or logs what anyone says."""
 
 import asyncio
+import functools
 import logging
 import time
 
@@ -28,9 +29,9 @@ from accounts.services import (
 )
 from core.codes import is_public_code
 from groups.access import get_session_for_user
-from rooms import alerts, media, protocol, selectors, services, turn
-from rooms.janus import NO_SUCH_ROOM, JanusError
-from rooms.media import MediaError, MediaLink
+from rooms import alerts, failover, media, protocol, selectors, services, turn
+from rooms.janus import JanusError
+from rooms.media import MediaError, MediaLink, SfuRoom
 from rooms.models import Presence
 from rooms.protocol import ProtocolError
 
@@ -240,11 +241,13 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         await db(services.hand_set)(presence=self.presence, raised=message["raised"])
         await self._announce_hands()
 
+    def _alerts_ttl(self) -> int:
+        return int((self.session.ends_at - timezone.now()).total_seconds()) + 600
+
     async def on_support(self, message):
-        ttl = int((self.session.ends_at - timezone.now()).total_seconds()) + 600
         entry = await alerts.support_alert_add(code=self.session.code, participant=self.presence.code,
                                                name=selectors.display_name(self.scope["user"]),
-                                               at=timezone.now().isoformat(), ttl=ttl)
+                                               at=timezone.now().isoformat(), ttl=self._alerts_ttl())
         await self._group("facilitators", "room.support", **entry)
         # Whether anyone was there to be told: the person's page says so honestly.
         await self.send_json({"type": "support_sent",
@@ -289,27 +292,39 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
     async def on_video_join(self, message):
         self._require_sfu()
         await self._media_close()  # joining again (after the media server came back) starts afresh
-        ttl = int((self.session.ends_at - timezone.now()).total_seconds()) + 3600
-        for attempt in range(2):
-            try:
-                room = await media.sfu_room_ensure(code=self.session.code, publishers=self.session.effective_capacity,
-                                                   ttl=max(ttl, 60))
-                link = MediaLink(room, self.presence.code, self._media_event)
-                self.media = link
-                feeds = await link.join()
-                break
-            except JanusError as error:
-                await self._media_close()
-                if error.code == NO_SUCH_ROOM and attempt == 0:  # Janus restarted: make the room again
-                    await media.sfu_room_forget(code=self.session.code, room=room)
-                    continue
-                logger.warning("media server unavailable: %s", type(error).__name__)
-                await self.send_json({"type": "video_unavailable"})
-                return
+        room = None
+        try:
+            room = await media.sfu_room_ensure(code=self.session.code, publishers=self.session.effective_capacity,
+                                               ttl=self._sfu_ttl())
+            link = MediaLink(room, self.presence.code, self._media_event)
+            self.media = link
+            feeds = await link.join()
+        except JanusError as error:
+            # Janus restarted (the room is gone) or cannot be reached: the room
+            # is made again, here or on another server, and everyone is told
+            # to re-attach (rooms.failover).
+            await self._media_close()
+            logger.warning("media server unavailable: %s", type(error).__name__)
+            self._sfu_recover(room)
+            await self.send_json({"type": "video_unavailable"})
+            return
         if self.state != ADMITTED:  # sent to the lobby while joining
             return await self._media_close()
         await self.send_json({"type": "video_joined", "feeds": feeds,
                               "may_publish": selectors.may_publish(self.presence, self.layout)})
+
+    def _sfu_ttl(self) -> int:
+        return max(int((self.session.ends_at - timezone.now()).total_seconds()) + 3600, 60)
+
+    def _sfu_recover(self, lost: SfuRoom | None):
+        """Start (or leave to the one already running) the room's recovery."""
+        failover.sfu_room_recover_soon(
+            code=self.session.code, lost=lost, publishers=self.session.effective_capacity, ttl=self._sfu_ttl(),
+            wanted=functools.partial(db(selectors.room_wants_video), self.session.pk),
+            announce=self._announce_video_room)
+
+    async def _announce_video_room(self, room: SfuRoom):
+        await self._group("admitted", "room.video_room", placement=failover.placement(room))
 
     async def on_video_publish(self, message):
         link = self._require_link()
@@ -331,6 +346,11 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
     async def on_video_answer(self, message):
         await self._janus(self._require_link().start(message["jsep"]))
 
+    async def on_video_restart(self, message):
+        offer = await self._janus(self._require_link().restart())
+        if offer is not None:
+            await self.send_json({"type": "video_offer", **offer})
+
     async def on_video_quality(self, message):
         await self._janus(self._require_link().set_quality(message["quality"]))
 
@@ -346,8 +366,14 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
 
     async def _media_event(self, event: dict):
         """An event of this socket's MediaLink, for the browser."""
-        if self.state == ADMITTED:
+        if self.state != ADMITTED:
+            return
+        if event["type"] == "video_lost" and self.media is not None:  # the link to Janus broke
+            self._sfu_recover(self.media.room)
+        try:
             await self.send_json(event)
+        except Exception as error:  # noqa: BLE001 - e.g. uvicorn's ClientDisconnected: its disconnect closes the link
+            logger.debug("room socket gone before a media event: %s", type(error).__name__)
 
     async def _media_close(self):
         link, self.media = self.media, None
@@ -406,6 +432,14 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         await self.channel_layer.group_send(
             f"room.{self.session.code}.person.{message['participant']}", {"type": "room.mute"}
         )
+
+    async def on_support_dismiss(self, message):
+        """A facilitator has seen an alert and will follow it up: it goes for
+        every facilitator of the room (and says who took it)."""
+        if await alerts.support_alert_dismiss(code=self.session.code, participant=message["participant"],
+                                              ttl=self._alerts_ttl()):
+            await self._group("facilitators", "room.support_dismissed", participant=message["participant"],
+                              by=selectors.display_name(self.scope["user"]))
 
     async def on_hands_clear(self, message):
         await db(services.hands_clear)(room=self.room)
@@ -496,6 +530,9 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
     async def room_support(self, event):
         await self.send_json({"type": "support", **_fields(event, "participant", "name", "at", "first_at", "count")})
 
+    async def room_support_dismissed(self, event):
+        await self.send_json({"type": "support_dismissed", **_fields(event, "participant", "by")})
+
     async def room_media(self, event):
         await self.send_json({"type": "media", **_fields(event, "participant", "audio", "video")})
 
@@ -560,6 +597,16 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         self.layout = event["layout"]
         await self.room_stage(event)
         await self.send_json({"type": "layout", "layout": event["layout"]})
+
+    async def room_video_room(self, event):
+        """The room's media-server room was made again (rooms.failover): a
+        browser whose link is not to it re-attaches, without reloading."""
+        if self.mode != selectors.VideoMode.SFU or self.state != ADMITTED:
+            return
+        link = self.media
+        if link is not None and link.alive and failover.placement(link.room) == event["placement"]:
+            return  # still attached to it: nothing was lost here
+        await self.send_json({"type": "video_rejoin"})
 
     async def room_ended(self, event):
         self.state = Presence.State.LOBBY

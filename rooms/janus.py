@@ -71,7 +71,7 @@ class JanusSession:
         try:
             session.socket = await asyncio.wait_for(
                 websockets.connect(url, subprotocols=["janus-protocol"], max_size=2**20, open_timeout=TIMEOUT,
-                                   logger=frames_logger),
+                                   close_timeout=1, logger=frames_logger),
                 TIMEOUT)
         except (OSError, TimeoutError, websockets.WebSocketException) as error:
             raise JanusUnavailable(type(error).__name__) from None
@@ -112,8 +112,15 @@ class JanusSession:
     async def _keepalive(self):
         while not self.closed:
             await asyncio.sleep(KEEPALIVE)
-            with contextlib.suppress(JanusError):
+            try:
                 await self._send({"janus": "keepalive"})
+            except JanusError as error:
+                # Janus stopped answering (hung, or the network between us
+                # broke without closing the socket) or forgot this session:
+                # lost either way, so say so as a closed socket would.
+                logger.info("janus session lost: %s", error.code)
+                self.tasks[0].cancel()  # the reader: its `finally` queues "closed"
+                return
 
     async def _send(self, message: dict, *, handle: int | None = None, wants_event: bool = False) -> Reply:
         if self.closed or self.socket is None:
@@ -187,7 +194,8 @@ async def server_info(url: str, api_secret: str = "") -> dict:
     session = JanusSession(url, api_secret)
     try:
         session.socket = await asyncio.wait_for(
-            websockets.connect(url, subprotocols=["janus-protocol"], open_timeout=TIMEOUT, logger=frames_logger),
+            websockets.connect(url, subprotocols=["janus-protocol"], open_timeout=TIMEOUT, close_timeout=1,
+                               logger=frames_logger),
             TIMEOUT)
     except (OSError, TimeoutError, websockets.WebSocketException) as error:
         raise JanusUnavailable(type(error).__name__) from None

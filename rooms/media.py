@@ -43,7 +43,7 @@ class SfuRoom:
     pin: str
 
 
-async def _admin(url: str) -> tuple[JanusSession, int]:
+async def admin_session(url: str) -> tuple[JanusSession, int]:
     session = await JanusSession.open(url, settings.JANUS_API_SECRET)
     try:
         return session, await session.attach()
@@ -55,7 +55,7 @@ async def _admin(url: str) -> tuple[JanusSession, int]:
 async def janus_load(url: str) -> int:
     """How many people the Janus server at `url` carries now (its rooms'
     participants), for placing new rooms."""
-    session, handle = await _admin(url)
+    session, handle = await admin_session(url)
     try:
         rooms = (await session.request(handle, {"request": "list", "admin_key": settings.JANUS_ADMIN_KEY}))["list"]
         return sum(room.get("num_participants", 0) + 1 for room in rooms)
@@ -73,7 +73,7 @@ async def least_loaded_url(urls: list[str]) -> str:
 
 
 async def sfu_room_create(*, url: str, publishers: int) -> SfuRoom:
-    session, handle = await _admin(url)
+    session, handle = await admin_session(url)
     try:
         while True:
             room = SfuRoom(url=url, room=secrets.randbelow(2**52) + 1, secret=secrets.token_urlsafe(24),
@@ -94,6 +94,12 @@ async def sfu_room_create(*, url: str, publishers: int) -> SfuRoom:
         await session.close()
 
 
+async def sfu_room_known(*, code: str) -> SfuRoom | None:
+    """Where the session's Janus room lives now, if it has one."""
+    known = await cache.aget(CACHE_KEY.format(code=code))
+    return SfuRoom(**known) if known else None
+
+
 async def sfu_room_ensure(*, code: str, publishers: int, ttl: int) -> SfuRoom:
     """The session's Janus room, made on first use (when the live room opens
     and the first person is let in) and kept where it was placed."""
@@ -110,14 +116,15 @@ async def sfu_room_ensure(*, code: str, publishers: int, ttl: int) -> SfuRoom:
 
 
 async def sfu_room_forget(*, code: str, room: SfuRoom) -> None:
-    """Janus lost the room (it restarted): forget it, so the next join makes a new one."""
+    """Janus lost the room (it restarted, or cannot be reached): forget it,
+    so the next join makes a new one (rooms.failover)."""
     key = CACHE_KEY.format(code=code)
     if await cache.aget(key) == asdict(room):
         await cache.adelete(key)
 
 
 async def _destroy(room: SfuRoom) -> None:
-    session, handle = await _admin(room.url)
+    session, handle = await admin_session(room.url)
     try:
         await session.request(handle, {"request": "destroy", "room": room.room, "secret": room.secret})
     except JanusError as error:
@@ -146,7 +153,7 @@ async def sfu_kick(*, code: str, participant: str) -> int:
     if not known:
         return 0
     room = SfuRoom(**known)
-    session, handle = await _admin(room.url)
+    session, handle = await admin_session(room.url)
     kicked = 0
     try:
         listed = await session.request(handle, {"request": "listparticipants", "room": room.room})
@@ -230,6 +237,10 @@ class MediaLink:
             self.private_id = reply.data.get("private_id")
             self._learn(reply.data.get("publishers", []))
             return self.feed_list()
+
+    @property
+    def alive(self) -> bool:
+        return self.session is not None and not self.session.closed
 
     def feed_list(self) -> list[dict]:
         return [{"feed": feed, "participant": who} for feed, who in self.feeds.items()]
@@ -316,6 +327,19 @@ class MediaLink:
         streams = streams_of(data)
         self.video_mids = {stream["mid"] for stream in streams if stream["kind"] == "video"}
         return streams
+
+    async def restart(self) -> dict | None:
+        """An ICE restart of the receiving connection (the network changed):
+        Janus's fresh offer ({jsep, streams}), to be answered as any other."""
+        async with self.lock:
+            self._require_joined()
+            if self.subscriber is None or self.offer_pending:
+                raise MediaError("invalid", "There is nothing to restart.")
+            reply = await self.session.message(self.subscriber, {"request": "configure", "restart": True})
+            if reply.jsep is None:
+                return None
+            self.offer_pending = True
+            return {"jsep": reply.jsep, "streams": self._streams(reply.data) if reply.data.get("streams") else []}
 
     async def set_quality(self, quality: str) -> None:
         """What this person receives: "high" (the best simulcast layer),

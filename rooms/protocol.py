@@ -188,8 +188,10 @@ TYPES: dict[str, MessageType] = {
         activity=False,
     ),
     # Video through the media server (docs/rooms.md): join, send, receive,
-    # answer the server's offer, trickle candidates; `ice` asks for fresh
-    # TURN credentials before the current ones expire.
+    # answer the server's offer, trickle candidates, restart ICE on the
+    # receiving connection after a network change (the sending one restarts
+    # with a new `video_publish` offer); `ice` asks for fresh TURN
+    # credentials before the current ones expire.
     "video_join": MessageType({}, bucket="signal", activity=False),
     "video_publish": MessageType({"jsep": _jsep}, bucket="signal", max_bytes=MAX_VIDEO_BYTES, activity=False),
     "video_unpublish": MessageType({}, bucket="signal", activity=False),
@@ -197,6 +199,7 @@ TYPES: dict[str, MessageType] = {
     "video_answer": MessageType({"jsep": _jsep}, bucket="signal", max_bytes=MAX_VIDEO_BYTES, activity=False),
     "video_candidate": MessageType({"target": _target, "candidate": _candidate}, bucket="signal", activity=False),
     "video_quality": MessageType({"quality": _quality}, bucket="signal", activity=False),
+    "video_restart": MessageType({}, bucket="signal", activity=False),
     "ice": MessageType({}, activity=False),
     # Facilitators only:
     "stage": MessageType({"participant": _code, "on": _bool}, facilitator_only=True),
@@ -206,6 +209,7 @@ TYPES: dict[str, MessageType] = {
     "remove": MessageType({"participant": _code}, facilitator_only=True),
     "mute": MessageType({"participant": _code}, facilitator_only=True),
     "hands_clear": MessageType({}, facilitator_only=True),
+    "support_dismiss": MessageType({"participant": _code}, facilitator_only=True),  # "Seen — I'll follow up"
     "lock": MessageType({"locked": _bool}, facilitator_only=True),
     "lobby": MessageType({"enabled": _bool}, facilitator_only=True),
     "end": MessageType({}, facilitator_only=True),

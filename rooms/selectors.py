@@ -243,3 +243,15 @@ def room_hands(room: Room) -> list[str]:
 
 def room_lobby(room: Room) -> list[LobbyEntry]:
     return lobby_entries(list(online_presences(room).filter(state=Presence.State.LOBBY)))
+
+
+def room_wants_video(session_id: int) -> bool:
+    """Whether a lost media-server room is worth making again: the room is
+    open and someone let in is connected (rooms.failover)."""
+    session = GroupSession.objects.select_related("group").filter(pk=session_id).first()
+    if session is None:
+        return False
+    room = room_for_session(session)
+    if room is None or room_status(session, room) != RoomStatus.OPEN:
+        return False
+    return online_presences(room).filter(state=Presence.State.ADMITTED).exists()

@@ -1,13 +1,15 @@
 """WebSocket test helpers: a signed-in communicator is built from a real
 session cookie, through the full ASGI stack (origin check, auth, routing)."""
 
+import asyncio
+
 import pytest
 import pytest_asyncio
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 
 from rooms.tests.factories import BookingFactory, GroupSessionFactory, PeerGroupFactory
-from rooms.tests.media_servers import janus_server, sfu, turn_server  # noqa: F401 - fixtures
+from rooms.tests.media_servers import janus_server, sfu, spare_janus, turn_server  # noqa: F401 - fixtures
 from rooms.tests.support import ensure_roles, fresh_channel_layer, session_cookie
 
 SITE = object()  # the site's own origin (SITE_URL), as its pages send it
@@ -81,6 +83,29 @@ async def drain(communicator: WebsocketCommunicator) -> list[dict]:
     return messages
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _worker_thread_connection_closed(django_db_setup, django_db_blocker):
+    """Async tests' plain `sync_to_async` calls run in asgiref's one shared
+    worker thread, whose database connection nothing closes: close it
+    before the test database is dropped ("being accessed by other users")."""
+    yield
+    from asgiref.sync import SyncToAsync
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        SyncToAsync.single_thread_executor.submit(connections.close_all).result(timeout=10)
+
+
+async def failover_tasks_stop():
+    """A media room's recovery outlives the socket that started it (as it
+    should); it does not outlive the test."""
+    from rooms.failover import _running
+
+    for task in list(_running):
+        task.cancel()
+    await asyncio.gather(*_running, return_exceptions=True)
+
+
 @pytest_asyncio.fixture
 async def sockets():
     layer = fresh_channel_layer()
@@ -88,6 +113,7 @@ async def sockets():
     opened = Sockets()
     yield opened
     await opened.close_all()
+    await failover_tasks_stop()
     await layer.flush()
     if hasattr(layer, "close_pools"):  # channels_redis: don't leave connections to a closed loop
         await layer.close_pools()

@@ -6,6 +6,7 @@ and skip with the reason when the Debian packages are not installed
 import os
 import secrets
 import shutil
+import signal
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from core.mediaserver import (
+    JanusNat,
     JanusPorts,
     coturn_config_write,
     coturn_start,
@@ -26,6 +28,7 @@ from core.mediaserver import (
 WS_BASE = 18300  # Janus WebSocket API: 18300 + worker
 TURN_BASE = 18340  # coturn: 18340 + worker (UDP/TCP), 18360 + worker (TLS)
 RTP_BASE, RTP_PER_WORKER = 20000, 24  # Janus: 20000 + 24 * worker; coturn relays: 20100 + 24 * worker
+SPARES, SPARE_WS_BASE, SPARE_RTP_BASE = 2, 18400, 20300  # spare Janus servers: SPARES per worker
 
 
 def _worker() -> int:
@@ -51,7 +54,18 @@ class Janus:
             raise RuntimeError("Janus did not start: " + (self.folder / "janus.log").read_text()[-2000:])
 
     def stop(self):
+        if self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGCONT)  # a paused one could not hear the stop
         process_stop(self.process)
+
+    def kill(self):
+        """Gone at once, as a crash: every session and room it held is lost."""
+        os.kill(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def pause(self):
+        """Hung: its socket stays open but nothing answers."""
+        os.kill(self.process.pid, signal.SIGSTOP)
 
 
 @dataclass
@@ -61,23 +75,53 @@ class Turn:
     process: object = None
 
 
-@pytest.fixture(scope="session")
-def janus_server():
+def janus_make(port: int, rtp: int, *, api_secret: str = "", admin_key: str = "", nat: JanusNat | None = None) -> Janus:
+    """A Janus server started on `port` (WebSocket API) and `rtp` on (24
+    media ports), with its configuration in a folder of its own; skips the
+    test without the package."""
     if shutil.which("janus") is None:
         pytest.skip("the Janus media server is not installed (apt-get install janus; .ci/run does)")
-    worker = _worker()
     folder = Path(tempfile.mkdtemp(prefix="janus-"))
-    port = WS_BASE + worker
-    rtp = RTP_BASE + worker * RTP_PER_WORKER
-    janus = Janus(url=f"ws://127.0.0.1:{port}", api_secret=secrets.token_hex(16), admin_key=secrets.token_hex(16),
-                  folder=folder)
+    janus = Janus(url=f"ws://127.0.0.1:{port}", api_secret=api_secret or secrets.token_hex(16),
+                  admin_key=admin_key or secrets.token_hex(16), folder=folder)
     janus_config_write(folder, api_secret=janus.api_secret, admin_key=janus.admin_key,
-                       ports=JanusPorts(ws=port, rtp_min=rtp, rtp_max=rtp + RTP_PER_WORKER - 1))
+                       ports=JanusPorts(ws=port, rtp_min=rtp, rtp_max=rtp + RTP_PER_WORKER - 1), nat=nat)
     janus.start()
-    yield janus
+    return janus
+
+
+def janus_remove(janus: Janus) -> None:
     janus.stop()
     if not os.environ.get("KEEP_MEDIA_LOGS"):
-        shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(janus.folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def janus_server():
+    worker = _worker()
+    janus = janus_make(WS_BASE + worker, RTP_BASE + worker * RTP_PER_WORKER)
+    yield janus
+    janus_remove(janus)
+
+
+@pytest.fixture
+def spare_janus():
+    """More Janus servers of this test's own (up to SPARES), for tests that
+    kill, stop or restart them: `spare_janus(n)` starts the n-th (0-based).
+    They share the session server's API secret, as servers of one deployment do."""
+    worker, started = _worker(), []
+
+    def start(index: int, api_secret: str = "", admin_key: str = "") -> Janus:
+        assert 0 <= index < SPARES
+        janus = janus_make(SPARE_WS_BASE + worker * SPARES + index,
+                            SPARE_RTP_BASE + (worker * SPARES + index) * RTP_PER_WORKER,
+                            api_secret=api_secret, admin_key=admin_key)
+        started.append(janus)
+        return janus
+
+    yield start
+    for janus in started:
+        janus_remove(janus)
 
 
 @pytest.fixture(scope="session")

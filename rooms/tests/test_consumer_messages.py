@@ -59,14 +59,16 @@ async def test_binary_frames_are_refused(sockets, open_room, member):
 async def test_participants_cannot_use_facilitator_controls(sockets, open_room, member, second_member):
     communicator, _ = await sockets.join(open_room, member)
     _, other = await sockets.join(open_room, second_member)
-    for message in (
-        {"type": "remove", "participant": other["me"]["participant"]},
-        {"type": "lock", "locked": True},
-        {"type": "end"},
-        {"type": "hands_clear"},
-    ):
+    # A well-formed example of every field a control takes: a new control
+    # with a new field fails here until it has one, so every control is tried.
+    examples = {"participant": other["me"]["participant"], "on": True, "layout": "stage", "locked": True,
+                "enabled": True}
+    controls = [kind for kind, spec in protocol.TYPES.items() if spec.facilitator_only]
+    assert {"remove", "lock", "end", "hands_clear", "support_dismiss"} <= set(controls)
+    for kind in controls:
+        message = {"type": kind, **{name: examples[name] for name in protocol.TYPES[kind].fields}}
         error = await _error_for(communicator, json.dumps(message))
-        assert error["code"] == "forbidden"
+        assert error["code"] == "forbidden", kind
 
 
 async def test_chat_is_rate_limited_per_connection(sockets, open_room, member):

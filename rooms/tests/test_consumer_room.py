@@ -106,6 +106,42 @@ async def test_support_alerts_merge_repeats_and_survive_a_facilitator_reload_unt
     assert await cache.aget(alerts.KEY.format(code=open_room.code)) is None
 
 
+async def test_a_facilitator_who_has_seen_an_alert_takes_it_off_for_every_facilitator(
+        sockets, open_room, member, second_member, facilitator):
+    from accounts.tests.factories import FacilitatorFactory
+    from rooms import alerts
+
+    co_host_user = await sync_to_async(FacilitatorFactory)()
+    await sync_to_async(open_room.group.facilitators.add)(co_host_user)
+    host, _ = await sockets.join(open_room, facilitator)
+    co_host, _ = await sockets.join(open_room, co_host_user)
+    asker, state = await sockets.join(open_room, member)
+    other, other_state = await sockets.join(open_room, second_member)
+    code = state["me"]["participant"]
+    for person in (asker, other):
+        await person.send_json_to({"type": "support"})
+        await next_event(person, "support_sent")
+    await next_event(co_host, "support", lambda m: m["participant"] == other_state["me"]["participant"])
+    # Only facilitators may: the same check as every facilitator control.
+    await other.send_json_to({"type": "support_dismiss", "participant": code})
+    assert (await next_event(other, "error"))["code"] == "forbidden"
+    await host.send_json_to({"type": "support_dismiss", "participant": code})
+    for each in (host, co_host):
+        seen = await next_event(each, "support_dismissed")
+        assert seen == {"type": "support_dismissed", "participant": code, "by": public_name(facilitator)}
+    assert [a["participant"] for a in await alerts.support_alerts(code=open_room.code)] == [
+        other_state["me"]["participant"]]
+    _, reloaded = await sockets.join(open_room, co_host_user)
+    assert [a["participant"] for a in reloaded["support"]] == [other_state["me"]["participant"]]
+    # Seen already (by someone else), or nobody's: nothing changes, nothing is sent.
+    await co_host.send_json_to({"type": "support_dismiss", "participant": code})
+    await co_host.send_json_to({"type": "support_dismiss", "participant": "nobodys-code-123"})
+    assert "support_dismissed" not in [m["type"] for m in await drain(host)]
+    await co_host.send_json_to({"type": "support_dismiss", "participant": "../bad"})
+    assert (await next_event(co_host, "error"))["code"] == "invalid"
+    assert "support_dismissed" not in [m["type"] for m in await drain(asker)]  # never told to participants
+
+
 async def test_asking_for_support_with_no_facilitator_in_the_room_says_nobody_was_told(sockets, open_room, member):
     asker, _ = await sockets.join(open_room, member)
     await asker.send_json_to({"type": "support"})

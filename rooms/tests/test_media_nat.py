@@ -8,16 +8,13 @@ import asyncio
 import base64
 import hashlib
 import hmac
-import os
 import secrets
 import shutil
-import tempfile
 import time
-from pathlib import Path
 
 import pytest
 
-from core.mediaserver import JanusNat, JanusPorts, janus_config_write, janus_start, process_stop, wait_for_port
+from core.mediaserver import JanusNat
 from rooms.janus import JanusSession
 from rooms.tests import media_servers
 
@@ -54,23 +51,11 @@ def janus_behind_nat(turn_for_janus, turn_server):
     if shutil.which("janus") is None:
         pytest.skip("the Janus media server is not installed (apt-get install janus; .ci/run does)")
     slot = media_servers._worker()
-    port, rtp = NAT_WS_BASE + slot, NAT_RTP_BASE + 24 * slot
-    folder = Path(tempfile.mkdtemp(prefix="janus-nat-"))
-    api_secret, admin_key = secrets.token_hex(16), secrets.token_hex(16)
     stun = turn_server.urls[0].split(":", 1)[1].split("?")[0]  # coturn answers STUN on its TURN port
     nat = JanusNat(public_ips=(PUBLIC_IP,), stun=stun, turn_rest_api=turn_for_janus, turn_rest_api_key=KEY)
-    config = janus_config_write(folder, api_secret=api_secret, admin_key=admin_key, nat=nat,
-                                ports=JanusPorts(ws=port, rtp_min=rtp, rtp_max=rtp + 23))
-    process = janus_start(config, log=folder / "janus.log")
-    try:
-        if not wait_for_port("127.0.0.1", port, 20):
-            pytest.fail("Janus did not start with the nat settings: " + (folder / "janus.log").read_text()[-2000:])
-        yield media_servers.Janus(url=f"ws://127.0.0.1:{port}", api_secret=api_secret, admin_key=admin_key,
-                                  folder=folder)
-    finally:
-        process_stop(process)
-        if not os.environ.get("KEEP_MEDIA_LOGS"):
-            shutil.rmtree(folder, ignore_errors=True)
+    janus = media_servers.janus_make(NAT_WS_BASE + slot, NAT_RTP_BASE + 24 * slot, nat=nat)
+    yield janus
+    media_servers.janus_remove(janus)
 
 
 async def _answer_to_an_offer(janus) -> str:

@@ -3,6 +3,7 @@
 // connection sends this person's camera and microphone (when they may: in a
 // circle everyone, on a stage the panel), one receives everyone else's.
 // Nothing here talks to Janus directly.
+import { RoomMedia } from "./room-media.js";
 
 const SIMULCAST = [
   { rid: "h", maxBitrate: 900000 },
@@ -10,25 +11,19 @@ const SIMULCAST = [
   { rid: "l", maxBitrate: 100000, scaleResolutionDownBy: 4 },
 ];
 
-export class VideoSfu {
-  constructor({ send, container, localVideo, nameOf, policy, onStatus }) {
-    this.send = send;
-    this.container = container;
-    this.localVideo = localVideo;
-    this.nameOf = nameOf;
-    this.policy = policy || "all";
-    this.onStatus = onStatus;
-    this.iceServers = [];
-    this.stream = null;
-    this.audioOn = true;
-    this.videoOn = true;
-    this.audioOnly = false;
+export class VideoSfu extends RoomMedia {
+  constructor(options) {
+    super(options, { width: 640, height: 480 });
     // Phones receive the lowest simulcast layer; anyone may choose audio only.
     this.small = window.matchMedia("(max-width: 40em)").matches;
     this.mayPublish = false;
     this.joined = false;
+    this.started = false; // let in: video wanted
+    this.joining = false; // when the video_join on its way was sent
+    this.again = false; // re-attach once it is answered
     this.pub = null; // RTCPeerConnection sending
     this.sub = null; // RTCPeerConnection receiving
+    this.subRestarts = 0; // ICE restarts asked for since it last connected
     this.mids = new Map(); // mid -> {feed, participant, kind}
     this.tiles = new Map(); // participant -> {figure, stream}
     this.retry = null;
@@ -75,42 +70,41 @@ export class VideoSfu {
     }
   }
 
-  setIce(servers) {
-    this.iceServers = servers;
-    for (const pc of this.connections()) {
-      try {
-        pc.setConfiguration({ ...pc.getConfiguration(), iceServers: servers });
-      } catch {
-        // a closed connection: nothing to update
-      }
-    }
-  }
-
-  config() {
-    return { iceServers: this.iceServers, iceTransportPolicy: this.policy, bundlePolicy: "max-bundle" };
-  }
-
-  async ensureMedia() {
-    if (this.stream || !navigator.mediaDevices) return this.stream;
-    try {
-      this.stream = await navigator.mediaDevices.getUserMedia({
-        audio: true, video: this.audioOnly ? false : { width: { ideal: 640 }, height: { ideal: 480 } },
-      });
-      this.localVideo.srcObject = this.stream;
-      this.applyTracks();
-      this.onStatus?.("media-ok");
-    } catch (error) {
-      this.stream = null;
-      this.onStatus?.(error && error.name === "NotAllowedError" ? "media-refused" : "media-missing");
-    }
-    return this.stream;
-  }
-
   // Let in (again): join the media server's room through our socket.
   start(mayPublish) {
     this.mayPublish = mayPublish;
+    this.started = true;
+    this.join();
+  }
+
+  join() {
     window.clearTimeout(this.retry);
+    this.joining = Date.now();
     this.send({ type: "video_join" });
+  }
+
+  // The server made the room again after losing the media server (or moved
+  // it to another): re-attach now, without reloading. A join already on its
+  // way is answered first, then we join again, so offers never cross.
+  rejoin() {
+    if (!this.started) return;
+    if (this.joining && Date.now() - this.joining < 10000) { // (one unanswered that long is lost)
+      this.again = true;
+      return;
+    }
+    this.closeAll();
+    this.attempts = 0;
+    this.join();
+  }
+
+  // An answer to our join: false if a rejoin was asked for meanwhile (and is now sent).
+  joinAnswered() {
+    this.joining = false;
+    if (!this.again) return true;
+    this.again = false;
+    this.closeAll();
+    this.join();
+    return false;
   }
 
   handle(message) {
@@ -120,6 +114,8 @@ export class VideoSfu {
   async process(message) {
     switch (message.type) {
       case "video_joined":
+        if (!this.joinAnswered()) break;
+        window.clearTimeout(this.retry); // a retry due from before is not needed now
         this.joined = true;
         this.attempts = 0;
         this.onStatus?.("joined");
@@ -156,13 +152,26 @@ export class VideoSfu {
         if (message.target === "publisher") this.closePub();
         else this.reconnect();
         break;
-      case "video_lost":
+      case "video_rejoin":
+        this.rejoin();
+        break;
       case "video_unavailable":
+        if (this.joinAnswered()) this.reconnect();
+        break;
+      case "video_lost":
       case "video_stopped":
         this.reconnect();
         break;
       default:
     }
+  }
+
+  // The network changed (the browser came back online, or a connection
+  // failed): restart ICE on both connections, keeping everything else.
+  restartIce() {
+    if (!this.joined) return;
+    if (this.pub) this.handle({ type: "restart" });
+    if (this.sub) this.send({ type: "video_restart" });
   }
 
   async publish() {
@@ -212,7 +221,14 @@ export class VideoSfu {
       });
       pc.addEventListener("track", (event) => this.show(event.transceiver.mid, event.track));
       pc.addEventListener("connectionstatechange", () => {
-        if (pc.connectionState === "failed" && this.sub === pc) this.reconnect();
+        if (this.sub !== pc) return;
+        if (pc.connectionState === "connected") this.subRestarts = 0;
+        // A network change: ask the server for an ICE restart (Janus offers
+        // afresh); if that does not bring it back, join again.
+        if (pc.connectionState === "failed") {
+          if (this.subRestarts++ < 1) this.send({ type: "video_restart" });
+          else this.reconnect();
+        }
       });
     }
     await this.sub.setRemoteDescription(jsep);
@@ -236,18 +252,7 @@ export class VideoSfu {
   tile(participant) {
     let tile = this.tiles.get(participant);
     if (tile) return tile;
-    const figure = document.createElement("figure");
-    figure.className = "app-room__video";
-    figure.dataset.participant = participant;
-    const video = document.createElement("video");
-    video.autoplay = true;
-    video.playsInline = true;
-    const caption = document.createElement("figcaption");
-    caption.textContent = this.nameOf(participant);
-    video.setAttribute("aria-label", `Video of ${this.nameOf(participant)}`);
-    figure.append(video, caption);
-    this.container.append(figure);
-    tile = { figure, stream: new MediaStream() };
+    tile = { figure: this.newTile(participant), stream: new MediaStream() };
     this.tiles.set(participant, tile);
     return tile;
   }
@@ -269,10 +274,7 @@ export class VideoSfu {
   }
 
   rename() {
-    for (const [participant, tile] of this.tiles) {
-      tile.figure.querySelector("figcaption").textContent = this.nameOf(participant);
-      tile.figure.querySelector("video").setAttribute("aria-label", `Video of ${this.nameOf(participant)}`);
-    }
+    for (const [participant, tile] of this.tiles) this.label(tile.figure, participant);
   }
 
   // The media server went away or hung up: say so, and join again shortly.
@@ -282,7 +284,7 @@ export class VideoSfu {
     this.attempts += 1;
     const delay = Math.min(15000, 1000 * 2 ** Math.min(this.attempts, 4)) * (0.5 + Math.random() / 2);
     window.clearTimeout(this.retry);
-    this.retry = window.setTimeout(() => this.send({ type: "video_join" }), delay);
+    this.retry = window.setTimeout(() => this.join(), delay);
   }
 
   closeAll() {
@@ -298,24 +300,11 @@ export class VideoSfu {
   // Leaving the room, sent to the lobby, ended: nothing sent, nothing received.
   stop() {
     window.clearTimeout(this.retry);
+    this.started = false;
+    this.joining = false;
+    this.again = false;
     this.localVideo.closest("figure").classList.remove("app-room__video--speaking");
     this.closeAll();
-  }
-
-  setAudio(on) {
-    this.audioOn = on;
-    this.applyTracks();
-  }
-
-  setVideo(on) {
-    this.videoOn = on;
-    this.applyTracks();
-  }
-
-  applyTracks() {
-    if (!this.stream) return;
-    for (const track of this.stream.getAudioTracks()) track.enabled = this.audioOn;
-    for (const track of this.stream.getVideoTracks()) track.enabled = this.videoOn;
   }
 
   // What to receive: a new link to the media server starts at "high".
@@ -327,10 +316,9 @@ export class VideoSfu {
     }
   }
 
-  // Audio only, for a weak connection: the media server stops sending us
-  // video, and we stop sending ours (the camera stays free to turn back on).
-  setAudioOnly(on) {
-    this.audioOnly = on;
+  // Audio only: the media server stops sending us video, and we stop
+  // sending ours.
+  pauseVideo(on) {
     this.sendQuality();
     const video = this.stream?.getVideoTracks()[0] || null;
     for (const sender of this.pub ? this.pub.getSenders() : []) {

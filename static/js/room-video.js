@@ -2,37 +2,14 @@
 // room, signalled through the room's WebSocket (offers, answers and ICE
 // candidates go only to the named peer). The newest arrival makes the offers;
 // if two offers cross, the peer with the smaller id gives way ("polite").
+// Later changes (audio only) are offered again on the same connections.
+import { RoomMedia } from "./room-media.js";
 
-export class VideoMesh {
-  constructor({ send, iceServers, container, localVideo, nameOf, policy, onStatus }) {
-    this.send = send;
-    this.iceServers = iceServers;
-    this.policy = policy || "all";
-    this.onStatus = onStatus;
-    this.container = container;
-    this.localVideo = localVideo;
-    this.nameOf = nameOf;
-    this.peers = new Map(); // peer id -> {pc, participant, figure, chain}
-    this.stream = null;
+export class VideoMesh extends RoomMedia {
+  constructor(options) {
+    super(options, { width: 320, height: 240 });
+    this.peers = new Map(); // peer id -> {pc, participant, figure, chain, again}
     this.me = null;
-    this.audioOn = true;
-    this.videoOn = true;
-  }
-
-  async ensureMedia() {
-    if (this.stream || !navigator.mediaDevices) return this.stream;
-    try {
-      this.stream = await navigator.mediaDevices.getUserMedia({
-        audio: true, video: { width: { ideal: 320 }, height: { ideal: 240 } },
-      });
-      this.localVideo.srcObject = this.stream;
-      this.applyTracks();
-      this.onStatus?.("media-ok");
-    } catch (error) {
-      this.stream = null; // no camera or permission refused: still see and hear others
-      this.onStatus?.(error && error.name === "NotAllowedError" ? "media-refused" : "media-missing");
-    }
-    return this.stream;
   }
 
   // Called with the room's state: call every peer already there.
@@ -47,8 +24,8 @@ export class VideoMesh {
   entry(peer, participant) {
     let entry = this.peers.get(peer);
     if (entry) return entry;
-    const pc = new RTCPeerConnection({ iceServers: this.iceServers, iceTransportPolicy: this.policy });
-    entry = { pc, participant, figure: null, chain: Promise.resolve() };
+    const pc = new RTCPeerConnection(this.config());
+    entry = { pc, participant, figure: null, chain: Promise.resolve(), again: false };
     this.peers.set(peer, entry);
     if (this.stream) {
       for (const track of this.stream.getTracks()) pc.addTrack(track, this.stream);
@@ -56,20 +33,52 @@ export class VideoMesh {
       pc.addTransceiver("audio", { direction: "recvonly" });
       pc.addTransceiver("video", { direction: "recvonly" });
     }
+    this.directVideo(pc);
     pc.addEventListener("icecandidate", (event) => {
       if (event.candidate) this.send({ type: "signal", to: peer, kind: "candidate", data: event.candidate.toJSON() });
     });
-    pc.addEventListener("track", (event) => this.show(peer, entry, event.streams[0] || new MediaStream([event.track])));
+    pc.addEventListener("track", (event) => this.show(entry, event.streams[0] || new MediaStream([event.track])));
     pc.addEventListener("connectionstatechange", () => {
       if (pc.connectionState === "failed") this.close(peer);
     });
     return entry;
   }
 
+  // Video goes both ways unless this person chose audio only (then neither).
+  directVideo(pc) {
+    for (const transceiver of pc.getTransceivers()) {
+      if (transceiver.receiver.track.kind !== "video" || transceiver.currentDirection === "stopped") continue;
+      const sends = Boolean(transceiver.sender.track);
+      transceiver.direction = this.audioOnly ? "inactive" : sends ? "sendrecv" : "recvonly";
+    }
+  }
+
   async call(peer, participant) {
-    const { pc } = this.entry(peer, participant);
+    const entry = this.entry(peer, participant);
+    await this.offer(peer, entry);
+  }
+
+  async offer(peer, { pc }) {
     await pc.setLocalDescription(await pc.createOffer());
     this.send({ type: "signal", to: peer, kind: "offer", data: pc.localDescription.toJSON() });
+  }
+
+  // Audio only, or back: offer the change on every connection (once the
+  // one under way, if any, is settled).
+  pauseVideo() {
+    for (const [peer, entry] of this.peers) {
+      this.directVideo(entry.pc);
+      entry.chain = entry.chain.then(() => this.renegotiate(peer, entry)).catch(() => {});
+    }
+  }
+
+  async renegotiate(peer, entry) {
+    if (entry.pc.signalingState !== "stable") {
+      entry.again = true; // after the answer comes
+      return;
+    }
+    entry.again = false;
+    await this.offer(peer, entry);
   }
 
   // Signals from one peer are handled in order: a candidate can't be added
@@ -79,11 +88,13 @@ export class VideoMesh {
     entry.chain = entry.chain.then(() => this.process(message, entry)).catch(() => {});
   }
 
-  async process({ from_peer: peer, kind, data }, { pc }) {
+  async process({ from_peer: peer, kind, data }, entry) {
+    const { pc } = entry;
     if (kind === "offer") {
       const polite = this.me < peer;
       if (pc.signalingState !== "stable" && !polite) return; // ours wins
       await pc.setRemoteDescription(data);
+      this.directVideo(pc); // an answer keeps this person's choice
       await pc.setLocalDescription(await pc.createAnswer());
       this.send({ type: "signal", to: peer, kind: "answer", data: pc.localDescription.toJSON() });
     } else if (kind === "answer") {
@@ -91,21 +102,11 @@ export class VideoMesh {
     } else if (kind === "candidate") {
       await pc.addIceCandidate(data).catch(() => {});
     }
+    if (entry.again) await this.renegotiate(peer, entry);
   }
 
-  show(peer, entry, stream) {
-    if (!entry.figure) {
-      const figure = document.createElement("figure");
-      figure.className = "app-room__video";
-      const video = document.createElement("video");
-      video.autoplay = true;
-      video.playsInline = true;
-      const caption = document.createElement("figcaption");
-      caption.textContent = this.nameOf(entry.participant);
-      figure.append(video, caption);
-      this.container.append(figure);
-      entry.figure = figure;
-    }
+  show(entry, stream) {
+    if (!entry.figure) entry.figure = this.newTile(entry.participant);
     const video = entry.figure.querySelector("video");
     if (video.srcObject !== stream) video.srcObject = stream;
     video.play().catch(() => {});
@@ -127,31 +128,8 @@ export class VideoMesh {
     for (const peer of [...this.peers.keys()]) this.close(peer);
   }
 
-  setAudio(on) {
-    this.audioOn = on;
-    this.applyTracks();
-  }
-
-  setVideo(on) {
-    this.videoOn = on;
-    this.applyTracks();
-  }
-
-  applyTracks() {
-    if (!this.stream) return;
-    for (const track of this.stream.getAudioTracks()) track.enabled = this.audioOn;
-    for (const track of this.stream.getVideoTracks()) track.enabled = this.videoOn;
-  }
-
-  setIce(servers) {
-    this.iceServers = servers;
-    for (const { pc } of this.peers.values()) {
-      try {
-        pc.setConfiguration({ ...pc.getConfiguration(), iceServers: servers });
-      } catch {
-        // closed meanwhile
-      }
-    }
+  rename() {
+    for (const entry of this.peers.values()) if (entry.figure) this.label(entry.figure, entry.participant);
   }
 
   // For tests and troubleshooting: this page's own connections, nothing more.

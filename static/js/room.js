@@ -56,7 +56,7 @@ const common = {
   send, container: $("videos"), localVideo: $("local"), nameOf, policy: config.iceTransportPolicy, onStatus: mediaStatus,
 };
 const sfu = config.media === "sfu" ? new VideoSfu(common) : null;
-const mesh = config.media === "mesh" ? new VideoMesh({ ...common, iceServers: [] }) : null;
+const mesh = config.media === "mesh" ? new VideoMesh(common) : null;
 const av = sfu || mesh; // whichever carries this room's audio and video
 let iceRefresh = null;
 // Harmless hook for tests and troubleshooting: this page's own peer connections.
@@ -368,13 +368,32 @@ const clock = (at) => new Date(at).toLocaleTimeString("en-GB", { hour: "2-digit"
 function showAlert({ participant, name, at, first_at: firstAt, count }) {
   const line = alerts.get(participant)?.line || document.createElement("p");
   line.className = "app-room__alert";
-  alerts.set(participant, { line });
+  alerts.set(participant, { line, name });
   const time = document.createElement("time");
   time.dateTime = at;
   time.textContent = clock(at);
   const repeats = count > 1 ? ` (${count} times since ${clock(firstAt || at)})` : "";
-  line.replaceChildren(`${name} asked for support at `, time, `${repeats}. Please contact them privately.`);
+  const text = document.createElement("span");
+  text.append(`${name} asked for support at `, time, `${repeats}. Please contact them privately.`);
+  // Seen: it goes for every facilitator, so nobody else follows it up twice.
+  const seen = button("Seen — I'll follow up", `(${name})`, () => send({ type: "support_dismiss", participant }));
+  line.replaceChildren(text, " ", seen);
   $("alerts").append(line); // the latest last
+}
+
+function dismissAlert({ participant, by }) {
+  const line = alerts.get(participant)?.line;
+  if (!line) return;
+  const hadFocus = line.contains(document.activeElement);
+  const { name } = alerts.get(participant);
+  line.remove();
+  alerts.delete(participant);
+  $("alerts-status").textContent = `${by} has seen the request from ${name} and will follow it up.`;
+  if (hadFocus) {
+    // Keep the keyboard where it was: the next alert's button, or the controls' heading.
+    const next = $("alerts").querySelector("button") || $("facilitator-heading");
+    next.focus();
+  }
 }
 
 function upsert(entry) {
@@ -416,7 +435,7 @@ const handlers = {
   participant({ participant }) {
     upsert(participant);
     renderPeople();
-    sfu?.rename();
+    av?.rename();
   },
   ice({ servers, expires }) {
     av?.setIce(servers);
@@ -444,6 +463,7 @@ const handlers = {
   video_lost: (message) => sfu?.handle(message),
   video_unavailable: (message) => sfu?.handle(message),
   video_stopped: (message) => sfu?.handle(message),
+  video_rejoin: (message) => sfu?.handle(message),
   session({ seconds_left: secondsLeft }) {
     // Acting in the room kept the sign-in alive: the idle warning starts again.
     document.dispatchEvent(new CustomEvent("session-extended", { detail: secondsLeft }));
@@ -480,6 +500,7 @@ const handlers = {
   support(alert) {
     showAlert(alert);
   },
+  support_dismissed: dismissAlert,
   support_sent({ delivered }) {
     setSupport("done", delivered === false ? SUPPORT_TEXT.nobody : SUPPORT_TEXT.done);
   },
@@ -546,10 +567,10 @@ if (av) {
   $("camera-choice").addEventListener("change", useDevices);
   $("mic-choice").addEventListener("change", useDevices);
 }
-if (sfu) {
+if (av) {
   $("audio-only").addEventListener("click", () => {
-    const on = !sfu.audioOnly;
-    sfu.setAudioOnly(on);
+    const on = !av.audioOnly;
+    av.setAudioOnly(on);
     $("audio-only").setAttribute("aria-pressed", String(on));
     mediaStatus(on ? "audio-only" : "video-back");
   });
@@ -558,6 +579,8 @@ if (av) {
   $("mic").addEventListener("click", () => setMic(!av.audioOn));
   $("camera").addEventListener("click", () => setCamera(!av.videoOn));
 }
+// A network change (back online, or another network): ICE restarts in place.
+window.addEventListener("online", () => sfu?.restartIce());
 if (config.facilitator) {
   // Ending asks first, in place (the link's own page asks without JavaScript).
   const end = document.querySelector("[data-room-end]");

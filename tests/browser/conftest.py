@@ -150,6 +150,21 @@ def axe_violations(page) -> list[dict]:
     ]
 
 
+def wait_until(page, predicate: str, *, timeout: float = 10_000, polling: float = 250):
+    """Evaluate `predicate` (a page function or expression, which may return
+    a Promise) until its result is truthy; returns it. For async checks such
+    as getStats(): Playwright's wait_for_function takes a returned Promise
+    for true at once, so it would check nothing."""
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        result = page.evaluate(predicate)
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout / 1000:g} s: {predicate[-160:]}")
+        time.sleep(polling / 1000)
+
+
 def assert_accessible(page) -> None:
     violations = axe_violations(page)
     assert violations == [], f"{page.url}: {violations}"

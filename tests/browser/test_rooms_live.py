@@ -1,12 +1,15 @@
 """Two people in a live room, in two Chromium pages: the lobby, chat, a raised
 hand, and a WebRTC call that really carries video (fake camera)."""
 
+import re
+import time
+
 import pytest
 
 from accounts.tests.factories import FacilitatorFactory, UserFactory
 from rooms.tests.factories import BookingFactory, GroupSessionFactory, PeerGroupFactory
 from rooms.tests.support import ensure_roles, fresh_channel_layer
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, sign_in, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -84,7 +87,7 @@ def test_two_people_meet_chat_raise_a_hand_and_see_each_other(asgi_server, page,
 
     for each in (page, guest_page):
         each.wait_for_function(CONNECTED, timeout=20_000)
-        each.wait_for_function(f"({FRAMES_DECODED})().then((n) => n > 0)", timeout=20_000, polling=500)
+        wait_until(each, f"({FRAMES_DECODED})().then((n) => n > 0)", timeout=20_000, polling=500)
         assert each.evaluate(FRAMES_DECODED) > 0
 
 
@@ -128,3 +131,81 @@ def test_after_a_server_restart_everyone_comes_back_to_the_room(asgi_server, pag
     page.get_by_label("Message", exact=True).fill("Welcome back")
     page.get_by_role("button", name="Send message").click()
     guest_page.locator("[role=log]").get_by_text("Welcome back").wait_for()
+
+
+def test_a_support_alert_seen_by_one_facilitator_goes_for_all(asgi_server, browser, page, guest_page, people):
+    host, guest, session = people
+    co_host = FacilitatorFactory(display_name="Kim Cohost")
+    session.group.facilitators.add(co_host)
+    session.group.lobby_enabled = False
+    session.group.save()
+    co_page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    try:
+        room_url = f"{asgi_server.url}/rooms/{session.code}/"
+        for each, user in ((page, host), (co_page, co_host), (guest_page, guest)):
+            _sign_in(each, asgi_server.url, user)
+            each.goto(room_url)
+            each.get_by_text("You are in the room.").wait_for()
+        guest_page.get_by_role("button", name="I need support").click()
+        for each in (page, co_page):
+            each.get_by_text(re.compile(r"^Alex Guest .*asked for support at")).wait_for()
+        assert_accessible(page)
+        # By keyboard: the button takes focus and Enter presses it.
+        button = page.get_by_role("button", name=re.compile(r"^Seen — I'll follow up \(Alex Guest"))
+        button.focus()
+        page.keyboard.press("Enter")
+        for each in (page, co_page):
+            each.get_by_text(re.compile(r"^Alex Guest .*asked for support at")).wait_for(state="detached")
+            taken = re.compile(r"^Sam Host .*has seen the request from Alex Guest .*will follow it up\.$")
+            each.get_by_text(taken).wait_for()
+        # The keyboard stays in the controls, not lost at the top of the page.
+        assert page.evaluate("document.activeElement.id") == "facilitator-heading"
+        assert_accessible(co_page)
+        assert guest_page.get_by_text("will follow it up").count() == 0  # only facilitators hear of it
+    finally:
+        co_page.context.close()
+
+
+AUDIO_BYTES = """async () => {
+  let bytes = 0;
+  for (const pc of window.roomDebug.connections()) {
+    (await pc.getStats()).forEach((report) => {
+      if (report.type === "inbound-rtp" && report.kind === "audio") bytes += report.bytesReceived || 0;
+    });
+  }
+  return bytes;
+}"""
+
+
+def _still(page, script, seconds=1.5) -> tuple[int, int]:
+    """A count read twice, `seconds` apart."""
+    first = page.evaluate(script)
+    time.sleep(seconds)
+    return first, page.evaluate(script)
+
+
+def test_on_the_mesh_audio_only_pauses_video_both_ways_and_the_camera_turns_off(
+        asgi_server, page, guest_page, people):
+    _host_lets_guest_in(asgi_server.url, page, guest_page, people)
+    for each in (page, guest_page):
+        wait_until(each, f"({FRAMES_DECODED})().then((n) => n > 0)", timeout=20_000, polling=500)
+    guest_page.get_by_role("button", name="Audio only (for a weak connection)").click()
+    guest_page.get_by_text("Audio only: you hear everyone").wait_for()
+    assert guest_page.get_by_role("button", name="Audio only (for a weak connection)").get_attribute(
+        "aria-pressed") == "true"
+    time.sleep(1)  # the change offered and answered on the one connection
+    for each in (page, guest_page):
+        before, after = _still(each, FRAMES_DECODED)
+        assert after == before, "video still arrives"
+        before, after = _still(each, AUDIO_BYTES, 1)
+        assert after > before, "sound stopped too"
+    assert_accessible(guest_page)
+    guest_page.get_by_role("button", name="Audio only (for a weak connection)").click()
+    for each in (page, guest_page):
+        frames = each.evaluate(FRAMES_DECODED)
+        wait_until(each, f"({FRAMES_DECODED})().then((n) => n > {frames} + 10)", timeout=15_000, polling=250)
+    page.get_by_role("button", name="Turn camera off").click()
+    assert page.get_by_role("button", name="Turn camera on").get_attribute("aria-pressed") == "true"
+    guest_page.locator("[data-room-people]").get_by_text("camera off").wait_for()
+    assert page.evaluate("() => window.roomDebug.connections()[0].getSenders()"
+                         ".filter((s) => s.track && s.track.kind === 'video').every((s) => !s.track.enabled)")

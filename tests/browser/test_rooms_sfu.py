@@ -10,7 +10,7 @@ from accounts.tests.factories import FacilitatorFactory, UserFactory
 from rooms.tests import media_servers
 from rooms.tests.factories import BookingFactory, GroupSessionFactory, PeerGroupFactory
 from rooms.tests.support import ensure_roles, fresh_channel_layer
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, sign_in, wait_until
 
 pytestmark = pytest.mark.browser
 janus_server, sfu, turn_server = media_servers.janus_server, media_servers.sfu, media_servers.turn_server
@@ -38,14 +38,15 @@ WIDTHS = """async () => {
   return widths;
 }"""
 RELAYED = """async () => {
-  // The local candidate type of every candidate pair that carried media in.
+  // The local candidate type of the pair each connection has selected and
+  // received on (a pair's own "succeeded" state comes and goes as ICE checks
+  // run, so it is no steady sign of which path carries the media).
   const types = [];
   for (const pc of window.roomDebug.connections()) {
     const stats = await pc.getStats();
     stats.forEach((report) => {
-      if (report.type === "candidate-pair" && report.state === "succeeded" && report.bytesReceived > 0) {
-        types.push(stats.get(report.localCandidateId).candidateType);
-      }
+      const pair = report.type === "transport" && stats.get(report.selectedCandidatePairId);
+      if (pair && pair.bytesReceived > 0) types.push(stats.get(pair.localCandidateId).candidateType);
     });
   }
   return types;
@@ -53,7 +54,7 @@ RELAYED = """async () => {
 
 
 def _videos_flowing(page, count: int, timeout: int = 30_000):
-    page.wait_for_function(f"() => ({DECODED})().then((c) => c.filter((n) => n > 0).length >= {count})",
+    wait_until(page, f"() => ({DECODED})().then((c) => c.filter((n) => n > 0).length >= {count})",
                            timeout=timeout, polling=500)
 
 
@@ -107,11 +108,13 @@ def test_a_circle_of_three_see_each_other_through_the_media_server(asgi_server, 
         pages.append(page)
     for page in pages:
         _videos_flowing(page, 2)
-    # Publishers send simulcast; the phone receives the low layer, the desktops a higher one.
-    pages[2].wait_for_function(f"() => ({WIDTHS})().then((w) => w.length === 2 && Math.max(...w) <= 200)",
-                               timeout=15_000, polling=500)
-    pages[0].wait_for_function(f"() => ({WIDTHS})().then((w) => w.length === 2 && Math.min(...w) >= 320)",
-                               timeout=15_000, polling=500)
+    # Publishers send simulcast; the phone receives the lowest layer there
+    # is, the desktops the highest. (From the fake camera's 640 × 480 Chromium
+    # sends two layers, 640 and 320 wide: it drops the quarter-size one.)
+    wait_until(pages[2], f"() => ({WIDTHS})().then((w) => w.length === 2 && Math.max(...w) <= 320)",
+               timeout=15_000, polling=500)
+    wait_until(pages[0], f"() => ({WIDTHS})().then((w) => w.length === 2 && Math.min(...w) >= 640)",
+               timeout=15_000, polling=500)
     # Chromium's fake microphone beeps: someone is shown speaking.
     pages[0].locator(".app-room__video--speaking figcaption", has_text="(speaking)").first.wait_for()
     figure = pages[0].locator("[data-room-videos] figure").first
@@ -160,7 +163,7 @@ def test_someone_sent_to_the_lobby_stops_receiving_within_two_seconds(asgi_serve
     started = time.monotonic()
     guest_page.get_by_text("You are waiting in the lobby.").wait_for()
     # Nothing more arrives: its receiving connection is closed, and the host no longer receives the guest.
-    host_page.wait_for_function(f"() => ({DECODED})().then((c) => c.length === 0)", timeout=2_000, polling=100)
+    wait_until(host_page, f"() => ({DECODED})().then((c) => c.length === 0)", timeout=2_000, polling=100)
     assert time.monotonic() - started < 2.5
     assert guest_page.evaluate("window.roomDebug.connections().length") == 0
     before = _decoded_total(guest_page)
@@ -227,7 +230,7 @@ def test_a_stage_the_audience_receives_the_panel_and_one_is_brought_on(asgi_serv
         _videos_flowing(page, 3 if page in audience_pages else 2, timeout=30_000)
     panel_pages[0].get_by_role("button", name="Back to audience Audience 1").click()
     audience_pages[0].get_by_text("You are in the audience").wait_for()
-    audience_pages[1].wait_for_function(f"() => ({DECODED})().then((c) => c.length === 2)", timeout=5_000, polling=200)
+    wait_until(audience_pages[1], f"() => ({DECODED})().then((c) => c.length === 2)", timeout=5_000, polling=200)
     fresh_channel_layer()
 
 
@@ -263,9 +266,12 @@ def test_relay_only_media_flows_through_coturn_and_an_expired_credential_is_refu
         pages.append(page)
     for page in pages:
         _videos_flowing(page, 1)
-        page.wait_for_function(f"() => ({RELAYED})().then((types) => types.length > 0)", timeout=10_000, polling=250)
-        types = page.evaluate(RELAYED)  # every path that carried media is a TURN relay
-        assert types, types
+        # Both connections (sending, receiving) carry media, each through a TURN relay.
+        deadline = time.monotonic() + 15
+        while len(types := page.evaluate(RELAYED)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.25)
+        states = page.evaluate("() => window.roomDebug.connections().map((pc) => pc.connectionState)")
+        assert len(types) >= 2, (types, states)
         assert set(types) == {"relay"}, types
     fresh = turn_credentials(secret=turn_server.secret, ttl=600)
     expired = turn_credentials(secret=turn_server.secret, ttl=-60)
