@@ -25,7 +25,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from groups.models import GroupSession
-from notifications.email import build_email
+from notifications.email import Shared, build_email
 from notifications.messages import compose
 from notifications.models import MEMBERSHIP_KINDS, REMINDER_KINDS, Kind, Notification, Preference
 from notifications.scheduling import reminder_stamp
@@ -214,10 +214,11 @@ class Outbound:
 def notification_deliver(*, notification_id: int, token: datetime, now: datetime) -> str:
     """Send one claimed notification; returns the status it ended in."""
     with Outbound(mail.mailers.default) as outbound:
-        return _deliver_claimed([notification_id], token=token, now=now, outbound=outbound)[0]
+        return _deliver_claimed([notification_id], token=token, now=now, outbound=outbound, shared=Shared())[0]
 
 
-def _deliver_claimed(ids: list[int], *, token: datetime, now: datetime, outbound: Outbound) -> list[str]:
+def _deliver_claimed(ids: list[int], *, token: datetime, now: datetime, outbound: Outbound,
+                     shared: Shared) -> list[str]:
     """Send rows claimed together, in order; the status each ended in. Rows
     still wanted reach the person's list first: the in-app channel never waits
     on email."""
@@ -238,7 +239,7 @@ def _deliver_claimed(ids: list[int], *, token: datetime, now: datetime, outbound
             pk__in=[n.pk for n in wanted], status=Status.SENDING, claimed_at=token, shown_at__isnull=True
         ).update(shown_at=now)
     for notification in wanted:
-        outcomes[notification.pk] = _send(notification, token=token, now=now, outbound=outbound)
+        outcomes[notification.pk] = _send(notification, token=token, now=now, outbound=outbound, shared=shared)
     return [outcomes[notification_id] for notification_id in ids]
 
 
@@ -259,9 +260,10 @@ def _check(notification_id: int, notification: Notification | None, *, token: da
     return None
 
 
-def _send(notification: Notification, *, token: datetime, now: datetime, outbound: Outbound) -> str:
+def _send(notification: Notification, *, token: datetime, now: datetime, outbound: Outbound,
+          shared: Shared) -> str:
     try:
-        message = build_email(notification, compose(notification, now=now))
+        message = build_email(notification, compose(notification, now=now, invitations=shared.invitations), shared)
     except Exception as exc:  # a bug: retried, then visible to admins
         logger.exception("notification %s (%s) could not be built", notification.code, notification.kind)
         return _attempt_failed(notification, token, now, exc)
@@ -296,13 +298,14 @@ def notifications_send_due(*, now: datetime | None = None, limit: int | None = N
     limit = SWEEP_LIMIT if limit is None else limit
     outcomes: dict[str, int] = {}
     handled = 0
+    shared = Shared()  # what the sweep's emails have in common, made once (notifications.email)
     with Outbound(mail.mailers.default) as outbound:
         while handled < limit:
             moment = now or timezone.now()
             ids, token = notifications_claim(now=moment, size=min(CLAIM_BATCH, limit - handled))
             if not ids:
                 break
-            for outcome in _deliver_claimed(ids, token=token, now=moment, outbound=outbound):
+            for outcome in _deliver_claimed(ids, token=token, now=moment, outbound=outbound, shared=shared):
                 outcomes[outcome] = outcomes.get(outcome, 0) + 1
             handled += len(ids)
     return outcomes
