@@ -25,6 +25,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event, Timezone, vCalAddress, vDDDTypes
+from icalendar.parser import Contentline
 
 from groups.models import GroupSession, PeerGroup
 from signups.models import Booking
@@ -164,9 +165,9 @@ class Invitations:
         if shared is None:
             shared = self._shared[key] = self._build(session, booking, cancelled)
         body, sequence_line, changed_line, method = shared
-        event = Event()
-        event.add("attendee", _attendee(attendee))
-        attendee_line = _ATTENDEE_LINE.search(b"\r\n" + event.to_ical()).group(0)
+        person = _attendee(attendee)
+        # The line Event.to_ical writes for this property, folded the same way.
+        attendee_line = b"\r\n" + Contentline.from_parts("ATTENDEE", person.params, person, sorted=True).to_ical()
         changed = max(session.updated_at, booking.updated_at)
         body = (body.replace(sequence_line, b"\r\nSEQUENCE:%d\r\n" % calendar_sequence(session, booking), 1)
                 .replace(changed_line, b"\r\nLAST-MODIFIED:" + vDDDTypes(changed).to_ical() + b"\r\n", 1))
