@@ -8,6 +8,7 @@ import traceback
 
 from bench.common import Result, setup_django
 from bench.report import write_report
+from bench.scale import apply_scale
 
 SCENARIOS = {
     "S1": ("s1_booking", "S1 booking rush"),
@@ -22,6 +23,8 @@ SCENARIOS = {
 
 def main(argv: list[str]) -> int:
     chosen = [a.upper() for a in argv] or list(SCENARIOS)
+    scale = apply_scale()
+    print(f"bench: scale {scale} (BENCH_SCALE; bench/scale.py)", flush=True)
     setup_django()
     from bench.fixtures import reset_database
 

@@ -148,6 +148,10 @@ def _rounds(result, session, cookies, attempts, rounds, raw_rate, raw_lat, raw_o
     from signups.models import Booking
 
     rates, all_latencies, oversells, inversions, failures, wrong = [], [], [], [], 0, 0
+    with Server("uvicorn", workers=2, app="bench.bare_asgi:app") as bare:
+        bare_elapsed, _, bare_failed = asyncio.run(_rush(bare.port, "/", cookies, 200))
+    bare_rate = attempts / bare_elapsed
+    print(f"  bare ASGI POSTs: {bare_rate:.0f}/s, failed {bare_failed}", flush=True)
     with Server("uvicorn", workers=2) as server:
         # The same people POST to hello-world first: the ceiling of the stack.
         # A browser's first request records its session (once a minute at
@@ -176,6 +180,9 @@ def _rounds(result, session, cookies, attempts, rounds, raw_rate, raw_lat, raw_o
                ratio(rate, hello_rate))
     result.row("hello-world POSTs/s against raw SQL (the stack's own ceiling)", f"{hello_rate:.0f}",
                f"{raw_rate:.0f}", ratio(hello_rate, raw_rate))
+    result.row("signed-in no-op (hello-world) POSTs/s against a bare ASGI hello-world on uvicorn ×2 (the "
+               "Django stack's own cost)", f"{hello_rate:.0f}", f"{bare_rate:.0f}", ratio(hello_rate, bare_rate))
+    result.target("≥ 0.8× the signed-in no-op POST", rate >= 0.8 * hello_rate, f"({ratio(rate, hello_rate)})")
     result.row("hello-world POSTs/s, each browser's first request", f"{attempts / first_elapsed:.0f}")
     result.row("hello-world POSTs not answered 200", str(hello_failed))
     for p in (50, 99):

@@ -34,6 +34,7 @@ from datetime import timedelta
 from bench.common import HOST, PYTHON, REDIS_URL, ROOT, SERVER_ENV, Result, env_int, ratio, rss_mb
 from bench.fixtures import make_group, make_users
 from bench.smtp_sink import SmtpSink
+from bench.ws import cpu_seconds
 
 SESSIONS = 50  # people book every session, so people = reminders / (2 × SESSIONS)
 SWEEP_TASK = "notifications.tasks.send_due_notifications"
@@ -347,11 +348,15 @@ def run(result: Result) -> None:
     with SmtpSink() as sink, Worker(concurrency, sink.port) as worker:
         watch = Watch(sink, worker)
         idle_rss = worker.rss_mb
+        worker_cpu, bench_cpu = cpu_seconds(worker.proc.pid), time.process_time()
         deadline = time.monotonic() + bound
         # One sweep, as beat sends it: when it hits SWEEP_LIMIT it queues the next itself.
         _send_sweeps(1)
         arrived, seconds = watch.until(n, bound=max(1.0, deadline - time.monotonic()), idle=30)
         print(f"  one beat sweep and its follow-ups: {arrived} in {seconds:.1f} s", flush=True)
+        # CPU time hardly moves with other load on the machine, unlike the rate.
+        worker_cpu = cpu_seconds(worker.proc.pid) - worker_cpu
+        bench_cpu = time.process_time() - bench_cpu
         app.control.purge()  # sweeps still queued once everything is sent
     tally = _tally(group, sink)
     with SmtpSink() as probe_sink:
@@ -365,6 +370,12 @@ def run(result: Result) -> None:
     result.row("sent / due at the end", f"{tally['sent']:,} / {tally['rows']:,}")
     result.row("duplicates (same Message-ID twice at the sink)", str(tally["duplicates"]))
     result.row("misses (not sent at the end, or sent but not at the sink)", str(misses))
+    if arrived:
+        per_worker, per_sink = worker_cpu / arrived * 1000, bench_cpu / arrived * 1000
+        result.row("worker CPU per reminder (all its processes)", f"{per_worker:.1f} ms")
+        result.row("SMTP sink CPU per reminder (the bench process, its watcher included)", f"{per_sink:.1f} ms")
+        result.row(f"reminders/s {os.cpu_count()} idle cores would allow, from worker + sink CPU (PostgreSQL's not "
+                   "counted)", f"{os.cpu_count() * 1000 / (per_worker + per_sink):.0f}")
     result.row("worker RSS, idle → peak (parent + pool processes)", f"{idle_rss:.0f} → {watch.peak_rss:.0f} MB")
     result.row(f"`reminders_ensure` run first by every sweep ({math.ceil(n / 2):,} places)", f"{ensure * 1000:.0f} ms")
     result.row(f"queries per reminder (in-process sweep of {PROBE})", f"{queries:.1f}")

@@ -14,7 +14,7 @@ from groups.models import GroupSession, PeerGroup
 from notifications import links
 from notifications.models import Kind, Notification
 from notifications.scheduling import stamp_previous_start
-from signups.ical import Invitation, invitation_ics
+from signups.ical import Invitation, Invitations, invitation_ics
 from signups.models import Booking
 
 
@@ -49,7 +49,7 @@ def _moved(group: PeerGroup, stamp: str, span: str) -> str:
     return f"{group.title} has moved to {span}."
 
 
-def _booking_message(notification: Notification, now: datetime) -> Composed:
+def _booking_message(notification: Notification, now: datetime, invitations: Invitations | None) -> Composed:
     booking = notification.booking
     session = booking.session
     group = session.group
@@ -58,7 +58,9 @@ def _booking_message(notification: Notification, now: datetime) -> Composed:
     join = links.join_link(session)
     # Only a place held is in the person's calendar: a REQUEST adds or updates
     # it, a CANCEL (when the session is called off) removes it.
-    calendar = (invitation_ics(session, booking, attendee=notification.user.email)
+    # A sweep's messages share each session's file (signups.ical.Invitations).
+    make = invitations.invitation if invitations is not None else invitation_ics
+    calendar = (make(session, booking, attendee=notification.user.email)
                 if booking.status == Booking.Status.CONFIRMED else None)
     cancel_hint = "If you cannot come, please cancel your place so someone else can have it."
     if kind == Kind.BOOKING_CONFIRMED:
@@ -113,7 +115,7 @@ def _booking_message(notification: Notification, now: datetime) -> Composed:
              "The attached calendar file removes it from your calendar.",
              "If you change your mind, you can book again while places are free."],
             "See the group's sessions", links.group_link(group),
-            invitation_ics(session, booking, attendee=notification.user.email),
+            make(session, booking, attendee=notification.user.email),
         )
     if kind == Kind.FEEDBACK_INVITATION:
         return Composed(
@@ -156,9 +158,9 @@ def _membership_message(notification: Notification) -> Composed:
     )
 
 
-def compose(notification: Notification, *, now: datetime) -> Composed:
+def compose(notification: Notification, *, now: datetime, invitations: Invitations | None = None) -> Composed:
     if notification.booking_id:
-        return _booking_message(notification, now)
+        return _booking_message(notification, now, invitations)
     return _membership_message(notification)
 
 

@@ -17,16 +17,21 @@ def send_due_notifications(ensure: bool = True) -> dict[str, int]:
     """The reminder sweep (every minute, and after a session changes). A sweep
     stops after SWEEP_LIMIT messages so no task runs for long; if it stopped
     with more due, it queues the next one at once rather than waiting a minute
-    for beat (bench S4: a minute per 500 capped sending at 8 a second). The
-    follow-ups skip `reminders_ensure`, which beat's sweep has just done."""
+    for beat (bench S4: a minute per 500 capped sending at 8 a second).
+
+    Beat's sweep (`ensure`) makes missing reminders first; if more is due
+    than one sweep sends, it starts NOTIFICATION_PARALLEL_SWEEPS - 1 more
+    chains before sending, so every worker process sends from the start
+    (claims use SKIP LOCKED). Each chain then carries on one at a time, and
+    skips `reminders_ensure`, which beat's sweep has just done."""
     if ensure:
         services.reminders_ensure()
+        if delivery.notifications_due_beyond(delivery.SWEEP_LIMIT):
+            for _ in range(settings.NOTIFICATION_PARALLEL_SWEEPS - 1):
+                send_due_notifications.apply_async(kwargs={"ensure": False})
     outcomes = delivery.notifications_send_due()
     if sum(outcomes.values()) >= delivery.SWEEP_LIMIT:
-        # Beat's sweep starts several chains so every worker process sends
-        # (claims use SKIP LOCKED); each chain then carries on one at a time.
-        for _ in range(settings.NOTIFICATION_PARALLEL_SWEEPS if ensure else 1):
-            send_due_notifications.apply_async(kwargs={"ensure": False})
+        send_due_notifications.apply_async(kwargs={"ensure": False})
     return outcomes
 
 

@@ -231,10 +231,13 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
 
     async def on_chat(self, message):
         self._require_admitted()
-        await self._group(
-            "admitted", "room.chat", participant=self.presence.code,
-            name=selectors.display_name(self.scope["user"]), text=message["text"], at=timezone.now().isoformat(),
-        )
+        # Encoded once here, not once per person in the room (bench S2): every
+        # recipient sends the same frame as it is.
+        frame = await self.encode_json({
+            "type": "chat", "participant": self.presence.code, "name": selectors.display_name(self.scope["user"]),
+            "text": message["text"], "at": timezone.now().isoformat(),
+        })
+        await self._group("admitted", "room.chat", frame=frame)
 
     async def on_hand(self, message):
         self._require_admitted()
@@ -505,7 +508,10 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
 
     # --- channel-layer events (each sends one small message to this client) ----------
     async def room_chat(self, event):
-        await self.send_json({"type": "chat", **_fields(event, "participant", "name", "text", "at")})
+        # Only people in the room: someone just sent to the lobby may still be
+        # in the group for a moment (room_sent_to_lobby leaves it).
+        if self.state == ADMITTED:
+            await self.send(text_data=event["frame"])
 
     async def room_participant(self, event):
         await self.send_json({"type": "participant", "participant": event["participant"]})

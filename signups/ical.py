@@ -13,6 +13,7 @@ reminded, moved) and `METHOD:CANCEL` for a session called off, so Outlook and
 NHSmail update or remove the entry they already have.
 """
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -23,7 +24,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
-from icalendar import Calendar, Event, Timezone, vCalAddress
+from icalendar import Calendar, Event, Timezone, vCalAddress, vDDDTypes
+from icalendar.parser import Contentline
 
 from groups.models import GroupSession, PeerGroup
 from signups.models import Booking
@@ -132,6 +134,56 @@ def invitation_ics(session: GroupSession, booking: Booking, *, attendee: str) ->
     event.add("attendee", _attendee(attendee))
     cal.add_component(event)
     return Invitation(_finish(cal), method)
+
+
+# Stand-ins for a person's own lines in a session's shared invitation (see
+# Invitations): values no real entry has, replaced line by line.
+_SEQUENCE_MARK = 2_000_000_001
+_CHANGED_MARK = datetime(1901, 1, 1, tzinfo=ZoneInfo("UTC"))
+_ATTENDEE_MARK = "attendee@invitation.invalid"
+# A content line and its folded continuations (RFC 5545 3.1: CRLF then a space).
+_ATTENDEE_LINE = re.compile(rb"\r\nATTENDEE[;:][^\r]*(?:\r\n [^\r]*)*")
+
+
+class Invitations:
+    """The files of many emails about the same sessions, as a reminder sweep
+    sends them: each session's calendar (its VTIMEZONE, event and folding)
+    is built once, and each file only sets its person's own lines: ATTENDEE,
+    SEQUENCE (the booking's changes count) and LAST-MODIFIED. The result is
+    the file `invitation_ics` makes (tests compare them). Keep one for a
+    sweep, not longer: a session's or group's edits reach the next one."""
+
+    def __init__(self) -> None:
+        self._shared: dict[tuple, tuple[bytes, bytes, bytes, str]] = {}
+
+    def invitation(self, session: GroupSession, booking: Booking, *, attendee: str) -> Invitation:
+        cancelled = _is_cancelled(session, booking)
+        group = session.group
+        key = (session.pk, session.updated_at, session.starts_at, session.ends_at, cancelled,
+               group.pk, group.title, group.venue, group.delivery)
+        shared = self._shared.get(key)
+        if shared is None:
+            shared = self._shared[key] = self._build(session, booking, cancelled)
+        body, sequence_line, changed_line, method = shared
+        person = _attendee(attendee)
+        # The line Event.to_ical writes for this property, folded the same way.
+        attendee_line = b"\r\n" + Contentline.from_parts("ATTENDEE", person.params, person, sorted=True).to_ical()
+        changed = max(session.updated_at, booking.updated_at)
+        body = (body.replace(sequence_line, b"\r\nSEQUENCE:%d\r\n" % calendar_sequence(session, booking), 1)
+                .replace(changed_line, b"\r\nLAST-MODIFIED:" + vDDDTypes(changed).to_ical() + b"\r\n", 1))
+        return Invitation(_ATTENDEE_LINE.sub(lambda _: attendee_line, body, count=1), method)
+
+    @staticmethod
+    def _build(session: GroupSession, booking: Booking, cancelled: bool) -> tuple[bytes, bytes, bytes, str]:
+        method = CANCEL if cancelled else REQUEST
+        cal = _calendar(SUMMARY, method=method)
+        event = _event(session, cancelled=cancelled, changed=_CHANGED_MARK, sequence=_SEQUENCE_MARK)
+        event["last-modified"] = vDDDTypes(_CHANGED_MARK)
+        event.add("organizer", _organizer())
+        event.add("attendee", _attendee(_ATTENDEE_MARK))
+        cal.add_component(event)
+        return (_finish(cal), b"\r\nSEQUENCE:%d\r\n" % _SEQUENCE_MARK,
+                b"\r\nLAST-MODIFIED:" + vDDDTypes(_CHANGED_MARK).to_ical() + b"\r\n", method)
 
 
 def feed_bookings(user, *, now: datetime) -> Iterable[Booking]:

@@ -219,6 +219,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # A backlog of reminders is sent by this many sweeps at once (bench S4): about
 # the worker's --concurrency (4 in docker-compose.yml) less room for other jobs.
 NOTIFICATION_PARALLEL_SWEEPS = env_int("NOTIFICATION_PARALLEL_SWEEPS", 2)
+# Sweeps commit claims and outcomes without waiting for the disk flush
+# (notifications/delivery.py says what a database crash can then cost).
+NOTIFICATION_SYNCHRONOUS_COMMIT = env_bool("NOTIFICATION_SYNCHRONOUS_COMMIT", False)
 CELERY_TIMEZONE = "Europe/London"
 CELERY_BEAT_SCHEDULE = BEAT_SCHEDULE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")

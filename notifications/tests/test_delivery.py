@@ -216,3 +216,36 @@ def test_log_lines_never_carry_group_titles_or_email_content(mailoutbox, caplog,
     assert caplog.records
     assert TOPIC_TITLE.lower() not in caplog.text.lower()
     assert "Reminder:" not in caplog.text
+
+
+class CommitModeBackend(BaseEmailBackend):
+    """Notes the connection's synchronous_commit while each message is sent."""
+
+    seen: list[str] = []
+
+    def send_messages(self, messages):
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            CommitModeBackend.seen.append(cursor.fetchone()[0])
+        return len(messages)
+
+
+def _synchronous_commit() -> str:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.parametrize(("flushed", "during"), [(False, "off"), (True, "on")])
+def test_a_sweep_commits_without_waiting_for_the_flush_unless_told_to(settings, flushed, during):
+    settings.MAILERS = {"default": {"BACKEND": f"{__name__}.CommitModeBackend"}}
+    settings.NOTIFICATION_SYNCHRONOUS_COMMIT = flushed
+    CommitModeBackend.seen = []
+    NotificationFactory.create_batch(2)
+    assert delivery.notifications_send_due() == {Notification.Status.SENT: 2}
+    assert CommitModeBackend.seen == [during, during]
+    assert _synchronous_commit() == "on"  # the connection is left as it was

@@ -66,7 +66,36 @@ def test_a_sweep_that_hits_its_limit_queues_the_next_one_at_once(mailoutbox, mon
     real_ensure = services.reminders_ensure
     monkeypatch.setattr(services, "reminders_ensure", lambda: ensured.append(1) or real_ensure())
     NotificationFactory.create_batch(7)
-    assert tasks.send_due_notifications.delay().get() == {"sent": 3}  # and two follow-ups: 3, then 1
+    # Eager tasks: the helper chain beat's sweep starts runs (and sends) first.
+    tasks.send_due_notifications.delay().get()
     assert len(mailoutbox) == 7
     assert Notification.objects.filter(status=Notification.Status.SENT).count() == 7
     assert len(ensured) == 1, "only beat's sweep looks for missing reminders"
+
+
+@pytest.mark.django_db
+def test_beats_sweep_starts_the_parallel_chains_before_sending_a_backlog(mailoutbox, monkeypatch, settings):
+    from notifications import delivery
+
+    monkeypatch.setattr(delivery, "SWEEP_LIMIT", 3)
+    settings.NOTIFICATION_PARALLEL_SWEEPS = 3
+    queued = []
+    monkeypatch.setattr(tasks.send_due_notifications, "apply_async",
+                        lambda kwargs: queued.append((kwargs, len(mailoutbox))))
+    NotificationFactory.create_batch(7)
+    assert tasks.send_due_notifications() == {"sent": 3}
+    # Two helpers queued before anything was sent, then this chain's own follow-up.
+    assert queued == [({"ensure": False}, 0), ({"ensure": False}, 0), ({"ensure": False}, 3)]
+
+
+@pytest.mark.django_db
+def test_beats_sweep_starts_no_helpers_for_what_it_sends_alone(mailoutbox, monkeypatch, settings):
+    from notifications import delivery
+
+    monkeypatch.setattr(delivery, "SWEEP_LIMIT", 3)
+    settings.NOTIFICATION_PARALLEL_SWEEPS = 3
+    queued = []
+    monkeypatch.setattr(tasks.send_due_notifications, "apply_async", lambda kwargs: queued.append(kwargs))
+    NotificationFactory.create_batch(2)
+    assert tasks.send_due_notifications() == {"sent": 2}
+    assert queued == []

@@ -60,6 +60,23 @@ async def test_sending_back_to_the_lobby(sockets, room_session, member, facilita
     assert "chat" not in [m["type"] for m in await drain(guest)]
 
 
+async def test_a_chat_frame_reaching_someone_in_the_lobby_is_not_passed_on(sockets, room_session, member, facilitator):
+    """Chat goes to the admitted group as one encoded frame; a socket in the
+    lobby that still gets one (it left the group a moment late) drops it."""
+    from channels.layers import get_channel_layer
+
+    from accounts.services import room_channel_group
+
+    host, _ = await sockets.join(room_session, facilitator)
+    guest, guest_state = await sockets.join(room_session, member)
+    assert guest_state["me"]["state"] == "lobby"
+    person = f"{room_channel_group(room_session.code)}.person.{guest_state['me']['participant']}"
+    await get_channel_layer().group_send(person, {"type": "room.chat", "frame": '{"type": "chat", "text": "x"}'})
+    await host.send_json_to({"type": "chat", "text": "only for those inside"})
+    assert (await next_event(host, "chat"))["text"] == "only for those inside"
+    assert "chat" not in [m["type"] for m in await drain(guest)]
+
+
 async def test_switching_the_lobby_off_admits_everyone_waiting(sockets, room_session, member, facilitator):
     host, _ = await sockets.join(room_session, facilitator)
     guest, _ = await sockets.join(room_session, member)
