@@ -112,15 +112,18 @@ def _shown(value) -> bool:
 
 
 def _total_cells(columns: Iterable[Mapping[str, Cell]], total: Raw, period: Period) -> dict[str, Cell]:
-    """The installation's figures: its own report's rules (small numbers,
-    its row sums, details deleted), and every total with a programme hidden."""
+    """The installation's figures: hidden wherever a programme's is, then
+    checked within the row like a report's (a safety net: each programme's
+    row already is), and not available where details were deleted."""
     columns = list(columns)
     own = report_from_counts(raw=total, period=period).total
     lost = {slug for slug in COUNTED if own[slug].value == NOT_AVAILABLE}
     across = [Group(slug, tuple((i, slug) for i in range(len(columns)))) for slug in COUNTED]
     programme_hidden = {(i, slug) for i, cells in enumerate(columns) for slug in COUNTED
                         if not _shown(cells[slug].value)}
-    seeds = totals_of_hidden_parts(across, programme_hidden) | {s for s in COUNTED if own[s].value is None}
+    # Only these: a total hidden with every programme's figure shown would be
+    # their sum, hidden for nothing (a total of 1 to 7 has a programme hidden).
+    seeds = totals_of_hidden_parts(across, programme_hidden)
     counts = {slug: int(total.get((ALL, ALL, slug)) or 0) for slug in COUNTED if slug not in lost}
     groups = [Group(t, tuple(p for p in parts if p not in lost)) for t, parts in ROW_SUMS.items() if t not in lost]
     hidden = secondary_suppressed(counts, groups, hidden=seeds - lost)

@@ -19,6 +19,10 @@ Secondary suppression
     one suppressed part, so subtracting the shown parts from it never isolates
     a suppressed one. Suppression only ever grows, so the loop ends.
 
+    Across programmes (the installation overview) the parts are each
+    programme's own published figures, which cannot change there; its total
+    is hidden whenever any part is (`totals_of_hidden_parts`).
+
     Groups are applied conservatively: a total that is not a plain sum (people
     counted once per period but once in each format they attended) is treated
     as if it were one, which can only suppress more.
