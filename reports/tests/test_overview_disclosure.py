@@ -22,6 +22,7 @@ from reports.periods import Period, PeriodKind
 from reports.report import NOT_AVAILABLE, RATES, ROW_SUMS, report_from_counts
 from reports.selectors import ALL
 from reports.suppression import NOT_APPLICABLE
+from reports.tests import solver
 
 APRIL = Period(PeriodKind.MONTH, 2026, 4)
 SCORES = ROW_SUMS["responses"]
@@ -92,25 +93,7 @@ def equations(shown: dict[tuple[int, str], object], columns: int) -> list[dict[t
 def pinned_down(shown: dict[tuple[int, str], object], columns: int) -> set[tuple[int, str]]:
     """The hidden count cells that the equations determine."""
     hidden = [key for key in shown if key[1] in COUNTED and (shown[key] is None or shown[key] == NOT_AVAILABLE)]
-    index = {key: i for i, key in enumerate(hidden)}
-    rows = [[eq.get(key, Fraction(0)) for key in hidden] for eq in equations(shown, columns)]
-    basis: list[tuple[int, list[Fraction]]] = []  # (pivot, row), reduced
-    for row in rows:
-        row = _reduce(row, basis)
-        pivot = next((i for i, x in enumerate(row) if x), None)
-        if pivot is not None:
-            row = [x / row[pivot] for x in row]
-            basis = [(p, [a - b[pivot] * c for a, c in zip(b, row, strict=True)]) for p, b in basis]
-            basis.append((pivot, row))
-    return {key for key in hidden
-            if not any(_reduce([Fraction(int(i == index[key])) for i in range(len(hidden))], basis))}
-
-
-def _reduce(row: list[Fraction], basis: list[tuple[int, list[Fraction]]]) -> list[Fraction]:
-    for pivot, base in basis:
-        if row[pivot]:
-            row = [a - row[pivot] * b for a, b in zip(row, base, strict=True)]
-    return row
+    return solver.pinned_down(hidden, equations(shown, columns))
 
 
 @settings(max_examples=300, deadline=None)
