@@ -73,14 +73,14 @@ def _whole_period(*figures: Mapping[str, int | float | None]) -> Raw:
     return with_summaries(raw)
 
 
-def overview_counts(*, period: Period, now: datetime) -> tuple[dict[int, Raw], Raw]:
+def overview_counts(*, period: Period, now: datetime) -> tuple[dict[Hashable, Raw], Raw]:
     """Raw whole-period figures of each programme (by id) and of the
     installation; 6 queries. A programme with no held session has no entry."""
-    by_programme: dict[int, list[Mapping]] = {}
+    by_programme: dict[Hashable, list[Mapping]] = {}
     everything = []
     for counts in (selectors.booking_counts, selectors.session_counts, selectors.feedback_counts):
         for programme, figures in counts(period=period, now=now, dimension="programme").items():
-            by_programme.setdefault(programme, []).append(figures)  # type: ignore[arg-type]
+            by_programme.setdefault(programme, []).append(figures)
         everything.append(counts(period=period, now=now)[ALL])
     return ({pk: _whole_period(*rows) for pk, rows in by_programme.items()}, _whole_period(*everything))
 
@@ -124,19 +124,15 @@ def _total_cells(columns: Iterable[Mapping[str, Cell]], total: Raw, period: Peri
     # Only these: a total hidden with every programme's figure shown would be
     # their sum, hidden for nothing (a total of 1 to 7 has a programme hidden).
     seeds = totals_of_hidden_parts(across, programme_hidden)
-    counts = {slug: int(total.get((ALL, ALL, slug)) or 0) for slug in COUNTED if slug not in lost}
+    counts: dict[Hashable, int] = {s: int(total.get((ALL, ALL, s)) or 0) for s in COUNTED if s not in lost}
     groups = [Group(t, tuple(p for p in parts if p not in lost)) for t, parts in ROW_SUMS.items() if t not in lost]
     hidden = secondary_suppressed(counts, groups, hidden=seeds - lost)
-    published: dict[str, int | Decimal | str | None] = {
-        slug: NOT_AVAILABLE if slug in lost else None if slug in hidden else round_count(counts[slug])
-        for slug in COUNTED
-    }
+    shown: dict[str, int | None] = {s: None if s in hidden else round_count(counts[s]) for s in COUNTED if s in counts}
+    published: dict[str, int | Decimal | str | None] = {**shown, **dict.fromkeys(lost, NOT_AVAILABLE)}
     for slug, (numerator, denominator) in RATES.items():
-        published[slug] = percentage(published[numerator], published[denominator])  # type: ignore[arg-type]
+        published[slug] = percentage(shown[numerator], shown[denominator])  # never lost: places, not people
     responses = int(total.get((ALL, ALL, "responses")) or 0)
-    published["mean"] = mean_or_none(
-        total.get((ALL, ALL, "mean")), responses, published["responses"],  # type: ignore[arg-type]
-        [published[part] for part in ROW_SUMS["responses"]],  # type: ignore[misc]
-    ) if responses else own["mean"].value
+    published["mean"] = own["mean"].value if not responses else mean_or_none(
+        total.get((ALL, ALL, "mean")), responses, shown["responses"], [shown[part] for part in ROW_SUMS["responses"]])
     published["sessions_held"] = own["sessions_held"].value  # about sessions, not people: exact
     return {measure.slug: Cell(measure, published[measure.slug]) for measure in MEASURES}
