@@ -83,6 +83,7 @@ class World:
     session: object  # upcoming, in `group`
     closed_group: object
     finished: object  # a session of `group` that has ended, with places
+    installation_admin: object = None  # a superuser with two-factor authentication
 
     def finished_with_place(self):
         """A new ended session where the practitioner held a place (feedback is once per place)."""
@@ -93,7 +94,7 @@ class World:
 
 
 @pytest.fixture
-def world(practitioner, facilitator, programme_admin):
+def world(practitioner, facilitator, programme_admin, admin_user):
     group = PeerGroupFactory(facilitators=[facilitator])
     GroundRulesFactory(group=group)
     start = timezone.now() - timedelta(hours=2)
@@ -103,7 +104,7 @@ def world(practitioner, facilitator, programme_admin):
     return World(
         practitioner=practitioner, facilitator=facilitator, programme_admin=programme_admin, group=group,
         session=GroupSessionFactory(group=group), closed_group=ClosedGroupFactory(facilitators=[facilitator]),
-        finished=finished,
+        finished=finished, installation_admin=admin_user,
     )
 
 
@@ -180,6 +181,14 @@ def _report_csv(w):
     return reverse("reports:csv")
 
 
+def _overview(w):
+    return reverse("reports:overview")
+
+
+def _overview_csv(w):
+    return reverse("reports:overview_csv")
+
+
 def _ground_rules(w):
     return signups_url("ground_rules", w.group)
 
@@ -221,6 +230,8 @@ TARGETS = [
     Target("privacy.EraseForm", "post", "practitioner", _erase, lambda w, d: EraseForm(d)),
     Target("reports.PeriodForm", "get", "programme_admin", _report, lambda w, d: PeriodForm(d)),
     Target("reports.PeriodForm", "get", "programme_admin", _report_csv, lambda w, d: PeriodForm(d)),
+    Target("reports.PeriodForm", "get", "installation_admin", _overview, lambda w, d: PeriodForm(d)),
+    Target("reports.PeriodForm", "get", "installation_admin", _overview_csv, lambda w, d: PeriodForm(d)),
     Target("signups.GroundRulesForm", "post", "practitioner", _ground_rules,
            lambda w, d: GroundRulesForm(d, current_version=w.group.current_ground_rules.version)),
     Target("signups.ApplicationForm", "post", "practitioner", _apply, lambda w, d: ApplicationForm(d)),
