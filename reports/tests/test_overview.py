@@ -17,10 +17,11 @@ from audit.models import AuditEvent
 from core.testing import queries_for
 from programmes.models import Programme, default_programme_pk
 from programmes.tests.factories import ProgrammeFactory
+from reports import selectors
 from reports.overview import build_overview
 from reports.periods import LONDON, Period, PeriodKind
 from reports.report import build_report
-from reports.tests.factories import BookingFactory, GroupSessionFactory, ParticipantFactory
+from reports.tests.factories import BookingFactory, FeedbackFactory, GroupSessionFactory, ParticipantFactory
 from reports.tests.pages import page_tables
 from signups.models import Booking
 
@@ -60,6 +61,30 @@ def _held(programme, *, attended: int, no_show: int = 0, day: int = 5):
 
 def _read_csv(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def test_each_count_by_programme_is_that_programmes_own(national, trust):
+    """dimension="programme" (one query for every programme) agrees with
+    each programme's own figures, new participants included; a programme
+    with nothing to count has no row."""
+    march = datetime(2025, 3, 5, 12, tzinfo=LONDON)
+    returning = ParticipantFactory()
+    BookingFactory(session=GroupSessionFactory(group__programme=national, starts_at=march,
+                                               ends_at=march + timedelta(hours=1)),
+                   user=returning, attendance=Booking.Attendance.ATTENDED)
+    FeedbackFactory(session=_held(national, attended=9, no_show=2), helpfulness=4)
+    BookingFactory(session=_held(trust, attended=8, day=7), user=returning, attendance=Booking.Attendance.ATTENDED)
+    now = timezone.now()
+    for counts in (selectors.booking_counts, selectors.session_counts, selectors.feedback_counts):
+        by_programme = counts(period=MAY, now=now, dimension="programme")
+        for programme in (national, trust):
+            own = counts(period=MAY, now=now, programmes=[programme.pk])[selectors.ALL]
+            if programme.pk in by_programme:
+                assert by_programme[programme.pk] == own, (counts.__name__, programme.name)
+            else:
+                assert not any(own.values()), (counts.__name__, programme.name)
+    trust_people = selectors.booking_counts(period=MAY, now=now, dimension="programme")[trust.pk]
+    assert (trust_people["participants"], trust_people["new"]) == (9, 8)
 
 
 def test_it_is_404_to_everyone_but_the_installation_admin(client, national, trust):
