@@ -136,3 +136,34 @@ def test_the_exactly_one_rule_would_let_a_figure_be_solved():
     assert published(programmes)[(0, "not_recorded")] is None
     assert (0, "not_recorded") in pinned_down(_shown_if_exactly_one_rule(programmes), 4)
     assert pinned_down(published(programmes), 4) == set()
+
+
+def test_given_a_programmes_breakdowns_its_row_is_its_full_reports_headline():
+    """A report can hide a headline figure because of a breakdown: here all
+    attendances are in one format, whose attendances were hidden with its 3
+    no-shows, so "All formats" attendances is hidden too, though the whole
+    period's own row would show it. With the programme's breakdowns (what
+    rollups by programme can give), the overview's row follows; from the
+    whole-period figures alone it cannot (docs/reports.md, "Limit")."""
+    from datetime import date
+
+    from groups.formats import Format
+
+    quarter = Period(PeriodKind.QUARTER, 2026, 2)
+    first, second = Format.values[0], Format.values[1]
+
+    def row(attended, no_show):
+        return {"places_booked": attended + no_show, "attended": attended, "no_show": no_show, "not_recorded": 0,
+                "participants": attended, "new": attended, "returning": 0, "waited": 0, "sessions_held": 1}
+
+    full: dict[tuple, int | float | None] = {}
+    for dimension, key, figures in (("format", first, row(10, 3)), ("format", second, row(0, 8)),
+                                    ("month", date(2026, 4, 1), row(10, 3)), ("month", date(2026, 5, 1), row(0, 8)),
+                                    (ALL, ALL, row(10, 11) | {"sessions_held": 2})):
+        full |= {(dimension, key, m): v for m, v in figures.items()}
+    whole_period = {key: value for key, value in full.items() if key[0] == ALL}
+    headline = report_from_counts(raw=full, period=quarter).total
+    assert headline["attended"].value is None
+    assert report_from_counts(raw=whole_period, period=quarter).total["attended"].value == 10
+    overview = overview_from_counts(programmes=[(1, "Trust")], raws={1: full}, total=whole_period, period=quarter)
+    assert overview.tables[0].rows[0].value("attended") is None
