@@ -15,7 +15,7 @@ returning, waited, and every profile breakdown) is NOT_AVAILABLE in a row
 that includes such a session, rather than silently counting too few.
 """
 
-from collections.abc import Collection, Hashable, Iterable
+from collections.abc import Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -145,9 +145,7 @@ def _raw_counts(period: Period, now: datetime,
 
     def store(dimension: str, counts: selectors.Counts) -> None:
         for row, figures in counts.items():
-            figures = dict(figures)
-            if "participants" in figures:
-                figures["returning"] = figures["participants"] - figures["new"]
+            figures = with_returning(figures)
             if dimension in PROFILE and row not in PROFILE[dimension].values:
                 # A value no longer offered would otherwise be a hidden
                 # difference between the rows and their total. One person
@@ -172,8 +170,20 @@ def _raw_counts(period: Period, now: datetime,
         for key in ((ALL, ALL), ("format", group_format), ("month", month)):
             for measure, value in figures.items():
                 raw[(*key, measure)] = (raw.get((*key, measure)) or 0) + value
-    # Purged sessions' places and attendance, from their summaries (which came
-    # with the sessions' queries, so the query count stays the same).
+    return with_summaries(raw)
+
+
+def with_returning(figures: Mapping[str, int | float | None]) -> dict[str, int | float | None]:
+    """A row of selector figures with its returning participants (those not new)."""
+    figures = dict(figures)
+    if "participants" in figures:
+        figures["returning"] = (figures["participants"] or 0) - (figures["new"] or 0)
+    return figures
+
+
+def with_summaries(raw: dict[tuple, int | float | None]) -> dict[tuple, int | float | None]:
+    """Purged sessions' places and attendance added from their summaries (which
+    came with the sessions' queries, so the query count stays the same)."""
     for (dimension, row, measure), value in list(raw.items()):
         if measure.startswith("summarised_") and value:
             key = (dimension, row, measure.removeprefix("summarised_"))

@@ -47,6 +47,9 @@ BOOKING_DIMENSIONS = {
     "month": "session__starts_at",
 }
 SESSION_DIMENSIONS = ("format", "month")  # sessions and feedback have no person
+# dimension="programme" (any of the counts): one row per programme id, for the installation overview.
+PROGRAMME_PATHS = {"Booking": "session__group__programme", "Feedback": "session__group__programme",
+                   "GroupSession": "group__programme"}
 # Booking counts kept in a purged session's summary: report measure -> summary field.
 SUMMARISED = {"places_booked": "confirmed", "attended": "attended", "no_show": "no_show",
               "not_recorded": "not_recorded"}
@@ -86,7 +89,8 @@ def _grouped[M: Model](queryset: QuerySet[M], aggregates: Mapping[str, Aggregate
     """One row per value of `dimension` (its path in `paths`), or one for ALL."""
     if dimension is None:
         return {ALL: queryset.aggregate(**aggregates)}
-    rows = queryset.annotate(key=_key(paths[dimension], dimension)).values("key").annotate(**aggregates).order_by()
+    path = PROGRAMME_PATHS[queryset.model.__name__] if dimension == "programme" else paths[dimension]
+    rows = queryset.annotate(key=_key(path, dimension)).values("key").annotate(**aggregates).order_by()
     return {row.pop("key"): row for row in rows}
 
 

@@ -19,6 +19,10 @@ Secondary suppression
     one suppressed part, so subtracting the shown parts from it never isolates
     a suppressed one. Suppression only ever grows, so the loop ends.
 
+    Across programmes (the installation overview) the parts are each
+    programme's own published figures, which cannot change there; its total
+    is hidden whenever any part is (`totals_of_hidden_parts`).
+
     Groups are applied conservatively: a total that is not a plain sum (people
     counted once per period but once in each format they attended) is treated
     as if it were one, which can only suppress more.
@@ -38,7 +42,7 @@ Derived figures
       is ever pinned down.
 """
 
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -67,10 +71,13 @@ def round_count(count: int) -> int:
     return ROUND_TO * ((count + ROUND_TO // 2) // ROUND_TO)
 
 
-def secondary_suppressed(counts: Mapping[Hashable, int], groups: Iterable[Group]) -> set[Hashable]:
-    """Every key to hide: the primary suppressed cells and those the groups add."""
+def secondary_suppressed(counts: Mapping[Hashable, int], groups: Iterable[Group],
+                         hidden: Iterable[Hashable] = ()) -> set[Hashable]:
+    """Every key to hide: the primary suppressed cells, those already hidden
+    elsewhere (`hidden`: a figure another page publishes hidden stays hidden
+    here) and those the groups add."""
     groups = list(groups)
-    hidden = {key for key, count in counts.items() if is_primary_suppressed(count)}
+    hidden = set(hidden) | {key for key, count in counts.items() if is_primary_suppressed(count)}
     changed = True
     while changed:
         changed = False
@@ -86,6 +93,19 @@ def secondary_suppressed(counts: Mapping[Hashable, int], groups: Iterable[Group]
             hidden.add(min(candidates)[2] if candidates else group.total)
             changed = True
     return hidden
+
+
+def totals_of_hidden_parts(groups: Iterable[Group], hidden: Collection[Hashable]) -> set[Hashable]:
+    """The total of every group with a hidden part: the rule for a total over
+    parts whose publication is settled elsewhere (the installation overview's
+    total over each programme's own report), which the exactly-one rule of
+    `secondary_suppressed` cannot change. Hiding a total only when exactly one
+    part is hidden is not enough there: parts that are also tied by their own
+    rows can leave a hidden cell that two shown totals and two rows pin down
+    (docs/reports.md, "Installation overview"). A total hidden with any hidden
+    part adds one unknown to its one equation, so it says nothing more than
+    the parts' own rows did."""
+    return {group.total for group in groups if any(part in hidden for part in group.parts)}
 
 
 def suppress(counts: Mapping[Hashable, int], groups: Iterable[Group] = ()) -> dict[Hashable, int | None]:

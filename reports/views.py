@@ -7,9 +7,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from audit.decorators import audited
-from programmes.access import administered_programmes, is_single_programme
+from programmes.access import administered_programmes, is_installation_admin, is_single_programme
 from reports import charts, export
 from reports.forms import PeriodForm
+from reports.overview import build_overview
 from reports.report import Report, build_report
 from reports.trend import trend_for
 
@@ -56,7 +57,8 @@ def _sections(report: Report, now, *, programmes=None) -> dict:
 def index(request):
     scope = _programme_scope(request)
     form = _period_form(request)
-    context: dict[str, object] = {"form": form, "programme": scope["programme"], "programmes": scope["programmes"]}
+    context: dict[str, object] = {"form": form, "programme": scope["programme"], "programmes": scope["programmes"],
+                                  "overview_link": len(scope["programmes"]) > 1 and is_installation_admin(request.user)}
     if form.is_valid():
         now = timezone.now()
         report = build_report(period=form.period, now=now, programmes=scope["scope"])
@@ -78,4 +80,39 @@ def csv_export(request):
     report = build_report(period=form.period, now=timezone.now(), programmes=scope["scope"])
     response = HttpResponse(export.report_csv(report), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{export.filename(report)}"'
+    return response
+
+
+def _installation_admin_only(request) -> None:
+    """The overview is the installation admin's (a superuser, whom the MFA
+    middleware has already sent to set up two-factor authentication); 404
+    for everyone else, programme admins included."""
+    if not is_installation_admin(request.user):
+        raise Http404("No page found")
+
+
+@never_cache
+@require_GET
+@audited("report.overview")
+def overview(request):
+    _installation_admin_only(request)
+    form = _period_form(request)
+    context: dict[str, object] = {"form": form, "period_action": request.path}
+    if form.is_valid():
+        report = build_overview(period=form.period, now=timezone.now())
+        context |= {"report": report, "tables": report.tables, "csv_query": urlencode(report.period.query)}
+    return render(request, "reports/overview.html", context)
+
+
+@never_cache
+@require_GET
+@audited("report.overview_export")
+def overview_csv(request):
+    _installation_admin_only(request)
+    form = _period_form(request)
+    if not form.is_valid():
+        return HttpResponseBadRequest("Choose a valid period on the overview page.", content_type="text/plain")
+    report = build_overview(period=form.period, now=timezone.now())
+    response = HttpResponse(export.report_csv(report), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="programmes-{report.period.slug}.csv"'
     return response

@@ -228,6 +228,14 @@ def _report_csv(w):
     return reverse("reports:csv")
 
 
+def _overview(w):
+    return reverse("reports:overview")
+
+
+def _overview_csv(w):
+    return reverse("reports:overview_csv")
+
+
 def _ground_rules(w):
     return signups_url("ground_rules", w.group)
 
@@ -279,6 +287,8 @@ TARGETS = [
     Target("privacy.EraseForm", "post", "practitioner", _erase, lambda w, d: EraseForm(d)),
     Target("reports.PeriodForm", "get", "programme_admin", _report, lambda w, d: PeriodForm(d)),
     Target("reports.PeriodForm", "get", "programme_admin", _report_csv, lambda w, d: PeriodForm(d)),
+    Target("reports.PeriodForm", "get", "installation_admin", _overview, lambda w, d: PeriodForm(d)),
+    Target("reports.PeriodForm", "get", "installation_admin", _overview_csv, lambda w, d: PeriodForm(d)),
     Target("signups.GroundRulesForm", "post", "practitioner", _ground_rules,
            lambda w, d: GroundRulesForm(d, current_version=w.group.current_ground_rules.version)),
     Target("signups.ApplicationForm", "post", "practitioner", _apply, lambda w, d: ApplicationForm(d)),

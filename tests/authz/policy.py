@@ -125,6 +125,8 @@ rooms:close                 open-session        POST   login  404      404      
 
 reports:index               -                   GET    404    404      404      404      404      404      ok
 reports:csv                 -                   GET    404    404      404      404      404      404      ok
+reports:overview            -                   GET    404    404      404      404      404      404      404
+reports:overview_csv        -                   GET    404    404      404      404      404      404      404
 
 programmes:index            -                   GET    login  404      404      404      404      404      ok
 programmes:people           programme           GET    login  404      404      404      404      404      ok
