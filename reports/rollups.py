@@ -51,9 +51,15 @@ def current(now: datetime) -> bool:
 
 
 def applied() -> None:
-    """Catch up with the changes (for figures that do not depend on `now`)."""
-    if _checked.get() is None:
-        current(timezone.now())
+    """Catch up with the changes, not with time (for figures that do not
+    depend on `now`)."""
+    if _checked.get() is not None:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("""SELECT coalesce(bool_or(needs_rebuild), true) OR EXISTS (SELECT 1 FROM reports_rollupchange)
+                          FROM reports_rollupstate WHERE id = 1""")
+        if cursor.fetchone()[0]:
+            catch_up(advance=False)
 
 
 @contextmanager
@@ -82,10 +88,11 @@ def _state(now: datetime) -> tuple | None:
         return cursor.fetchone()
 
 
-def catch_up(now: datetime | None = None) -> None:
+def catch_up(now: datetime | None = None, *, advance: bool = True) -> None:
     """Recompute what changed since the last catch-up, and what ended up to
     `now` (never past the clock: a report asking about the future does not
-    move the rollups there)."""
+    move the rollups there). `advance=False`: only the changes, at the
+    rollups' own time."""
     target = min(now or timezone.now(), timezone.now())
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK])
@@ -94,7 +101,7 @@ def catch_up(now: datetime | None = None) -> None:
         if row is None or row[1]:
             _rebuild(cursor, target)
             return
-        upto = max(row[0], target)
+        upto = max(row[0], target) if advance else row[0]
         cursor.execute("DELETE FROM reports_rollupchange RETURNING session_id, user_id")
         changes = cursor.fetchall()
         sessions = {session for session, _user in changes if session is not None}
