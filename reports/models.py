@@ -108,9 +108,10 @@ class CellRollup(models.Model):
 
 
 class PersonYear(models.Model):
-    """One person in one programme's groups of one format (`format` "": any
-    format) in one London year: the months they attended a held session, and
-    the months they waited without a place, as bit masks (bit 0: January)."""
+    """One person in one programme's groups (`programme_id` 0: any
+    programme's) of one format (`format` "": any format) in one London year:
+    the months they attended a held session, and the months they waited
+    without a place, as bit masks (bit 0: January)."""
 
     user_id = models.BigIntegerField()
     programme_id = models.BigIntegerField()
@@ -129,7 +130,8 @@ class PersonYear(models.Model):
 
 class PersonFirst(models.Model):
     """The London month of a person's first attendance in a programme's
-    groups (any scheduled session, held or not): "new" participants."""
+    groups (`programme_id` 0: any programme's; any scheduled session, held
+    or not): "new" participants."""
 
     user_id = models.BigIntegerField()
     programme_id = models.BigIntegerField()

@@ -140,8 +140,9 @@ def _row_labels(dimension: str, period: Period) -> list[tuple[Hashable, str]]:
 
 def _raw_counts(period: Period, now: datetime,
                 programmes: Collection[int] | None = None) -> dict[tuple, int | float | None]:
-    """Every raw figure, keyed (dimension, row, measure); 19 queries of the
-    rollups in all (booking figures take two: places, and people)."""
+    """Every raw figure, keyed (dimension, row, measure); 15 queries of the
+    rollups in all (`rollups.reading`: figures about people come from one
+    query for every breakdown but format, and one for format)."""
     raw: dict[tuple, int | float | None] = {}
 
     def store(dimension: str, counts: selectors.Counts) -> None:

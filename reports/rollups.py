@@ -34,6 +34,7 @@ MEASURES = ["places_booked", "attended", "no_show", "not_recorded", "summarised"
             "score_1", "score_2", "score_3", "score_4", "score_5", "helpfulness_sum"]
 Key = tuple[int, str, object]  # (programme, format, month) of a cell
 _checked: ContextVar[tuple[datetime, bool] | None] = ContextVar("rollups_checked", default=None)
+_memo: ContextVar[dict | None] = ContextVar("rollups_memo", default=None)
 
 
 def current(now: datetime) -> bool:
@@ -66,11 +67,17 @@ def applied() -> None:
 def reading(now: datetime) -> Iterator[None]:
     """Several reads as of `now` that change nothing in between (one report):
     the rollups are brought up to date once, for all of them."""
-    token = _checked.set((now, current(now)))
+    token, memo = _checked.set((now, current(now))), _memo.set({})
     try:
         yield
     finally:
+        _memo.reset(memo)
         _checked.reset(token)
+
+
+def memo() -> dict | None:
+    """Within `reading`: a dict for figures read once and used by several calls."""
+    return _memo.get()
 
 
 def _state(now: datetime) -> tuple | None:
@@ -132,6 +139,10 @@ def _rebuild(cursor, upto: datetime) -> None:
         cursor.execute(f"DELETE FROM reports_{table}")  # noqa: S608 (our own table names)
     _recompute_sessions(cursor, None, upto)
     _recompute_people(cursor, None, upto)
+    for table in ("sessionrollup", "cellrollup", "personyear", "personfirst"):
+        # The planner's figures for the tables just filled (autovacuum would
+        # take a while): without them it guesses one row and nests loops.
+        cursor.execute(f"ANALYZE reports_{table}")
     cursor.execute("""
         INSERT INTO reports_rollupstate (id, rolled_up_to, needs_rebuild) VALUES (1, %s, false)
         ON CONFLICT (id) DO UPDATE SET rolled_up_to = EXCLUDED.rolled_up_to, needs_rebuild = false""", [upto])
@@ -226,20 +237,25 @@ def _recompute_people(cursor, ids: list[int] | None, upto: datetime) -> None:
     cursor.execute(f"DELETE FROM reports_personfirst WHERE {where}", params)  # noqa: S608
     where, params = _where("b.user_id", ids)
     bit = "(1 << (extract(month FROM s.starts_at AT TIME ZONE 'Europe/London')::int - 1))"
+    # Each person's rows once for each programme and once for all of them
+    # (programme 0), so a report of one programme or of the installation
+    # reads one row a person, as the planner expects.
     cursor.execute(f"""
         INSERT INTO reports_personyear (user_id, programme_id, year, format, attended, waited)
-        SELECT b.user_id, g.programme_id, extract(year FROM s.starts_at AT TIME ZONE 'Europe/London')::int,
+        SELECT b.user_id, pr.programme_id, extract(year FROM s.starts_at AT TIME ZONE 'Europe/London')::int,
                f.format, bit_or(CASE WHEN {ATTENDED} THEN {bit} ELSE 0 END),
                bit_or(CASE WHEN {WAITED} THEN {bit} ELSE 0 END)
         FROM signups_booking b JOIN groups_groupsession s ON s.id = b.session_id
         JOIN groups_peergroup g ON g.id = s.group_id
         CROSS JOIN LATERAL (VALUES (g.format), ('')) f(format)
+        CROSS JOIN LATERAL (VALUES (g.programme_id), (0)) pr(programme_id)
         WHERE {where} AND s.status = 'scheduled' AND s.ends_at <= %s AND (({ATTENDED}) OR {WAITED})
         GROUP BY 1, 2, 3, 4""", [*params, upto])  # noqa: S608 (fixed SQL)
     cursor.execute(f"""
         INSERT INTO reports_personfirst (user_id, programme_id, first_month)
-        SELECT b.user_id, g.programme_id, min({MONTH})
+        SELECT b.user_id, pr.programme_id, min({MONTH})
         FROM signups_booking b JOIN groups_groupsession s ON s.id = b.session_id
         JOIN groups_peergroup g ON g.id = s.group_id
+        CROSS JOIN LATERAL (VALUES (g.programme_id), (0)) pr(programme_id)
         WHERE {where} AND s.status = 'scheduled' AND {ATTENDED}
         GROUP BY 1, 2""", params)  # noqa: S608 (fixed SQL)

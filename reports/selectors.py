@@ -72,35 +72,97 @@ def _months(period: Period) -> tuple[date, date]:
 
 
 def _people(period: Period, dimension: str | None, programmes: Collection[int] | None) -> Counts:
-    """Participants, new participants and people who waited without a place."""
+    """Participants, new participants and people who waited without a place.
+    Every breakdown but format comes from one query (grouping sets); within a
+    report (`rollups.reading`) it runs once for all of them."""
+    group = "format" if dimension in ("format", "programme") else "people"
+    key = (group, dimension if group == "format" else None, period,
+           None if programmes is None else tuple(sorted(programmes)))
+    memo = rollups.memo()
+    if memo is None or key not in memo:
+        counts = _people_by(period, dimension, programmes) if group == "format" else _people_all(period, programmes)
+        if memo is None:
+            return counts.get(dimension, {})
+        memo[key] = counts
+    kept: dict[str | None, Counts] = memo[key]
+    return kept.get(dimension, {})
+
+
+def _people_cte(period: Period, programmes: Collection[int] | None, *, by: str = "",
+                formats: str = "=") -> tuple[str, list[Any]]:
+    """Each person's months in the year (p: one row a person, or a person and
+    `by`) and their first month in the report's programmes (f). The rollups
+    hold a row per programme and one for all programmes (0): one programme
+    or the installation reads its rows as they are; several programmes
+    combine theirs per person."""
+    mask = sum(1 << (month.month - 1) for month in period.months())
+    scope = None if programmes is None else sorted(programmes)
+    one = scope is None or len(scope) == 1
+    first: list[Any] = [0 if scope is None else scope[0]] if one else [scope]
+    rows: list[Any]
+    if by == ", programme_id":  # a row per person and programme: no combining
+        where, rows = ("programme_id <> 0", []) if scope is None else ("programme_id = ANY(%s)", [scope])
+        combined = False
+    elif one:
+        where, rows, combined = "programme_id = %s", first, False
+    else:
+        where, rows, combined = "programme_id = ANY(%s)", [scope], True
+    if combined:
+        p = f"""SELECT user_id{by}, bit_or(attended) AS a, bit_or(waited) AS w FROM reports_personyear
+                WHERE year = %s AND format {formats} '' AND {where}
+                GROUP BY user_id{by} HAVING (bit_or(attended) | bit_or(waited)) & %s <> 0"""  # noqa: S608
+    else:
+        p = f"""SELECT user_id{by}, attended AS a, waited AS w FROM reports_personyear
+                WHERE year = %s AND format {formats} '' AND {where} AND (attended | waited) & %s <> 0"""  # noqa: S608
+    f = ("SELECT user_id, first_month AS fm FROM reports_personfirst WHERE programme_id = %s" if one else
+         "SELECT user_id, min(first_month) AS fm FROM reports_personfirst WHERE programme_id = ANY(%s) GROUP BY 1")
+    return f"WITH p AS ({p}), f AS ({f})", [period.year, *rows, mask, *first]  # noqa: S608 (fixed names)
+
+
+def _people_all(period: Period, programmes: Collection[int] | None) -> dict[str | None, Counts]:
+    """The whole period, each profile breakdown and each month, in one query."""
     months = period.months()
     mask = sum(1 << (month.month - 1) for month in months)
-    scope, scope_params = _scope(programmes)
-    by = {"format": ", format", "programme": ", programme_id"}.get(dimension or "", "")
-    cte = f"""
-        WITH p AS (
-            SELECT user_id{by}, bit_or(attended) AS a, bit_or(waited) AS w FROM reports_personyear
-            WHERE year = %s AND format {"<>" if dimension == "format" else "="} ''{scope}
-            GROUP BY user_id{by} HAVING (bit_or(attended) | bit_or(waited)) & %s <> 0),
-        f AS (SELECT user_id, min(first_month) AS fm FROM reports_personfirst WHERE true{scope} GROUP BY user_id)
-    """  # noqa: S608 (fixed names)
-    params = [period.year, *scope_params, mask, *scope_params]
-    if dimension == "month":
-        columns = ", ".join(
-            f"count(*) FILTER (WHERE a & {1 << (m.month - 1)} <> 0), "
-            f"count(*) FILTER (WHERE a & {1 << (m.month - 1)} <> 0 AND fm = %s), "
-            f"count(*) FILTER (WHERE w & {1 << (m.month - 1)} <> 0)" for m in months)
-        row, = _rows(f"{cte} SELECT {columns} FROM p LEFT JOIN f USING (user_id)",  # noqa: S608 (fixed names)
-                     [*params, *months])
-        return {m: dict(zip(PEOPLE, row[3 * i:3 * i + 3], strict=True)) for i, m in enumerate(months)}
-    key = {None: "''", "format": "p.format", "programme": "p.programme_id"}.get(dimension, f"u.{dimension}")
-    join = " JOIN accounts_user u ON u.id = p.user_id" if dimension in PROFILE else ""
+    cte, params = _people_cte(period, programmes)
+    by_month = ", ".join(
+        f"count(*) FILTER (WHERE a & {1 << (m.month - 1)} <> 0), "
+        f"count(*) FILTER (WHERE a & {1 << (m.month - 1)} <> 0 AND fm = %s), "
+        f"count(*) FILTER (WHERE w & {1 << (m.month - 1)} <> 0)" for m in months)
     rows = _rows(f"""{cte}
-        SELECT {key}, count(*) FILTER (WHERE a & %s <> 0), count(*) FILTER (WHERE a & %s <> 0 AND fm >= %s),
+        SELECT GROUPING(u.profession, u.career_stage, u.region), u.profession, u.career_stage, u.region,
+               count(*) FILTER (WHERE a & %s <> 0), count(*) FILTER (WHERE a & %s <> 0 AND fm >= %s),
+               count(*) FILTER (WHERE w & %s <> 0), {by_month}
+        FROM p LEFT JOIN f USING (user_id) JOIN accounts_user u ON u.id = p.user_id
+        GROUP BY GROUPING SETS ((), (u.profession), (u.career_stage), (u.region))""",  # noqa: S608 (fixed names)
+                 [*params, mask, mask, months[0], mask, *months])
+    counts: dict[str | None, Counts] = {dimension: {} for dimension in (None, *PROFILE, "month")}
+    # GROUPING's bits, highest first: profession, career stage, region (1: not grouped by it).
+    by_set = {0b111: None, 0b011: "profession", 0b101: "career_stage", 0b110: "region"}
+    for grouping, profession, career_stage, region, *figures in rows:
+        dimension = by_set[grouping]
+        if dimension is None:
+            counts[None][ALL] = dict(zip(PEOPLE, figures[:3], strict=True))
+            counts["month"] = {m: dict(zip(PEOPLE, figures[3 + 3 * i:6 + 3 * i], strict=True))
+                               for i, m in enumerate(months)}
+        else:
+            value = {"profession": profession, "career_stage": career_stage, "region": region}[dimension]
+            counts[dimension][value] = dict(zip(PEOPLE, figures[:3], strict=True))
+    if ALL not in counts[None]:
+        counts[None][ALL] = dict.fromkeys(PEOPLE, 0)
+    return counts
+
+
+def _people_by(period: Period, dimension: str | None, programmes: Collection[int] | None) -> dict[str | None, Counts]:
+    """By format (a person once in each format they came to) or by programme."""
+    column = "format" if dimension == "format" else "programme_id"
+    cte, params = _people_cte(period, programmes, by=f", {column}", formats="<>" if dimension == "format" else "=")
+    mask = sum(1 << (month.month - 1) for month in period.months())
+    rows = _rows(f"""{cte}
+        SELECT p.{column}, count(*) FILTER (WHERE a & %s <> 0), count(*) FILTER (WHERE a & %s <> 0 AND fm >= %s),
                count(*) FILTER (WHERE w & %s <> 0)
-        FROM p LEFT JOIN f USING (user_id){join} GROUP BY 1""",  # noqa: S608 (fixed names)
-                 [*params, mask, mask, months[0], mask])
-    return {ALL if dimension is None else row[0]: dict(zip(PEOPLE, row[1:], strict=True)) for row in rows}
+        FROM p LEFT JOIN f USING (user_id) GROUP BY 1""",  # noqa: S608 (fixed names)
+                 [*params, mask, mask, period.months()[0], mask])
+    return {dimension: {row[0]: dict(zip(PEOPLE, row[1:], strict=True)) for row in rows}}
 
 
 def _nonzero(counts: Counts, dimension: str | None, keep: Callable[[dict[str, Any]], object]) -> Counts:

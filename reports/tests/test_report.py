@@ -169,7 +169,7 @@ def test_the_report_takes_the_same_queries_whatever_the_data_size(django_assert_
     BookingFactory.create_batch(bookings, session=session, attendance=Booking.Attendance.ATTENDED)
     FeedbackFactory.create_batch(bookings, session=session)
     build_report(period=SPRING, now=NOW)  # the rollups catch up with the new rows
-    with django_assert_num_queries(20):  # whether they are up to date, then 19 reads of them
+    with django_assert_num_queries(16):  # whether they are up to date, then 15 reads of them
         build_report(period=SPRING, now=NOW)
 
 

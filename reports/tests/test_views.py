@@ -119,9 +119,9 @@ def test_the_page_needs_the_same_few_queries_whatever_the_data_size(client, prog
     spring_programme(people=60)
     page()
     assert (queries_for(page), queries_for(csv)) == small
-    # 20 for the report itself (are the rollups up to date, then 19 reads of
+    # 16 for the report itself (are the rollups up to date, then 15 reads of
     # them); the rest is sign-in, session, permissions and the audit record.
-    assert small[0] <= 34
+    assert small[0] <= 30
 
 
 def test_the_csv_holds_exactly_the_figures_on_the_page(client, programme_admin):
