@@ -16,6 +16,7 @@ SCENARIOS = {
     "S4": ("s4_reminders", "S4 reminder sweep"),
     "S5": ("s5_reports", "S5 reports"),
     "S6": ("s6_pages", "S6 main pages"),
+    "S7": ("s7_sfu", "S7 SFU room"),
 }
 
 

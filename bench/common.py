@@ -90,6 +90,7 @@ class Result:
     rows: list[tuple[str, str, str, str]] = field(default_factory=list)  # measure, value, baseline, ratio
     targets: list[tuple[str, bool, str]] = field(default_factory=list)  # target, met, gap/explanation
     notes: list[str] = field(default_factory=list)
+    extra: list[str] = field(default_factory=list)  # Markdown lines: a section of its own after the scenario's
     seconds: float = 0.0
 
     def row(self, measure: str, value: str, baseline: str = "", rel: str = "") -> None:

@@ -64,6 +64,8 @@ def _scenario(result: Result) -> list[str]:
         lines += [f"| {t} | {'**met**' if met else '**not met**'} {d} |" for t, met, d in result.targets]
         lines.append("")
     lines += [f"- {n}" for n in result.notes]
+    if result.extra:
+        lines += ["", *result.extra]
     return lines + [""]
 
 

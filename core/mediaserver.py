@@ -5,6 +5,8 @@ WebRTC server (VideoRoom plugin, WebSocket API only) and the coturn relay
 production the compose file runs them from `deploy/janus/` and
 `deploy/coturn/` (docs/rooms.md)."""
 
+import ipaddress
+import re
 import shutil
 import socket
 import subprocess
@@ -27,8 +29,69 @@ class JanusPorts:
     rtp_max: int = 20199
 
 
+_HOST_PORT = re.compile(r"^(?P<host>[A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\]):(?P<port>[0-9]{1,5})$")
+_URL = re.compile(r"^https?://[A-Za-z0-9.:\[\]-]+(/[A-Za-z0-9._~/-]*)?$")
+_KEY = re.compile(r"^[A-Za-z0-9._~-]{16,200}$")
+
+
+@dataclass(frozen=True)
+class JanusNat:
+    """Janus's `nat` section: how browsers and relays reach it, and what it
+    uses itself (docs/rooms.md "Production, ports and firewalls").
+
+    - `public_ips` (JANUS_PUBLIC_IP, comma-separated): `nat_1_1_mapping`, the
+      address(es) Janus puts in its candidates on a 1:1-NAT host (a cloud VM).
+      `keep_private_host` keeps the private address too, so coturn, on the
+      same private network, relays to it without hairpinning through the NAT.
+    - `stun` (JANUS_STUN_SERVER, host:port, e.g. our coturn): for Janus to
+      learn its public address when there is no 1:1 mapping to give it.
+    - `turn_rest_api` and `turn_rest_api_key` (JANUS_TURN_REST_API,
+      JANUS_TURN_REST_KEY): only when Janus itself sits behind a firewall
+      that blocks browsers' UDP. Janus then asks the app
+      (`/rooms/janus/turn/`, `rooms.views.janus_turn`) for a TURN credential
+      minted like a browser's (at most an hour) for each connection, and
+      gathers relay candidates on our coturn; no TURN secret is written here.
+    """
+
+    public_ips: tuple[str, ...] = ()
+    keep_private_host: bool = True
+    stun: str = ""
+    turn_rest_api: str = ""
+    turn_rest_api_key: str = ""
+
+    def __post_init__(self):
+        for address in self.public_ips:
+            ipaddress.ip_address(address)  # ValueError: nothing but an address reaches the file
+        if self.stun and not _HOST_PORT.match(self.stun):
+            raise ValueError("JANUS_STUN_SERVER must be host:port")
+        if self.turn_rest_api and not (_URL.match(self.turn_rest_api) and _KEY.match(self.turn_rest_api_key)):
+            raise ValueError("JANUS_TURN_REST_API must be an http(s) URL, with JANUS_TURN_REST_KEY of 16 or more "
+                             "URL-safe characters")
+
+    @classmethod
+    def from_env(cls, environ) -> "JanusNat":
+        ips = tuple(part.strip() for part in environ.get("JANUS_PUBLIC_IP", "").split(",") if part.strip())
+        return cls(public_ips=ips, stun=environ.get("JANUS_STUN_SERVER", "").strip(),
+                   turn_rest_api=environ.get("JANUS_TURN_REST_API", "").strip(),
+                   turn_rest_api_key=environ.get("JANUS_TURN_REST_KEY", "").strip())
+
+    def lines(self) -> str:
+        """The settings for janus.jcfg's nat section, one a line (tab-indented)."""
+        lines = []
+        if self.public_ips:
+            lines.append(f'nat_1_1_mapping = "{",".join(self.public_ips)}"')
+            lines.append(f"keep_private_host = {'true' if self.keep_private_host else 'false'}")
+        if self.stun:
+            host, port = self.stun.rsplit(":", 1)
+            lines += [f'stun_server = "{host.strip("[]")}"', f"stun_port = {int(port)}"]
+        if self.turn_rest_api:
+            lines += [f'turn_rest_api = "{self.turn_rest_api}"', f'turn_rest_api_key = "{self.turn_rest_api_key}"',
+                      'turn_rest_api_method = "GET"', "turn_rest_api_timeout = 2"]
+        return "".join(f"\t{line}\n" for line in lines)
+
+
 def janus_config_write(folder: Path, *, api_secret: str, admin_key: str, ports: JanusPorts,
-                       host: str = "127.0.0.1", nat_1_1: str = "") -> Path:
+                       host: str = "127.0.0.1", nat: JanusNat | None = None) -> Path:
     """Write janus.jcfg and the plugin/transport files into `folder`; returns
     the main file. Janus speaks only its WebSocket API, on `host`, and every
     request must carry `api_secret`; only the app (which holds `admin_key`)
@@ -38,7 +101,7 @@ def janus_config_write(folder: Path, *, api_secret: str, admin_key: str, ports: 
     disable_plugins = ",".join(f"libjanus_{name}.so" for name in JANUS_PLUGINS)
     disable_transports = ",".join(f"libjanus_{name}.so" for name in JANUS_TRANSPORTS)
     disable_events = ",".join(f"libjanus_{name}.so" for name in JANUS_EVENTS)
-    nat = f'\tnat_1_1_mapping = "{nat_1_1}"\n' if nat_1_1 else ""
+    nat_lines = (nat or JanusNat()).lines()
     (folder / "janus.jcfg").write_text(f"""general: {{
 \tconfigs_folder = "{folder}"
 \tplugins_folder = "{lib}/plugins"
@@ -58,7 +121,7 @@ nat: {{
 \tfull_trickle = false  # Janus puts its candidates in its SDP: one message, relays find it at once
 \tignore_mdns = true
 \tice_ignore_list = "vmnet"
-{nat}}}
+{nat_lines}}}
 plugins: {{
 \tdisable = "{disable_plugins}"
 }}
@@ -198,16 +261,20 @@ class LocalMedia:
 
 
 def local_media_servers(folder: Path, *, janus_port: int = 8188, turn_port: int = 3478,
-                        public_host: str = "127.0.0.1") -> LocalMedia | None:
+                        public_host: str = "127.0.0.1", nat: JanusNat | None = None) -> LocalMedia | None:
     """Configuration under `folder` (var/) for a local Janus, and coturn if
-    installed, with fresh secrets; None without Janus on the PATH."""
+    installed, with fresh secrets; None without Janus on the PATH. `nat`
+    (default: from JANUS_PUBLIC_IP and friends in the environment) as
+    `JanusNat` describes."""
     if shutil.which("janus") is None:
         return None
     import secrets
 
     api_secret, admin_key = secrets.token_hex(16), secrets.token_hex(16)
+    import os
+
     janus = janus_config_write(folder / "janus", api_secret=api_secret, admin_key=admin_key,
-                               ports=JanusPorts(ws=janus_port))
+                               ports=JanusPorts(ws=janus_port), nat=nat or JanusNat.from_env(os.environ))
     commands = {"janus": janus_command(janus, log=folder / "janus" / "janus.log")}
     environment = {"JANUS_URLS": f"ws://127.0.0.1:{janus_port}", "JANUS_API_SECRET": api_secret,
                    "JANUS_ADMIN_KEY": admin_key}

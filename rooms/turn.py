@@ -31,3 +31,18 @@ def ice_servers() -> tuple[list[dict], int | None]:
     username, credential, expires = turn_credentials(secret=settings.TURN_SECRET, ttl=settings.TURN_TTL_SECONDS)
     servers.append({"urls": list(settings.TURN_URLS), "username": username, "credential": credential})
     return servers, expires
+
+
+def janus_turn_response(key: str) -> dict | None:
+    """What Janus's `turn_rest_api` expects (the TURN REST API draft's
+    {username, password, ttl, uris}) for a Janus presenting `key`; None
+    unless the key is JANUS_TURN_REST_KEY and TURN is configured. The
+    credential is minted like a browser's: at most an hour."""
+    expected = settings.JANUS_TURN_REST_KEY
+    if not (expected and settings.TURN_SECRET and settings.TURN_URLS):
+        return None
+    if not hmac.compare_digest(key.encode(), expected.encode()):
+        return None
+    username, credential, _ = turn_credentials(secret=settings.TURN_SECRET, ttl=settings.TURN_TTL_SECONDS)
+    return {"username": username, "password": credential, "ttl": settings.TURN_TTL_SECONDS,
+            "uris": list(settings.TURN_URLS)}

@@ -14,7 +14,7 @@ from core.codes import is_public_code
 from core.headers import allows_features
 from groups.access import get_session_for_user
 from programmes.selectors import signposting_for
-from rooms import alerts, media, selectors, services
+from rooms import alerts, media, selectors, services, turn
 from rooms.janus import JanusError
 
 
@@ -130,3 +130,16 @@ def room_close(request, code: str):
         messages.success(request, "You ended the session for everyone. You can open the room again "
                                   f"until {dates.at(session.ends_at)}.")
     return redirect("rooms:room", code=session.code)
+
+
+@never_cache
+@require_GET
+def janus_turn(request):
+    """A TURN credential for a Janus server that needs the relays itself
+    (its `turn_rest_api`, core/mediaserver.py `JanusNat`). Not for people:
+    without the right `api` key, or with none configured, there is no such
+    page."""
+    reply = turn.janus_turn_response(request.GET.get("api", ""))
+    if reply is None or request.GET.get("service") != "turn":
+        raise Http404("No such page")
+    return JsonResponse(reply)

@@ -412,6 +412,10 @@ JANUS_ADMIN_KEY = env_str("JANUS_ADMIN_KEY", "")
 TURN_SECRET = env_str("TURN_SECRET", "")
 TURN_URLS = env_list("TURN_URLS", [])
 TURN_TTL_SECONDS = min(env_int("TURN_TTL_SECONDS", 3600), 3600)
+# Only for a Janus behind a firewall that needs the relays itself: the key
+# Janus presents to /rooms/janus/turn/ (its turn_rest_api) for a credential.
+# Empty = that endpoint does not exist (404). Same as Janus's JANUS_TURN_REST_KEY.
+JANUS_TURN_REST_KEY = env_str("JANUS_TURN_REST_KEY", "")
 # "relay" sends all media through the TURN relays (hides addresses; for
 # networks that allow nothing else); "all" lets browsers connect directly.
 ROOM_ICE_TRANSPORT_POLICY = env_choice("ROOM_ICE_TRANSPORT_POLICY", ["all", "relay"], "all")

@@ -60,5 +60,6 @@ def test_every_setting_in_env_example_is_read_by_settings():
         if "=" in line and line.split("=")[0].isupper():
             name = line.split("=")[0]
             # read by docker-compose.yml (the database's and the media servers' containers)
-            if name not in {"POSTGRES_PASSWORD", "JANUS_PUBLIC_IP", "JANUS_PRIVATE_IP", "TURN_PUBLIC_IP"}:
+            if name not in {"POSTGRES_PASSWORD", "JANUS_PUBLIC_IP", "JANUS_PRIVATE_IP", "TURN_PUBLIC_IP",
+                            "JANUS_STUN_SERVER", "JANUS_TURN_REST_API"}:
                 assert f'"{name}"' in settings_source, name

@@ -116,6 +116,9 @@ rooms:open                  open-session        GET    login  405      405      
 rooms:open                  open-session        POST   login  404      404      404      redirect 404      404
 rooms:close                 open-session        GET    login  404      404      404      ok       404      404
 rooms:status                open-session        GET    login  404      ok       404      ok       404      404
+# Janus's TURN credentials: only with the key Janus holds (none here), for nobody else.
+rooms:janus_turn            -                   GET    404    404      404      404      404      404      404
+rooms:janus_turn            -                   POST   405    405      405      405      405      405      405
 rooms:close                 open-session        POST   login  404      404      404      redirect 404      404
 
 reports:index               -                   GET    404    404      404      404      404      404      ok
