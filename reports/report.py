@@ -22,7 +22,7 @@ from decimal import Decimal
 
 from accounts.choices import CareerStage, Profession, Region
 from groups.formats import Format
-from reports import selectors
+from reports import rollups, selectors
 from reports.periods import Period, month_label
 from reports.selectors import ALL
 from reports.suppression import NOT_APPLICABLE, Group, display, mean_or_none, percentage, suppress
@@ -140,7 +140,9 @@ def _row_labels(dimension: str, period: Period) -> list[tuple[Hashable, str]]:
 
 def _raw_counts(period: Period, now: datetime,
                 programmes: Collection[int] | None = None) -> dict[tuple, int | float | None]:
-    """Every raw figure, keyed (dimension, row, measure); 13 queries in all."""
+    """Every raw figure, keyed (dimension, row, measure); 15 queries of the
+    rollups in all (`rollups.reading`: figures about people come from one
+    query for every breakdown but format, and one for format)."""
     raw: dict[tuple, int | float | None] = {}
 
     def store(dimension: str, counts: selectors.Counts) -> None:
@@ -265,7 +267,9 @@ def _counts_and_groups(raw: dict, period: Period, lost: set[tuple]) -> tuple[dic
 
 def build_report(*, period: Period, now: datetime, programmes: Collection[int] | None = None) -> Report:
     """The report of these programmes' groups (every group when None)."""
-    return report_from_counts(raw=_raw_counts(period, now, programmes), period=period)
+    with rollups.reading(now):
+        raw = _raw_counts(period, now, programmes)
+    return report_from_counts(raw=raw, period=period)
 
 
 def report_from_counts(*, raw: dict[tuple, int | float | None], period: Period) -> Report:

@@ -1,135 +1,191 @@
-"""Raw participation counts for a period, aggregated in the database.
+"""Participation counts for a period, read from the rollups (reports.models).
 
-One query per breakdown, whatever the data size: `values(key).annotate(...)`
-with filtered, distinct counts. These figures are *unsuppressed*: only
-`reports.report` may read them, and it publishes them through
-`reports.suppression`.
+The same functions, signatures and results as `reports.raw`, which computes
+them from the raw rows and holds the definitions (held sessions, places,
+participants, new, waited, summarised sessions). Each function first brings
+the rollups up to date (`reports.rollups.current`): they are never read
+stale. When they cannot answer for the `now` asked (a session ends between
+it and the time the rollups are true as of, as when a test asks about the
+past), the function answers from the raw rows instead.
 
-Definitions (the page explains them in words):
-* a session is *held* when it is scheduled (not cancelled), starts in the
-  period (Europe/London) and has ended;
-* a *place booked* is a confirmed booking for a held session; its attendance
-  is attended, did not attend (no-show) or not recorded;
-* *participants* are distinct people with an attendance; a participant is
-  *new* when they had no attendance before the period (by month: before that
-  month), so their first attendance ever falls in it;
-* *waited without a place* counts distinct people still on the waiting list
-  of a held session, or who left its waiting list without ever being
-  confirmed.
+Additive figures (places, attendance, sessions, feedback, the purge's
+summaries) are sums of `CellRollup` rows: a few hundred a year whatever the
+number of bookings. Figures about distinct people come from `PersonYear`
+(one row per person, programme and year, with a bit per month) and
+`PersonFirst` (the month of each person's first attendance per programme):
+a person is counted once per row however many programmes of the report they
+attended in, and is *new* when their first attendance in the report's
+programmes falls in the period (by month: in that month).
 
-Bookings of sessions older than the attendance-detail retention (24 months)
-are deleted by the retention purge, which first adds them to the session's
-anonymous `privacy.SessionAttendanceSummary`. `session_counts` sums those
-summaries (places and attendance), so the report adds them to the booking
-counts and the session-level figures of a period do not change when its
-bookings go. Who held those places is gone: figures about people (distinct
-participants, new, waited, profile breakdowns) cannot include them, so
-`session_counts` also counts the summarised sessions and the report marks
-those figures as no longer available.
+These figures are *unsuppressed*: only `reports.report` may read them, and it
+publishes them through `reports.suppression`.
 """
 
-from collections.abc import Collection, Hashable, Mapping
+from collections.abc import Callable, Collection, Hashable
 from datetime import date, datetime
+from typing import Any
 
-from django.db.models import Aggregate, Avg, Count, DateField, Exists, F, Model, OuterRef, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
+from django.db import connection
 
-from groups.models import GroupSession
+from reports import raw, rollups
 from reports.periods import LONDON, Period
-from signups.models import Booking, Feedback
+from reports.raw import ALL, BOOKING_DIMENSIONS, SESSION_DIMENSIONS, SUMMARISED, Counts
 
-ALL = "all"  # the key of the row that covers the whole period
-BOOKING_DIMENSIONS = {
-    "format": "session__group__format",
-    "profession": "user__profession",
-    "career_stage": "user__career_stage",
-    "region": "user__region",
-    "month": "session__starts_at",
-}
-SESSION_DIMENSIONS = ("format", "month")  # sessions and feedback have no person
-# dimension="programme" (any of the counts): one row per programme id, for the installation overview.
-PROGRAMME_PATHS = {"Booking": "session__group__programme", "Feedback": "session__group__programme",
-                   "GroupSession": "group__programme"}
-# Booking counts kept in a purged session's summary: report measure -> summary field.
-SUMMARISED = {"places_booked": "confirmed", "attended": "attended", "no_show": "no_show",
-              "not_recorded": "not_recorded"}
+__all__ = ["ALL", "BOOKING_DIMENSIONS", "SESSION_DIMENSIONS", "SUMMARISED", "Counts", "booking_counts",
+           "feedback_counts", "session_calendar_counts", "session_counts", "sessions_held_by_month"]
 
-CONFIRMED = Q(status=Booking.Status.CONFIRMED)
-ATTENDED = CONFIRMED & Q(attendance=Booking.Attendance.ATTENDED)
-NO_SHOW = CONFIRMED & Q(attendance=Booking.Attendance.NO_SHOW)
-NOT_RECORDED = CONFIRMED & Q(attendance=Booking.Attendance.UNKNOWN)
-WAITED_WITHOUT_PLACE = Q(status=Booking.Status.WAITLISTED) | Q(
-    status=Booking.Status.CANCELLED, confirmed_at__isnull=True, queued_at__isnull=False
-)
-
-Counts = dict[Hashable, dict[str, int | float | None]]
+PROFILE = ("profession", "career_stage", "region")
+PLACES = ("places_booked", "attended", "no_show", "not_recorded")
+PEOPLE = ("participants", "new", "waited")
+SCORES = tuple(f"score_{n}" for n in range(1, 6))
 
 
-def _held(prefix: str, *, period: Period, now: datetime, programmes: Collection[int] | None = None) -> Q:
-    held = Q(**{
-        f"{prefix}status": GroupSession.Status.SCHEDULED,
-        f"{prefix}starts_at__gte": period.start,
-        f"{prefix}starts_at__lt": period.end,
-        f"{prefix}ends_at__lte": now,
-    })
-    if programmes is not None:  # one programme's report (None: the whole installation)
-        held &= Q(**{f"{prefix}group__programme__in": list(programmes)})
-    return held
+def _rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+        return rows
 
 
-def _key(path: str, dimension: str) -> TruncMonth | F:
-    if dimension == "month":
-        # The London month, as a date, so 00:30 BST on 1 April is April.
-        return TruncMonth(path, tzinfo=LONDON, output_field=DateField())
-    return F(path)
+def _scope(programmes: Collection[int] | None, column: str = "programme_id") -> tuple[str, list[Any]]:
+    return ("", []) if programmes is None else (f" AND {column} = ANY(%s)", [list(programmes)])
 
 
-def _grouped[M: Model](queryset: QuerySet[M], aggregates: Mapping[str, Aggregate], dimension: str | None,
-                       paths: Mapping[str, str]) -> Counts:
-    """One row per value of `dimension` (its path in `paths`), or one for ALL."""
+def _cells(measures: Collection[str], *, start: date, end: date, dimension: str | None,
+           programmes: Collection[int] | None) -> dict[Hashable, dict[str, int]]:
+    """Sums of the cells of London months [start, end), by `dimension`."""
+    key = {None: "''", "format": "format", "month": "month", "programme": "programme_id"}.get(dimension, "value")
+    scope, params = _scope(programmes)
+    sums = ", ".join(f"sum({m})" for m in measures)
+    rows = _rows(f"""
+        SELECT {key}, {sums} FROM reports_cellrollup
+        WHERE month >= %s AND month < %s AND dimension = %s{scope} GROUP BY 1""",  # noqa: S608 (fixed names)
+                 [start, end, dimension if dimension in PROFILE else "", *params])
+    return {ALL if dimension is None else row[0]: dict(zip(measures, map(int, row[1:]), strict=True))
+            for row in rows}
+
+
+def _months(period: Period) -> tuple[date, date]:
+    months = period.months()
+    after = period.end.astimezone(LONDON).date()
+    return months[0], after
+
+
+def _people(period: Period, dimension: str | None, programmes: Collection[int] | None) -> Counts:
+    """Participants, new participants and people who waited without a place.
+    Every breakdown but format comes from one query (grouping sets); within a
+    report (`rollups.reading`) it runs once for all of them."""
+    group = "format" if dimension in ("format", "programme") else "people"
+    key = (group, dimension if group == "format" else None, period,
+           None if programmes is None else tuple(sorted(programmes)))
+    memo = rollups.memo()
+    if memo is None or key not in memo:
+        counts = _people_by(period, dimension, programmes) if group == "format" else _people_all(period, programmes)
+        if memo is None:
+            return counts.get(dimension, {})
+        memo[key] = counts
+    kept: dict[str | None, Counts] = memo[key]
+    return kept.get(dimension, {})
+
+
+def _people_cte(period: Period, programmes: Collection[int] | None, *, by: str = "",
+                formats: str = "=") -> tuple[str, list[Any]]:
+    """Each person's months in the year (p: one row a person, or a person and
+    `by`) and their first month in the report's programmes (f). The rollups
+    hold a row per programme and one for all programmes (0): one programme
+    or the installation reads its rows as they are; several programmes
+    combine theirs per person."""
+    mask = sum(1 << (month.month - 1) for month in period.months())
+    scope = None if programmes is None else sorted(programmes)
+    one = scope is None or len(scope) == 1
+    first: list[Any] = [0 if scope is None else scope[0]] if one else [scope]
+    rows: list[Any]
+    if by == ", programme_id":  # a row per person and programme: no combining
+        where, rows = ("programme_id <> 0", []) if scope is None else ("programme_id = ANY(%s)", [scope])
+        combined = False
+    elif one:
+        where, rows, combined = "programme_id = %s", first, False
+    else:
+        where, rows, combined = "programme_id = ANY(%s)", [scope], True
+    if combined:
+        p = f"""SELECT user_id{by}, bit_or(attended) AS a, bit_or(waited) AS w FROM reports_personyear
+                WHERE year = %s AND format {formats} '' AND {where}
+                GROUP BY user_id{by} HAVING (bit_or(attended) | bit_or(waited)) & %s <> 0"""  # noqa: S608
+    else:
+        p = f"""SELECT user_id{by}, attended AS a, waited AS w FROM reports_personyear
+                WHERE year = %s AND format {formats} '' AND {where} AND (attended | waited) & %s <> 0"""  # noqa: S608
+    f = ("SELECT user_id, first_month AS fm FROM reports_personfirst WHERE programme_id = %s" if one else
+         "SELECT user_id, min(first_month) AS fm FROM reports_personfirst WHERE programme_id = ANY(%s) GROUP BY 1")
+    return f"WITH p AS ({p}), f AS ({f})", [period.year, *rows, mask, *first]  # noqa: S608 (fixed names)
+
+
+def _people_all(period: Period, programmes: Collection[int] | None) -> dict[str | None, Counts]:
+    """The whole period, each profile breakdown and each month, in one query."""
+    months = period.months()
+    mask = sum(1 << (month.month - 1) for month in months)
+    cte, params = _people_cte(period, programmes)
+    by_month = ", ".join(
+        f"count(*) FILTER (WHERE a & {1 << (m.month - 1)} <> 0), "
+        f"count(*) FILTER (WHERE a & {1 << (m.month - 1)} <> 0 AND fm = %s), "
+        f"count(*) FILTER (WHERE w & {1 << (m.month - 1)} <> 0)" for m in months)
+    rows = _rows(f"""{cte}
+        SELECT GROUPING(u.profession, u.career_stage, u.region), u.profession, u.career_stage, u.region,
+               count(*) FILTER (WHERE a & %s <> 0), count(*) FILTER (WHERE a & %s <> 0 AND fm >= %s),
+               count(*) FILTER (WHERE w & %s <> 0), {by_month}
+        FROM p LEFT JOIN f USING (user_id) JOIN accounts_user u ON u.id = p.user_id
+        GROUP BY GROUPING SETS ((), (u.profession), (u.career_stage), (u.region))""",  # noqa: S608 (fixed names)
+                 [*params, mask, mask, months[0], mask, *months])
+    counts: dict[str | None, Counts] = {dimension: {} for dimension in (None, *PROFILE, "month")}
+    # GROUPING's bits, highest first: profession, career stage, region (1: not grouped by it).
+    by_set = {0b111: None, 0b011: "profession", 0b101: "career_stage", 0b110: "region"}
+    for grouping, profession, career_stage, region, *figures in rows:
+        dimension = by_set[grouping]
+        if dimension is None:
+            counts[None][ALL] = dict(zip(PEOPLE, figures[:3], strict=True))
+            counts["month"] = {m: dict(zip(PEOPLE, figures[3 + 3 * i:6 + 3 * i], strict=True))
+                               for i, m in enumerate(months)}
+        else:
+            value = {"profession": profession, "career_stage": career_stage, "region": region}[dimension]
+            counts[dimension][value] = dict(zip(PEOPLE, figures[:3], strict=True))
+    if ALL not in counts[None]:
+        counts[None][ALL] = dict.fromkeys(PEOPLE, 0)
+    return counts
+
+
+def _people_by(period: Period, dimension: str | None, programmes: Collection[int] | None) -> dict[str | None, Counts]:
+    """By format (a person once in each format they came to) or by programme."""
+    column = "format" if dimension == "format" else "programme_id"
+    cte, params = _people_cte(period, programmes, by=f", {column}", formats="<>" if dimension == "format" else "=")
+    mask = sum(1 << (month.month - 1) for month in period.months())
+    rows = _rows(f"""{cte}
+        SELECT p.{column}, count(*) FILTER (WHERE a & %s <> 0), count(*) FILTER (WHERE a & %s <> 0 AND fm >= %s),
+               count(*) FILTER (WHERE w & %s <> 0)
+        FROM p LEFT JOIN f USING (user_id) GROUP BY 1""",  # noqa: S608 (fixed names)
+                 [*params, mask, mask, period.months()[0], mask])
+    return {dimension: {row[0]: dict(zip(PEOPLE, row[1:], strict=True)) for row in rows}}
+
+
+def _nonzero(counts: Counts, dimension: str | None, keep: Callable[[dict[str, Any]], object]) -> Counts:
+    """Rows as the raw queries give them: only those with something counted
+    (the whole-period row always)."""
     if dimension is None:
-        return {ALL: queryset.aggregate(**aggregates)}
-    path = PROGRAMME_PATHS[queryset.model.__name__] if dimension == "programme" else paths[dimension]
-    rows = queryset.annotate(key=_key(path, dimension)).values("key").annotate(**aggregates).order_by()
-    return {row.pop("key"): row for row in rows}
-
-
-def _attended_before(since: datetime | OuterRef) -> QuerySet[Booking]:
-    return Booking.objects.filter(
-        ATTENDED, session__status=GroupSession.Status.SCHEDULED, session__starts_at__lt=since
-    ).order_by()
+        return counts
+    return {key: row for key, row in counts.items() if keep(row)}
 
 
 def booking_counts(*, period: Period, now: datetime, dimension: str | None = None,
                    programmes: Collection[int] | None = None) -> Counts:
     """Places booked, attendances, participants and unmet demand, by `dimension`
-    (a key of BOOKING_DIMENSIONS) or for the whole period (None)."""
-    # New means no attendance before the period; by month, before that month,
-    # so each new person is new in exactly one month and the months add up.
-    # People who attended before the period are one uncorrelated subquery,
-    # which PostgreSQL hashes once: a per-booking lookup of each person's
-    # history took ~10 s a query at 1,000,000 bookings (bench S5). Only the
-    # few left are then checked, by month, for an earlier month of the period.
-    # DISTINCT matters: PostgreSQL hashes a NOT IN subquery only if it expects
-    # the rows to fit in work_mem; planned as a million bookings rather than
-    # 12,000 people it re-ran the subquery for every row (a month's report at
-    # 1,000,000 bookings took minutes; bench S6 after S5).
-    new = ATTENDED & ~Q(user__in=_attended_before(period.start).values("user").distinct())
-    if dimension == "month":
-        new &= Q(~Exists(_attended_before(OuterRef("month_start")).filter(user=OuterRef("user_id"))))
-    aggregates: dict[str, Aggregate] = {
-        "places_booked": Count("pk", filter=CONFIRMED),
-        "attended": Count("pk", filter=ATTENDED),
-        "no_show": Count("pk", filter=NO_SHOW),
-        "not_recorded": Count("pk", filter=NOT_RECORDED),
-        "participants": Count("user", distinct=True, filter=ATTENDED),
-        "new": Count("user", distinct=True, filter=new),
-        "waited": Count("user", distinct=True, filter=WAITED_WITHOUT_PLACE),
-    }
-    bookings = Booking.objects.filter(_held("session__", period=period, now=now, programmes=programmes))
-    if dimension == "month":
-        bookings = bookings.alias(month_start=TruncMonth("session__starts_at", tzinfo=LONDON))
-    return _grouped(bookings, aggregates, dimension, BOOKING_DIMENSIONS)
+    (a key of BOOKING_DIMENSIONS, or "programme") or for the whole period (None)."""
+    if not rollups.current(now):
+        return raw.booking_counts(period=period, now=now, dimension=dimension, programmes=programmes)
+    start, end = _months(period)
+    places = _cells(PLACES, start=start, end=end, dimension=dimension, programmes=programmes)
+    people = _people(period, dimension, programmes)
+    empty = dict.fromkeys((*PLACES, *PEOPLE), 0)
+    counts: Counts = {key: empty | places.get(key, {}) | people.get(key, {})
+                      for key in [*places, *(k for k in people if k not in places)] or [ALL]}
+    return _nonzero(counts, dimension, lambda row: any(row.values()))
 
 
 def session_counts(*, period: Period, now: datetime, dimension: str | None = None,
@@ -138,42 +194,51 @@ def session_counts(*, period: Period, now: datetime, dimension: str | None = Non
     what the retention purge kept of their deleted bookings: how many held
     sessions were summarised (`summarised`) and the summaries' places and
     attendance (`summarised_<measure>`, None when there are none)."""
-    paths = {"format": "group__format", "month": "starts_at"}
-    sessions = GroupSession.objects.filter(_held("", period=period, now=now, programmes=programmes))
-    # A one-to-one join: at most one summary a session, so nothing is counted twice.
-    aggregates: dict[str, Aggregate] = {"sessions_held": Count("pk"), "summarised": Count("attendance_summary")}
-    aggregates |= {f"summarised_{m}": Sum(f"attendance_summary__{f}") for m, f in SUMMARISED.items()}
-    return _grouped(sessions, aggregates, dimension, paths)
+    if not rollups.current(now):
+        return raw.session_counts(period=period, now=now, dimension=dimension, programmes=programmes)
+    start, end = _months(period)
+    summaries = [f"summarised_{m}" for m in SUMMARISED]
+    cells = _cells(["sessions_held", "summarised", *summaries], start=start, end=end, dimension=dimension,
+                   programmes=programmes) or {ALL: {"sessions_held": 0, "summarised": 0}}
+    counts: Counts = {
+        key: {"sessions_held": row["sessions_held"], "summarised": row["summarised"],
+              **{m: row[m] if row["summarised"] else None for m in summaries}}
+        for key, row in cells.items()
+    }
+    return _nonzero(counts, dimension, lambda row: row["sessions_held"])
 
 
 def feedback_counts(*, period: Period, now: datetime, dimension: str | None = None,
                     programmes: Collection[int] | None = None) -> Counts:
     """Feedback responses, the spread of helpfulness (1–5) and its mean, by the
     held session's format or month. Comments are never read here."""
-    paths = {"format": "session__group__format", "month": "session__starts_at"}
-    aggregates: dict[str, Aggregate] = {"responses": Count("pk"), "mean": Avg("helpfulness")}
-    aggregates |= {f"score_{n}": Count("pk", filter=Q(helpfulness=n)) for n in range(1, 6)}
-    feedback = Feedback.objects.filter(_held("session__", period=period, now=now, programmes=programmes))
-    return _grouped(feedback, aggregates, dimension, paths)
+    if not rollups.current(now):
+        return raw.feedback_counts(period=period, now=now, dimension=dimension, programmes=programmes)
+    start, end = _months(period)
+    cells = _cells(["responses", *SCORES, "helpfulness_sum"], start=start, end=end, dimension=dimension,
+                   programmes=programmes) or {ALL: dict.fromkeys(("responses", *SCORES, "helpfulness_sum"), 0)}
+    counts: Counts = {
+        key: {"responses": row["responses"],
+              "mean": row["helpfulness_sum"] / row["responses"] if row["responses"] else None,
+              **{score: row[score] for score in SCORES}}
+        for key, row in cells.items()
+    }
+    return _nonzero(counts, dimension, lambda row: row["responses"])
 
 
 def session_calendar_counts(*, period: Period, programmes: Collection[int] | None = None) -> Counts:
     """Sessions scheduled to start in the period (held, still to come or
     cancelled) and those cancelled, by (format, London month) in one query.
     Figures about sessions, not people: the report publishes them exactly."""
-    sessions = GroupSession.objects.filter(starts_at__gte=period.start, starts_at__lt=period.end)
-    if programmes is not None:
-        sessions = sessions.filter(group__programme__in=list(programmes))
-    rows = (
-        sessions
-        .annotate(month=_key("starts_at", "month"))
-        .values("group__format", "month")
-        .annotate(sessions_scheduled=Count("pk"),
-                  sessions_cancelled=Count("pk", filter=Q(status=GroupSession.Status.CANCELLED)))
-        .order_by()
-    )
-    return {(row["group__format"], row["month"]): {"sessions_scheduled": row["sessions_scheduled"],
-                                                   "sessions_cancelled": row["sessions_cancelled"]} for row in rows}
+    rollups.applied()  # figures that do not depend on `now`: only the changes matter
+    start, end = _months(period)
+    scope, params = _scope(programmes)
+    rows = _rows(f"""
+        SELECT format, month, sum(sessions_scheduled), sum(sessions_cancelled) FROM reports_cellrollup
+        WHERE month >= %s AND month < %s AND dimension = ''{scope}
+        GROUP BY 1, 2 HAVING sum(sessions_scheduled) > 0""", [start, end, *params])  # noqa: S608 (fixed names)
+    return {(fmt, month): {"sessions_scheduled": int(scheduled), "sessions_cancelled": int(cancelled)}
+            for fmt, month, scheduled, cancelled in rows}
 
 
 def sessions_held_by_month(*, start: datetime, end: datetime, now: datetime,
@@ -181,14 +246,13 @@ def sessions_held_by_month(*, start: datetime, end: datetime, now: datetime,
     """Sessions held (as `session_counts` defines it) in each London month
     from `start` to `end`, and those cancelled: {first day of the month:
     (held, cancelled)}, in one query."""
-    held = Q(status=GroupSession.Status.SCHEDULED, ends_at__lte=now)
-    sessions = GroupSession.objects.filter(starts_at__gte=start, starts_at__lt=end)
-    if programmes is not None:
-        sessions = sessions.filter(group__programme__in=list(programmes))
-    rows = (
-        sessions
-        .annotate(month=_key("starts_at", "month")).values("month")
-        .annotate(held=Count("pk", filter=held), cancelled=Count("pk", filter=Q(status=GroupSession.Status.CANCELLED)))
-        .order_by()
-    )
-    return {row["month"]: (row["held"], row["cancelled"]) for row in rows}
+    first, after = (moment.astimezone(LONDON) for moment in (start, end))
+    whole_months = all(m.day == 1 and m.time() == datetime.min.time() for m in (first, after))
+    if not whole_months or not rollups.current(now):
+        return raw.sessions_held_by_month(start=start, end=end, now=now, programmes=programmes)
+    scope, params = _scope(programmes)
+    rows = _rows(f"""
+        SELECT month, sum(sessions_held), sum(sessions_cancelled), sum(sessions_scheduled) FROM reports_cellrollup
+        WHERE month >= %s AND month < %s AND dimension = ''{scope}
+        GROUP BY 1""", [first.date(), after.date(), *params])  # noqa: S608 (fixed names)
+    return {month: (int(held), int(cancelled)) for month, held, cancelled, scheduled in rows if scheduled}

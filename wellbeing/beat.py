@@ -42,6 +42,13 @@ BEAT_SCHEDULE: dict = {
         "schedule": 5 * MINUTE,
         "options": {"expires": 4 * MINUTE},
     },
+    # Report rollups caught up with the changes noted since, and the sessions
+    # ended since (reports.rollups); a report page catches up before reading too.
+    "reports-catch-up-rollups": {
+        "task": "reports.tasks.catch_up_rollups",
+        "schedule": MINUTE,
+        "options": {"expires": MINUTE - 5},
+    },
     # The retention purge (privacy): daily, at a quiet hour, London time.
     "privacy-retention-purge": {
         "task": "privacy.tasks.retention_purge",

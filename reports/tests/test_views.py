@@ -114,11 +114,14 @@ def test_the_page_needs_the_same_few_queries_whatever_the_data_size(client, prog
 
     page()  # the session's first request writes activity stamps
     spring_programme(people=5)
+    page()  # and the first after new rows catches the rollups up
     small = (queries_for(page), queries_for(csv))
     spring_programme(people=60)
+    page()
     assert (queries_for(page), queries_for(csv)) == small
-    # 12 for the report itself; the rest is sign-in, session, permissions and the audit record.
-    assert small[0] <= 26
+    # 16 for the report itself (are the rollups up to date, then 15 reads of
+    # them); the rest is sign-in, session, permissions and the audit record.
+    assert small[0] <= 30
 
 
 def test_the_csv_holds_exactly_the_figures_on_the_page(client, programme_admin):

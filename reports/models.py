@@ -1,0 +1,144 @@
+"""Rollups: the report's figures kept as small aggregate tables, so a report
+reads a few hundred rows whatever the number of bookings (docs/reports.md).
+
+Every table here is derived from the raw rows (sessions, bookings, feedback,
+the purge's summaries, people's profiles) and can be rebuilt from them
+(`manage.py rollups_rebuild`). `reports.rollups` keeps them true; only
+`reports.selectors` reads them. Ids are plain integers, not foreign keys: a
+rollup never holds up, or is cascaded by, a change to what it counts.
+
+Months are London months, as `reports.periods` defines them. A session is
+*held* as of `RollupState.rolled_up_to`: scheduled and ended by then.
+"""
+
+from django.db import models
+
+
+def _count() -> models.IntegerField:
+    return models.IntegerField(default=0, db_default=0)
+
+
+class RollupState(models.Model):
+    """One row: the time the rollups are true as of."""
+
+    rolled_up_to = models.DateTimeField()
+    needs_rebuild = models.BooleanField(default=True)
+
+
+class RollupChange(models.Model):
+    """A change to a raw row the rollups count, written by database triggers
+    (migration 0002) in the changing transaction: the session and/or person
+    whose rollups to recompute at the next catch-up."""
+
+    id = models.BigAutoField(primary_key=True)
+    session_id = models.BigIntegerField(null=True)
+    user_id = models.BigIntegerField(null=True)
+
+
+class SessionRollup(models.Model):
+    """One session's figures: `dimension` "" is the whole session; a profile
+    dimension ("profession", …) has a row per `value` with its confirmed places."""
+
+    session_id = models.BigIntegerField()
+    programme_id = models.BigIntegerField()
+    format = models.CharField(max_length=20)
+    month = models.DateField()
+    status = models.CharField(max_length=10)
+    ends_at = models.DateTimeField()
+    dimension = models.CharField(max_length=12, blank=True)
+    value = models.CharField(max_length=20, blank=True)
+    places_booked = _count()
+    attended = _count()
+    no_show = _count()
+    not_recorded = _count()
+    summarised = _count()
+    summarised_places_booked = _count()
+    summarised_attended = _count()
+    summarised_no_show = _count()
+    summarised_not_recorded = _count()
+    responses = _count()
+    score_1 = _count()
+    score_2 = _count()
+    score_3 = _count()
+    score_4 = _count()
+    score_5 = _count()
+    helpfulness_sum = _count()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["session_id"], name="sessionrollup_session"),
+            # sessions ending after the rollups' time: the cheap check before a read
+            models.Index(fields=["ends_at"], name="sessionrollup_ends", condition=models.Q(dimension="")),
+        ]
+
+
+class CellRollup(models.Model):
+    """Totals of one (programme, format, London month) for one breakdown cell:
+    `dimension` "" is every session of the cell, a profile dimension has a row
+    per `value`. Sessions scheduled and cancelled count every session; all
+    other figures count held sessions only."""
+
+    programme_id = models.BigIntegerField()
+    format = models.CharField(max_length=20)
+    month = models.DateField()
+    dimension = models.CharField(max_length=12, blank=True)
+    value = models.CharField(max_length=20, blank=True)
+    sessions_scheduled = _count()
+    sessions_cancelled = _count()
+    sessions_held = _count()
+    places_booked = _count()
+    attended = _count()
+    no_show = _count()
+    not_recorded = _count()
+    summarised = _count()
+    summarised_places_booked = _count()
+    summarised_attended = _count()
+    summarised_no_show = _count()
+    summarised_not_recorded = _count()
+    responses = _count()
+    score_1 = _count()
+    score_2 = _count()
+    score_3 = _count()
+    score_4 = _count()
+    score_5 = _count()
+    helpfulness_sum = _count()
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "dimension"], name="cellrollup_month")]
+
+
+class PersonYear(models.Model):
+    """One person in one programme's groups (`programme_id` 0: any
+    programme's) of one format (`format` "": any format) in one London year:
+    the months they attended a held session, and the months they waited
+    without a place, as bit masks (bit 0: January)."""
+
+    user_id = models.BigIntegerField()
+    programme_id = models.BigIntegerField()
+    year = models.SmallIntegerField()
+    format = models.CharField(max_length=20, blank=True)
+    attended = models.IntegerField()
+    waited = models.IntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["year", "format", "programme_id", "user_id"], name="personyear_read",
+                         include=["attended", "waited"]),
+            models.Index(fields=["user_id"], name="personyear_user"),
+        ]
+
+
+class PersonFirst(models.Model):
+    """The London month of a person's first attendance in a programme's
+    groups (`programme_id` 0: any programme's; any scheduled session, held
+    or not): "new" participants."""
+
+    user_id = models.BigIntegerField()
+    programme_id = models.BigIntegerField()
+    first_month = models.DateField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["programme_id", "user_id"], name="personfirst_read", include=["first_month"]),
+            models.Index(fields=["user_id"], name="personfirst_user"),
+        ]

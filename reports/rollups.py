@@ -1,0 +1,261 @@
+"""Keeping the rollups (reports.models) true.
+
+Database triggers note every change to a counted raw row in
+`RollupChange`, inside the changing transaction (migration 0002). A catch-up
+takes those notes and recomputes, from the raw rows, the rollups of the noted
+sessions and people; it also recomputes the sessions that have *ended* since
+the last catch-up (a session becomes held by time passing, which changes no
+row). Catch-ups run every minute (Celery beat), and before every read
+(`current`), so a report never shows figures older than its own `now`.
+
+A catch-up is idempotent: it recomputes rows from the raw rows rather than
+adding deltas, so running it twice, or after a rebuild, changes nothing.
+Catch-ups and rebuilds take one PostgreSQL advisory lock and run in one
+transaction; the notes are taken (deleted) *before* the raw rows are read,
+so a change committed meanwhile either is seen by the recompute or leaves its
+note for the next catch-up.
+"""
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import datetime
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+LOCK = 0x7265706f72747321  # "reports!": one advisory lock for every catch-up and rebuild
+MONTH = "(date_trunc('month', s.starts_at AT TIME ZONE 'Europe/London'))::date"
+ATTENDED = "b.status = 'confirmed' AND b.attendance = 'attended'"
+WAITED = ("(b.status = 'waitlisted' OR (b.status = 'cancelled' AND b.confirmed_at IS NULL "
+          "AND b.queued_at IS NOT NULL))")
+MEASURES = ["places_booked", "attended", "no_show", "not_recorded", "summarised", "summarised_places_booked",
+            "summarised_attended", "summarised_no_show", "summarised_not_recorded", "responses",
+            "score_1", "score_2", "score_3", "score_4", "score_5", "helpfulness_sum"]
+Key = tuple[int, str, object]  # (programme, format, month) of a cell
+_checked: ContextVar[tuple[datetime, bool] | None] = ContextVar("rollups_checked", default=None)
+_memo: ContextVar[dict | None] = ContextVar("rollups_memo", default=None)
+
+
+def current(now: datetime) -> bool:
+    """Catch up if anything changed or ended since the last catch-up; True
+    when the rollups then give the figures as of `now` (False: a session ends
+    between `now` and the rollups' time, as when asking about the past)."""
+    checked = _checked.get()
+    if checked is not None and checked[0] == now:
+        return checked[1]
+    state = _state(now)
+    if state is None or state[1] or state[2]:
+        catch_up(now)
+        state = _state(now)
+    return state is not None and not state[3]
+
+
+def applied() -> None:
+    """Catch up with the changes, not with time (for figures that do not
+    depend on `now`)."""
+    if _checked.get() is not None:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("""SELECT coalesce(bool_or(needs_rebuild), true) OR EXISTS (SELECT 1 FROM reports_rollupchange)
+                          FROM reports_rollupstate WHERE id = 1""")
+        if cursor.fetchone()[0]:
+            catch_up(advance=False)
+
+
+@contextmanager
+def reading(now: datetime) -> Iterator[None]:
+    """Several reads as of `now` that change nothing in between (one report):
+    the rollups are brought up to date once, for all of them."""
+    token, memo = _checked.set((now, current(now))), _memo.set({})
+    try:
+        yield
+    finally:
+        _memo.reset(memo)
+        _checked.reset(token)
+
+
+def memo() -> dict | None:
+    """Within `reading`: a dict for figures read once and used by several calls."""
+    return _memo.get()
+
+
+def _state(now: datetime) -> tuple | None:
+    """(rolled up to, changes waiting or a rebuild needed, a session ended
+    since, a session ends between `now` and the rollups' time) — one query."""
+    with connection.cursor() as cursor:
+        cursor.execute("""
+            SELECT t.rolled_up_to,
+                   t.needs_rebuild OR EXISTS (SELECT 1 FROM reports_rollupchange),
+                   EXISTS (SELECT 1 FROM reports_sessionrollup r WHERE r.dimension = '' AND r.status = 'scheduled'
+                           AND r.ends_at > t.rolled_up_to AND r.ends_at <= least(%s, now())),
+                   EXISTS (SELECT 1 FROM reports_sessionrollup r WHERE r.dimension = '' AND r.status = 'scheduled'
+                           AND r.ends_at > least(%s, t.rolled_up_to) AND r.ends_at <= greatest(%s, t.rolled_up_to))
+            FROM reports_rollupstate t WHERE t.id = 1""", [now, now, now])
+        return cursor.fetchone()
+
+
+def catch_up(now: datetime | None = None, *, advance: bool = True) -> None:
+    """Recompute what changed since the last catch-up, and what ended up to
+    `now` (never past the clock: a report asking about the future does not
+    move the rollups there). `advance=False`: only the changes, at the
+    rollups' own time."""
+    target = min(now or timezone.now(), timezone.now())
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK])
+        cursor.execute("SELECT rolled_up_to, needs_rebuild FROM reports_rollupstate WHERE id = 1")
+        row = cursor.fetchone()
+        if row is None or row[1]:
+            _rebuild(cursor, target)
+            return
+        upto = max(row[0], target) if advance else row[0]
+        cursor.execute("DELETE FROM reports_rollupchange RETURNING session_id, user_id")
+        changes = cursor.fetchall()
+        sessions = {session for session, _user in changes if session is not None}
+        users = {user for _session, user in changes if user is not None}
+        if upto > row[0]:  # sessions held since: their figures and their people's
+            cursor.execute("""
+                SELECT s.id, b.user_id FROM groups_groupsession s LEFT JOIN signups_booking b ON b.session_id = s.id
+                WHERE s.ends_at > %s AND s.ends_at <= %s""", [row[0], upto])
+            for session, user in cursor.fetchall():
+                sessions.add(session)
+                if user is not None:
+                    users.add(user)
+        _recompute_sessions(cursor, sorted(sessions), upto)
+        _recompute_people(cursor, sorted(users), upto)
+        cursor.execute("UPDATE reports_rollupstate SET rolled_up_to = %s WHERE id = 1", [upto])
+
+
+def rebuild(now: datetime | None = None) -> None:
+    """Every rollup from scratch, true as of `now` (`manage.py rollups_rebuild`)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK])
+        _rebuild(cursor, min(now or timezone.now(), timezone.now()))
+
+
+def _rebuild(cursor, upto: datetime) -> None:
+    cursor.execute("DELETE FROM reports_rollupchange")  # first: see the module's docstring
+    for table in ("sessionrollup", "cellrollup", "personyear", "personfirst"):
+        cursor.execute(f"DELETE FROM reports_{table}")  # noqa: S608 (our own table names)
+    _recompute_sessions(cursor, None, upto)
+    _recompute_people(cursor, None, upto)
+    for table in ("sessionrollup", "cellrollup", "personyear", "personfirst"):
+        # The planner's figures for the tables just filled (autovacuum would
+        # take a while): without them it guesses one row and nests loops.
+        cursor.execute(f"ANALYZE reports_{table}")
+    cursor.execute("""
+        INSERT INTO reports_rollupstate (id, rolled_up_to, needs_rebuild) VALUES (1, %s, false)
+        ON CONFLICT (id) DO UPDATE SET rolled_up_to = EXCLUDED.rolled_up_to, needs_rebuild = false""", [upto])
+
+
+def _where(column: str, ids: list | None) -> tuple[str, list]:
+    return ("true", []) if ids is None else (f"{column} = ANY(%s)", [ids])
+
+
+def _recompute_sessions(cursor, ids: list[int] | None, upto: datetime) -> None:
+    """The rows of these sessions (None: all), then the cells they were and are in."""
+    if ids == []:
+        return
+    where, params = _where("session_id", ids)
+    cursor.execute(f"DELETE FROM reports_sessionrollup WHERE {where} "  # noqa: S608
+                   "RETURNING programme_id, format, month", params)
+    keys: set[Key] = set(cursor.fetchall())
+    where, params = _where("s.id", ids)
+    session = f"s.id, g.programme_id, g.format, {MONTH}, s.status, s.ends_at"
+    counts = f"""count(*) FILTER (WHERE b.status = 'confirmed'), count(*) FILTER (WHERE {ATTENDED}),
+                 count(*) FILTER (WHERE b.status = 'confirmed' AND b.attendance = 'no_show'),
+                 count(*) FILTER (WHERE b.status = 'confirmed' AND b.attendance = 'unknown')"""
+    columns = "session_id, programme_id, format, month, status, ends_at, dimension, value"
+    cursor.execute(f"""
+        INSERT INTO reports_sessionrollup ({columns}, {", ".join(MEASURES)})
+        SELECT {session}, '', '', coalesce(b.places_booked, 0), coalesce(b.attended, 0), coalesce(b.no_show, 0),
+               coalesce(b.not_recorded, 0), (a.id IS NOT NULL)::int, coalesce(a.confirmed, 0),
+               coalesce(a.attended, 0), coalesce(a.no_show, 0), coalesce(a.not_recorded, 0),
+               f.responses, f.score_1, f.score_2, f.score_3, f.score_4, f.score_5, f.helpfulness_sum
+        FROM groups_groupsession s JOIN groups_peergroup g ON g.id = s.group_id
+        LEFT JOIN LATERAL (SELECT {counts} FROM signups_booking b WHERE b.session_id = s.id)
+            b(places_booked, attended, no_show, not_recorded) ON true
+        LEFT JOIN privacy_sessionattendancesummary a ON a.session_id = s.id
+        CROSS JOIN LATERAL (
+            SELECT count(*), count(*) FILTER (WHERE helpfulness = 1), count(*) FILTER (WHERE helpfulness = 2),
+                   count(*) FILTER (WHERE helpfulness = 3), count(*) FILTER (WHERE helpfulness = 4),
+                   count(*) FILTER (WHERE helpfulness = 5), coalesce(sum(helpfulness), 0)
+            FROM signups_feedback WHERE session_id = s.id
+        ) f(responses, score_1, score_2, score_3, score_4, score_5, helpfulness_sum)
+        WHERE {where}
+        RETURNING programme_id, format, month""", params)  # noqa: S608 (fixed SQL and column names)
+    keys |= set(cursor.fetchall())
+    cursor.execute(f"""
+        INSERT INTO reports_sessionrollup ({columns}, places_booked, attended, no_show, not_recorded)
+        SELECT {session}, d.dimension, d.value, {counts}
+        FROM signups_booking b JOIN groups_groupsession s ON s.id = b.session_id
+        JOIN groups_peergroup g ON g.id = s.group_id JOIN accounts_user u ON u.id = b.user_id
+        CROSS JOIN LATERAL (VALUES ('profession', u.profession), ('career_stage', u.career_stage),
+                                   ('region', u.region)) d(dimension, value)
+        WHERE {where} AND b.status = 'confirmed'
+        GROUP BY s.id, g.programme_id, g.format, s.starts_at, s.status, s.ends_at, d.dimension, d.value
+        """, params)  # noqa: S608 (fixed SQL)
+    _recompute_cells(cursor, None if ids is None else keys, upto)
+
+
+def _recompute_cells(cursor, keys: Iterable[Key] | None, upto: datetime) -> None:
+    """Cells (None: all) summed again from their sessions' rows."""
+    if keys is None:
+        join, params = "", []
+        cursor.execute("DELETE FROM reports_cellrollup")
+    else:
+        keys = sorted(keys, key=str)
+        if not keys:
+            return
+        params = [[k[0] for k in keys], [k[1] for k in keys], [k[2] for k in keys]]
+        join = """JOIN unnest(%s::bigint[], %s::text[], %s::date[]) k(programme_id, format, month)
+                  ON k.programme_id = r.programme_id AND k.format = r.format AND k.month = r.month"""
+        cursor.execute("""
+            DELETE FROM reports_cellrollup r
+            USING unnest(%s::bigint[], %s::text[], %s::date[]) k(programme_id, format, month)
+            WHERE k.programme_id = r.programme_id AND k.format = r.format AND k.month = r.month""", params)
+    held = "r.status = 'scheduled' AND r.ends_at <= %s"
+    sums = ", ".join(f"coalesce(sum(r.{m}) FILTER (WHERE {held}), 0)" for m in MEASURES)
+    cursor.execute(f"""
+        INSERT INTO reports_cellrollup (programme_id, format, month, dimension, value, sessions_scheduled,
+                                        sessions_cancelled, sessions_held, {", ".join(MEASURES)})
+        SELECT r.programme_id, r.format, r.month, r.dimension, r.value,
+               count(*) FILTER (WHERE r.dimension = ''),
+               count(*) FILTER (WHERE r.dimension = '' AND r.status = 'cancelled'),
+               count(*) FILTER (WHERE r.dimension = '' AND {held}), {sums}
+        FROM reports_sessionrollup r {join}
+        GROUP BY r.programme_id, r.format, r.month, r.dimension, r.value
+        """, [upto, *[upto] * len(MEASURES), *params])  # noqa: S608 (fixed SQL and column names)
+
+
+def _recompute_people(cursor, ids: list[int] | None, upto: datetime) -> None:
+    """These people's months of attendance and waiting (None: everyone's)."""
+    if ids == []:
+        return
+    where, params = _where("user_id", ids)
+    cursor.execute(f"DELETE FROM reports_personyear WHERE {where}", params)  # noqa: S608
+    cursor.execute(f"DELETE FROM reports_personfirst WHERE {where}", params)  # noqa: S608
+    where, params = _where("b.user_id", ids)
+    bit = "(1 << (extract(month FROM s.starts_at AT TIME ZONE 'Europe/London')::int - 1))"
+    # Each person's rows once for each programme and once for all of them
+    # (programme 0), so a report of one programme or of the installation
+    # reads one row a person, as the planner expects.
+    cursor.execute(f"""
+        INSERT INTO reports_personyear (user_id, programme_id, year, format, attended, waited)
+        SELECT b.user_id, pr.programme_id, extract(year FROM s.starts_at AT TIME ZONE 'Europe/London')::int,
+               f.format, bit_or(CASE WHEN {ATTENDED} THEN {bit} ELSE 0 END),
+               bit_or(CASE WHEN {WAITED} THEN {bit} ELSE 0 END)
+        FROM signups_booking b JOIN groups_groupsession s ON s.id = b.session_id
+        JOIN groups_peergroup g ON g.id = s.group_id
+        CROSS JOIN LATERAL (VALUES (g.format), ('')) f(format)
+        CROSS JOIN LATERAL (VALUES (g.programme_id), (0)) pr(programme_id)
+        WHERE {where} AND s.status = 'scheduled' AND s.ends_at <= %s AND (({ATTENDED}) OR {WAITED})
+        GROUP BY 1, 2, 3, 4""", [*params, upto])  # noqa: S608 (fixed SQL)
+    cursor.execute(f"""
+        INSERT INTO reports_personfirst (user_id, programme_id, first_month)
+        SELECT b.user_id, pr.programme_id, min({MONTH})
+        FROM signups_booking b JOIN groups_groupsession s ON s.id = b.session_id
+        JOIN groups_peergroup g ON g.id = s.group_id
+        CROSS JOIN LATERAL (VALUES (g.programme_id), (0)) pr(programme_id)
+        WHERE {where} AND s.status = 'scheduled' AND {ATTENDED}
+        GROUP BY 1, 2""", params)  # noqa: S608 (fixed SQL)
