@@ -123,6 +123,9 @@ def booking_counts(*, period: Period, now: datetime, dimension: str | None = Non
     # 12,000 people it re-ran the subquery for every row (a month's report at
     # 1,000,000 bookings took minutes; bench S6 after S5).
     new = ATTENDED & ~Q(user__in=_attended_before(period.start, programmes).values("user").distinct())
+    if dimension == "programme":  # new in each programme: no earlier attendance there, as its own report counts
+        new = ATTENDED & ~Q(Exists(_attended_before(period.start, None).filter(
+            user=OuterRef("user_id"), session__group__programme=OuterRef("session__group__programme"))))
     if dimension == "month":
         new &= Q(~Exists(_attended_before(OuterRef("month_start"), programmes).filter(user=OuterRef("user_id"))))
     aggregates: dict[str, Aggregate] = {

@@ -37,10 +37,18 @@ _checked: ContextVar[tuple[datetime, bool] | None] = ContextVar("rollups_checked
 _memo: ContextVar[dict | None] = ContextVar("rollups_memo", default=None)
 
 
+def enabled() -> bool:
+    """Rollups are kept on PostgreSQL (triggers, advisory locks); on another
+    database (the embedded SQLite of `make run`) reports read the raw rows."""
+    return connection.vendor == "postgresql"
+
+
 def current(now: datetime) -> bool:
     """Catch up if anything changed or ended since the last catch-up; True
     when the rollups then give the figures as of `now` (False: a session ends
     between `now` and the rollups' time, as when asking about the past)."""
+    if not enabled():
+        return False
     checked = _checked.get()
     if checked is not None and checked[0] == now:
         return checked[1]
@@ -100,6 +108,8 @@ def catch_up(now: datetime | None = None, *, advance: bool = True) -> None:
     `now` (never past the clock: a report asking about the future does not
     move the rollups there). `advance=False`: only the changes, at the
     rollups' own time."""
+    if not enabled():
+        return
     target = min(now or timezone.now(), timezone.now())
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK])
@@ -128,6 +138,8 @@ def catch_up(now: datetime | None = None, *, advance: bool = True) -> None:
 
 def rebuild(now: datetime | None = None) -> None:
     """Every rollup from scratch, true as of `now` (`manage.py rollups_rebuild`)."""
+    if not enabled():
+        return
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK])
         _rebuild(cursor, min(now or timezone.now(), timezone.now()))

@@ -116,6 +116,9 @@ def _people_cte(period: Period, programmes: Collection[int] | None, *, by: str =
                 WHERE year = %s AND format {formats} '' AND {where} AND (attended | waited) & %s <> 0"""  # noqa: S608
     f = ("SELECT user_id, first_month AS fm FROM reports_personfirst WHERE programme_id = %s" if one else
          "SELECT user_id, min(first_month) AS fm FROM reports_personfirst WHERE programme_id = ANY(%s) GROUP BY 1")
+    if by == ", programme_id":  # new in each programme: a first attendance there, as its own report counts
+        f = "SELECT user_id, programme_id, first_month AS fm FROM reports_personfirst WHERE programme_id <> 0"
+        first = []
     return f"WITH p AS ({p}), f AS ({f})", [period.year, *rows, mask, *first]  # noqa: S608 (fixed names)
 
 
@@ -160,7 +163,7 @@ def _people_by(period: Period, dimension: str | None, programmes: Collection[int
     rows = _rows(f"""{cte}
         SELECT p.{column}, count(*) FILTER (WHERE a & %s <> 0), count(*) FILTER (WHERE a & %s <> 0 AND fm >= %s),
                count(*) FILTER (WHERE w & %s <> 0)
-        FROM p LEFT JOIN f USING (user_id) GROUP BY 1""",  # noqa: S608 (fixed names)
+        FROM p LEFT JOIN f USING (user_id{", programme_id" if column == "programme_id" else ""}) GROUP BY 1""",  # noqa: S608
                  [*params, mask, mask, period.months()[0], mask])
     return {dimension: {row[0]: dict(zip(PEOPLE, row[1:], strict=True)) for row in rows}}
 
@@ -230,6 +233,8 @@ def session_calendar_counts(*, period: Period, programmes: Collection[int] | Non
     """Sessions scheduled to start in the period (held, still to come or
     cancelled) and those cancelled, by (format, London month) in one query.
     Figures about sessions, not people: the report publishes them exactly."""
+    if not rollups.enabled():
+        return raw.session_calendar_counts(period=period, programmes=programmes)
     rollups.applied()  # figures that do not depend on `now`: only the changes matter
     start, end = _months(period)
     scope, params = _scope(programmes)

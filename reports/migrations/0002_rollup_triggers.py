@@ -91,6 +91,26 @@ def _backward() -> list[str]:
             for table, bodies in WATCHED.items() for (event, _r), body in zip(EVENTS, bodies, strict=True) if body]
 
 
+def _run(schema_editor, statements: list[str]) -> None:
+    # Rollups are kept on PostgreSQL only (the production database); on the
+    # embedded SQLite of `make run` the reports read the raw rows
+    # (`reports.rollups.enabled`).
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for statement in statements:
+        schema_editor.execute(statement)
+
+
+def _install(apps, schema_editor) -> None:
+    # Rollups are built on first use (or by `manage.py rollups_rebuild`).
+    _run(schema_editor, [*_forward(), "INSERT INTO reports_rollupstate (id, rolled_up_to, needs_rebuild) "
+                                      "VALUES (1, '1970-01-01T00:00:00Z', true)"])
+
+
+def _uninstall(apps, schema_editor) -> None:
+    _run(schema_editor, [*_backward(), "DELETE FROM reports_rollupstate"])
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("reports", "0001_rollups"),
@@ -101,10 +121,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunSQL(_forward(), _backward()),
-        # Rollups are built on first use (or by `manage.py rollups_rebuild`).
-        migrations.RunSQL(
-            "INSERT INTO reports_rollupstate (id, rolled_up_to, needs_rebuild) VALUES (1, '1970-01-01T00:00:00Z', true)",
-            "DELETE FROM reports_rollupstate",
-        ),
+        migrations.RunPython(_install, _uninstall),
     ]

@@ -14,6 +14,9 @@ class Command(BaseCommand):
     help = "Rebuild the report rollups from the raw rows."
 
     def handle(self, *args, **options) -> None:
+        if not rollups.enabled():
+            self.stdout.write("Report rollups are kept on PostgreSQL only; this database's reports read the raw rows.")
+            return
         t0 = time.monotonic()
         rollups.rebuild()
         self.stdout.write(f"Report rollups rebuilt in {time.monotonic() - t0:.1f} s.")
