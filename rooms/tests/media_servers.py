@@ -27,7 +27,12 @@ from core.mediaserver import (
 
 WS_BASE = 18300  # Janus WebSocket API: 18300 + worker
 TURN_BASE = 18340  # coturn: 18340 + worker (UDP/TCP), 18360 + worker (TLS)
-RTP_BASE, RTP_PER_WORKER = 20000, 24  # Janus: 20000 + 24 * worker; coturn relays: 20100 + 24 * worker
+RTP_BASE, RTP_PER_WORKER = 20000, 24  # Janus: 20000 + 24 * worker
+# coturn relays: 21000 + 200 * worker. The server lives for the whole test
+# session and a closed browser's allocation can stay until its lifetime ends,
+# so the relay tests (ICE restarts, refreshed credentials) need room: 24
+# ports ran out once in CI and a fresh credential got no relay.
+RELAY_BASE, RELAY_PER_WORKER = 21000, 200
 SPARES, SPARE_WS_BASE, SPARE_RTP_BASE = 2, 18400, 20300  # spare Janus servers: SPARES per worker
 
 
@@ -133,7 +138,8 @@ def turn_server():
     port = TURN_BASE + worker
     secret = secrets.token_hex(16)
     config = coturn_config_write(folder, secret=secret, port=port, tls_port=TURN_BASE + 20 + worker,
-                                 relay_min=RTP_BASE + 100 + worker * 24, relay_max=RTP_BASE + 123 + worker * 24,
+                                 relay_min=RELAY_BASE + worker * RELAY_PER_WORKER,
+                                 relay_max=RELAY_BASE + (worker + 1) * RELAY_PER_WORKER - 1,
                                  relay_ip=primary_ip())
     turn = Turn(urls=[f"turn:127.0.0.1:{port}?transport=udp", f"turn:127.0.0.1:{port}?transport=tcp"], secret=secret)
     if os.environ.get("KEEP_MEDIA_LOGS"):
