@@ -51,18 +51,23 @@ def _scope(programmes: Collection[int] | None, column: str = "programme_id") -> 
     return ("", []) if programmes is None else (f" AND {column} = ANY(%s)", [list(programmes)])
 
 
+def _keyed(programme: Hashable, row: Hashable, by_programme: bool) -> Hashable:
+    """A row's key: (programme id, row) by programme, else the row."""
+    return (programme, row) if by_programme else row
+
+
 def _cells(measures: Collection[str], *, start: date, end: date, dimension: str | None,
-           programmes: Collection[int] | None) -> dict[Hashable, dict[str, int]]:
-    """Sums of the cells of London months [start, end), by `dimension`."""
-    key = {None: "''", "format": "format", "month": "month", "programme": "programme_id"}.get(dimension, "value")
+           programmes: Collection[int] | None, by_programme: bool = False) -> dict[Hashable, dict[str, int]]:
+    """Sums of the cells of London months [start, end), by `dimension` (and by programme)."""
+    key = {None: "''", "format": "format", "month": "month"}.get(dimension, "value")
     scope, params = _scope(programmes)
     sums = ", ".join(f"sum({m})" for m in measures)
     rows = _rows(f"""
-        SELECT {key}, {sums} FROM reports_cellrollup
-        WHERE month >= %s AND month < %s AND dimension = %s{scope} GROUP BY 1""",  # noqa: S608 (fixed names)
+        SELECT {"programme_id" if by_programme else "0"}, {key}, {sums} FROM reports_cellrollup
+        WHERE month >= %s AND month < %s AND dimension = %s{scope} GROUP BY 1, 2""",  # noqa: S608 (fixed names)
                  [start, end, dimension if dimension in PROFILE else "", *params])
-    return {ALL if dimension is None else row[0]: dict(zip(measures, map(int, row[1:]), strict=True))
-            for row in rows}
+    return {_keyed(programme, ALL if dimension is None else row, by_programme):
+            dict(zip(measures, map(int, figures), strict=True)) for programme, row, *figures in rows}
 
 
 def _months(period: Period) -> tuple[date, date]:
@@ -71,16 +76,16 @@ def _months(period: Period) -> tuple[date, date]:
     return months[0], after
 
 
-def _people(period: Period, dimension: str | None, programmes: Collection[int] | None) -> Counts:
+def _people(period: Period, dimension: str | None, programmes: Collection[int] | None,
+            by_programme: bool = False) -> Counts:
     """Participants, new participants and people who waited without a place.
     Every breakdown but format comes from one query (grouping sets); within a
     report (`rollups.reading`) it runs once for all of them."""
-    group = "format" if dimension in ("format", "programme") else "people"
-    key = (group, dimension if group == "format" else None, period,
-           None if programmes is None else tuple(sorted(programmes)))
+    by_format = dimension == "format"
+    key = (by_format, by_programme, period, None if programmes is None else tuple(sorted(programmes)))
     memo = rollups.memo()
     if memo is None or key not in memo:
-        counts = _people_by(period, dimension, programmes) if group == "format" else _people_all(period, programmes)
+        counts = (_people_by_format if by_format else _people_all)(period, programmes, by_programme)
         if memo is None:
             return counts.get(dimension, {})
         memo[key] = counts
@@ -88,162 +93,184 @@ def _people(period: Period, dimension: str | None, programmes: Collection[int] |
     return kept.get(dimension, {})
 
 
-def _people_cte(period: Period, programmes: Collection[int] | None, *, by: str = "",
-                formats: str = "=") -> tuple[str, list[Any]]:
+def _people_cte(period: Period, programmes: Collection[int] | None, *, by_format: bool = False,
+                by_programme: bool = False) -> tuple[str, list[Any]]:
     """Each person's months in the year (p: one row a person, or a person and
-    `by`) and their first month in the report's programmes (f). The rollups
-    hold a row per programme and one for all programmes (0): one programme
-    or the installation reads its rows as they are; several programmes
-    combine theirs per person."""
+    format and/or programme) and their first month in the report's programmes
+    (f; by programme, in each programme). The rollups hold a row per
+    programme and one for all programmes (0): one programme, the
+    installation or each programme reads its rows as they are; several
+    programmes combine theirs per person."""
     mask = sum(1 << (month.month - 1) for month in period.months())
     scope = None if programmes is None else sorted(programmes)
-    one = scope is None or len(scope) == 1
-    first: list[Any] = [0 if scope is None else scope[0]] if one else [scope]
+    columns = "user_id" + (", programme_id" if by_programme else "") + (", format" if by_format else "")
+    formats = "<>" if by_format else "="
     rows: list[Any]
-    if by == ", programme_id":  # a row per person and programme: no combining
+    if by_programme:  # a row per person and programme: no combining
         where, rows = ("programme_id <> 0", []) if scope is None else ("programme_id = ANY(%s)", [scope])
         combined = False
-    elif one:
-        where, rows, combined = "programme_id = %s", first, False
+    elif scope is None or len(scope) == 1:
+        where, rows, combined = "programme_id = %s", [0 if scope is None else scope[0]], False
     else:
         where, rows, combined = "programme_id = ANY(%s)", [scope], True
     if combined:
-        p = f"""SELECT user_id{by}, bit_or(attended) AS a, bit_or(waited) AS w FROM reports_personyear
+        p = f"""SELECT {columns}, bit_or(attended) AS a, bit_or(waited) AS w FROM reports_personyear
                 WHERE year = %s AND format {formats} '' AND {where}
-                GROUP BY user_id{by} HAVING (bit_or(attended) | bit_or(waited)) & %s <> 0"""  # noqa: S608
+                GROUP BY {columns} HAVING (bit_or(attended) | bit_or(waited)) & %s <> 0"""  # noqa: S608
+        f = f"SELECT user_id, min(first_month) AS fm FROM reports_personfirst WHERE {where} GROUP BY 1"  # noqa: S608
     else:
-        p = f"""SELECT user_id{by}, attended AS a, waited AS w FROM reports_personyear
+        p = f"""SELECT {columns}, attended AS a, waited AS w FROM reports_personyear
                 WHERE year = %s AND format {formats} '' AND {where} AND (attended | waited) & %s <> 0"""  # noqa: S608
-    f = ("SELECT user_id, first_month AS fm FROM reports_personfirst WHERE programme_id = %s" if one else
-         "SELECT user_id, min(first_month) AS fm FROM reports_personfirst WHERE programme_id = ANY(%s) GROUP BY 1")
-    if by == ", programme_id":  # new in each programme: a first attendance there, as its own report counts
-        f = "SELECT user_id, programme_id, first_month AS fm FROM reports_personfirst WHERE programme_id <> 0"
-        first = []
-    return f"WITH p AS ({p}), f AS ({f})", [period.year, *rows, mask, *first]  # noqa: S608 (fixed names)
+        # by programme, new in each: a first attendance there, as its own report counts
+        f = (f"SELECT user_id{', programme_id' if by_programme else ''}, first_month AS fm "  # noqa: S608
+             f"FROM reports_personfirst WHERE {where}")
+    return f"WITH p AS ({p}), f AS ({f})", [period.year, *rows, mask, *rows]  # noqa: S608 (fixed names)
 
 
-def _people_all(period: Period, programmes: Collection[int] | None) -> dict[str | None, Counts]:
+def _joined(by_programme: bool) -> str:
+    """Each person (by programme: in each programme) with their first month."""
+    return f"p LEFT JOIN f USING (user_id{', programme_id' if by_programme else ''})"
+
+
+def _people_all(period: Period, programmes: Collection[int] | None,
+                by_programme: bool = False) -> dict[str | None, Counts]:
     """The whole period, each profile breakdown and each month, in one query."""
     months = period.months()
     mask = sum(1 << (month.month - 1) for month in months)
-    cte, params = _people_cte(period, programmes)
+    cte, params = _people_cte(period, programmes, by_programme=by_programme)
     by_month = ", ".join(
         f"count(*) FILTER (WHERE a & {1 << (m.month - 1)} <> 0), "
         f"count(*) FILTER (WHERE a & {1 << (m.month - 1)} <> 0 AND fm = %s), "
         f"count(*) FILTER (WHERE w & {1 << (m.month - 1)} <> 0)" for m in months)
+    lead = ["p.programme_id"] if by_programme else []
+    sets = ", ".join(f"({', '.join([*lead, *column])})"
+                     for column in ([], ["u.profession"], ["u.career_stage"], ["u.region"]))
     rows = _rows(f"""{cte}
-        SELECT GROUPING(u.profession, u.career_stage, u.region), u.profession, u.career_stage, u.region,
+        SELECT {lead[0] if by_programme else "0"}, GROUPING(u.profession, u.career_stage, u.region),
+               u.profession, u.career_stage, u.region,
                count(*) FILTER (WHERE a & %s <> 0), count(*) FILTER (WHERE a & %s <> 0 AND fm >= %s),
                count(*) FILTER (WHERE w & %s <> 0), {by_month}
-        FROM p LEFT JOIN f USING (user_id) JOIN accounts_user u ON u.id = p.user_id
-        GROUP BY GROUPING SETS ((), (u.profession), (u.career_stage), (u.region))""",  # noqa: S608 (fixed names)
+        FROM {_joined(by_programme)} JOIN accounts_user u ON u.id = p.user_id
+        GROUP BY GROUPING SETS ({sets})""",  # noqa: S608 (fixed names)
                  [*params, mask, mask, months[0], mask, *months])
     counts: dict[str | None, Counts] = {dimension: {} for dimension in (None, *PROFILE, "month")}
     # GROUPING's bits, highest first: profession, career stage, region (1: not grouped by it).
     by_set = {0b111: None, 0b011: "profession", 0b101: "career_stage", 0b110: "region"}
-    for grouping, profession, career_stage, region, *figures in rows:
+    for programme, grouping, profession, career_stage, region, *figures in rows:
         dimension = by_set[grouping]
         if dimension is None:
-            counts[None][ALL] = dict(zip(PEOPLE, figures[:3], strict=True))
-            counts["month"] = {m: dict(zip(PEOPLE, figures[3 + 3 * i:6 + 3 * i], strict=True))
-                               for i, m in enumerate(months)}
+            counts[None][_keyed(programme, ALL, by_programme)] = dict(zip(PEOPLE, figures[:3], strict=True))
+            counts["month"] |= {_keyed(programme, m, by_programme): dict(
+                zip(PEOPLE, figures[3 + 3 * i:6 + 3 * i], strict=True)) for i, m in enumerate(months)}
         else:
             value = {"profession": profession, "career_stage": career_stage, "region": region}[dimension]
-            counts[dimension][value] = dict(zip(PEOPLE, figures[:3], strict=True))
-    if ALL not in counts[None]:
+            counts[dimension][_keyed(programme, value, by_programme)] = dict(zip(PEOPLE, figures[:3], strict=True))
+    if ALL not in counts[None] and not by_programme:
         counts[None][ALL] = dict.fromkeys(PEOPLE, 0)
     return counts
 
 
-def _people_by(period: Period, dimension: str | None, programmes: Collection[int] | None) -> dict[str | None, Counts]:
-    """By format (a person once in each format they came to) or by programme."""
-    column = "format" if dimension == "format" else "programme_id"
-    cte, params = _people_cte(period, programmes, by=f", {column}", formats="<>" if dimension == "format" else "=")
+def _people_by_format(period: Period, programmes: Collection[int] | None,
+                      by_programme: bool = False) -> dict[str | None, Counts]:
+    """By format: a person once in each format they came to."""
+    cte, params = _people_cte(period, programmes, by_format=True, by_programme=by_programme)
     mask = sum(1 << (month.month - 1) for month in period.months())
     rows = _rows(f"""{cte}
-        SELECT p.{column}, count(*) FILTER (WHERE a & %s <> 0), count(*) FILTER (WHERE a & %s <> 0 AND fm >= %s),
-               count(*) FILTER (WHERE w & %s <> 0)
-        FROM p LEFT JOIN f USING (user_id{", programme_id" if column == "programme_id" else ""}) GROUP BY 1""",  # noqa: S608
+        SELECT {"p.programme_id" if by_programme else "0"}, p.format, count(*) FILTER (WHERE a & %s <> 0),
+               count(*) FILTER (WHERE a & %s <> 0 AND fm >= %s), count(*) FILTER (WHERE w & %s <> 0)
+        FROM {_joined(by_programme)} GROUP BY 1, 2""",  # noqa: S608 (fixed names)
                  [*params, mask, mask, period.months()[0], mask])
-    return {dimension: {row[0]: dict(zip(PEOPLE, row[1:], strict=True)) for row in rows}}
+    return {"format": {_keyed(programme, group_format, by_programme): dict(zip(PEOPLE, figures, strict=True))
+                       for programme, group_format, *figures in rows}}
 
 
-def _nonzero(counts: Counts, dimension: str | None, keep: Callable[[dict[str, Any]], object]) -> Counts:
+def _nonzero(counts: Counts, dimension: str | None, keep: Callable[[dict[str, Any]], object],
+             by_programme: bool) -> Counts:
     """Rows as the raw queries give them: only those with something counted
-    (the whole-period row always)."""
-    if dimension is None:
+    (the whole-period row always, but not each programme's)."""
+    if dimension is None and not by_programme:
         return counts
     return {key: row for key, row in counts.items() if keep(row)}
 
 
 def booking_counts(*, period: Period, now: datetime, dimension: str | None = None,
-                   programmes: Collection[int] | None = None) -> Counts:
+                   programmes: Collection[int] | None = None, by_programme: bool = False) -> Counts:
     """Places booked, attendances, participants and unmet demand, by `dimension`
-    (a key of BOOKING_DIMENSIONS, or "programme") or for the whole period (None)."""
+    (a key of BOOKING_DIMENSIONS) or for the whole period (None); by_programme:
+    each programme's own figures, keyed (programme id, row)."""
     if not rollups.current(now):
-        return raw.booking_counts(period=period, now=now, dimension=dimension, programmes=programmes)
+        return raw.booking_counts(period=period, now=now, dimension=dimension, programmes=programmes,
+                              by_programme=by_programme)
     start, end = _months(period)
-    places = _cells(PLACES, start=start, end=end, dimension=dimension, programmes=programmes)
-    people = _people(period, dimension, programmes)
+    places = _cells(PLACES, start=start, end=end, dimension=dimension, programmes=programmes,
+                    by_programme=by_programme)
+    people = _people(period, dimension, programmes, by_programme)
     empty = dict.fromkeys((*PLACES, *PEOPLE), 0)
     counts: Counts = {key: empty | places.get(key, {}) | people.get(key, {})
                       for key in [*places, *(k for k in people if k not in places)] or [ALL]}
-    return _nonzero(counts, dimension, lambda row: any(row.values()))
+    return _nonzero(counts, dimension, lambda row: any(row.values()), by_programme)
 
 
 def session_counts(*, period: Period, now: datetime, dimension: str | None = None,
-                   programmes: Collection[int] | None = None) -> Counts:
+                   programmes: Collection[int] | None = None, by_programme: bool = False) -> Counts:
     """Sessions held, by format or month (a session has no profession), and
     what the retention purge kept of their deleted bookings: how many held
     sessions were summarised (`summarised`) and the summaries' places and
     attendance (`summarised_<measure>`, None when there are none)."""
     if not rollups.current(now):
-        return raw.session_counts(period=period, now=now, dimension=dimension, programmes=programmes)
+        return raw.session_counts(period=period, now=now, dimension=dimension, programmes=programmes,
+                              by_programme=by_programme)
     start, end = _months(period)
     summaries = [f"summarised_{m}" for m in SUMMARISED]
     cells = _cells(["sessions_held", "summarised", *summaries], start=start, end=end, dimension=dimension,
-                   programmes=programmes) or {ALL: {"sessions_held": 0, "summarised": 0}}
+                   programmes=programmes, by_programme=by_programme) or {ALL: {"sessions_held": 0, "summarised": 0}}
     counts: Counts = {
         key: {"sessions_held": row["sessions_held"], "summarised": row["summarised"],
               **{m: row[m] if row["summarised"] else None for m in summaries}}
         for key, row in cells.items()
     }
-    return _nonzero(counts, dimension, lambda row: row["sessions_held"])
+    return _nonzero(counts, dimension, lambda row: row["sessions_held"], by_programme)
 
 
 def feedback_counts(*, period: Period, now: datetime, dimension: str | None = None,
-                    programmes: Collection[int] | None = None) -> Counts:
+                    programmes: Collection[int] | None = None, by_programme: bool = False) -> Counts:
     """Feedback responses, the spread of helpfulness (1–5) and its mean, by the
     held session's format or month. Comments are never read here."""
     if not rollups.current(now):
-        return raw.feedback_counts(period=period, now=now, dimension=dimension, programmes=programmes)
+        return raw.feedback_counts(period=period, now=now, dimension=dimension, programmes=programmes,
+                              by_programme=by_programme)
     start, end = _months(period)
     cells = _cells(["responses", *SCORES, "helpfulness_sum"], start=start, end=end, dimension=dimension,
-                   programmes=programmes) or {ALL: dict.fromkeys(("responses", *SCORES, "helpfulness_sum"), 0)}
+                   programmes=programmes, by_programme=by_programme) or {
+        ALL: dict.fromkeys(("responses", *SCORES, "helpfulness_sum"), 0)}
     counts: Counts = {
         key: {"responses": row["responses"],
               "mean": row["helpfulness_sum"] / row["responses"] if row["responses"] else None,
               **{score: row[score] for score in SCORES}}
         for key, row in cells.items()
     }
-    return _nonzero(counts, dimension, lambda row: row["responses"])
+    return _nonzero(counts, dimension, lambda row: row["responses"], by_programme)
 
 
-def session_calendar_counts(*, period: Period, programmes: Collection[int] | None = None) -> Counts:
+def session_calendar_counts(*, period: Period, programmes: Collection[int] | None = None,
+                            by_programme: bool = False) -> Counts:
     """Sessions scheduled to start in the period (held, still to come or
-    cancelled) and those cancelled, by (format, London month) in one query.
+    cancelled) and those cancelled, by (format, London month) in one query
+    (by_programme: keyed (programme id, (format, month))).
     Figures about sessions, not people: the report publishes them exactly."""
     if not rollups.enabled():
-        return raw.session_calendar_counts(period=period, programmes=programmes)
+        return raw.session_calendar_counts(period=period, programmes=programmes, by_programme=by_programme)
     rollups.applied()  # figures that do not depend on `now`: only the changes matter
     start, end = _months(period)
     scope, params = _scope(programmes)
     rows = _rows(f"""
-        SELECT format, month, sum(sessions_scheduled), sum(sessions_cancelled) FROM reports_cellrollup
+        SELECT {"programme_id" if by_programme else "0"}, format, month, sum(sessions_scheduled),
+               sum(sessions_cancelled) FROM reports_cellrollup
         WHERE month >= %s AND month < %s AND dimension = ''{scope}
-        GROUP BY 1, 2 HAVING sum(sessions_scheduled) > 0""", [start, end, *params])  # noqa: S608 (fixed names)
-    return {(fmt, month): {"sessions_scheduled": int(scheduled), "sessions_cancelled": int(cancelled)}
-            for fmt, month, scheduled, cancelled in rows}
+        GROUP BY 1, 2, 3 HAVING sum(sessions_scheduled) > 0""", [start, end, *params])  # noqa: S608 (fixed names)
+    return {_keyed(programme, (fmt, month), by_programme): {"sessions_scheduled": int(scheduled),
+                                                           "sessions_cancelled": int(cancelled)}
+            for programme, fmt, month, scheduled, cancelled in rows}
 
 
 def sessions_held_by_month(*, start: datetime, end: datetime, now: datetime,
