@@ -19,11 +19,12 @@ from groups.formats import Format
 from programmes.models import Programme, default_programme_pk
 from programmes.tests.factories import ProgrammeFactory
 from reports import selectors
-from reports.overview import build_overview
+from reports.overview import build_overview, overview_counts
 from reports.periods import LONDON, Period, PeriodKind
 from reports.report import build_report
 from reports.tests.factories import BookingFactory, FeedbackFactory, GroupSessionFactory, ParticipantFactory
 from reports.tests.pages import page_tables
+from reports.tests.queries import overview_queries
 from signups.models import Booking
 
 pytestmark = pytest.mark.django_db
@@ -222,15 +223,19 @@ def test_the_reports_page_links_to_it_for_the_installation_admin_only(client, in
 
 
 def test_it_costs_the_same_with_fifty_programmes(client, installation_admin, national):
+    """Every programme's full figures (each breakdown) in the queries of one report, plus the installation's."""
     _held(national, attended=9)
     client.force_login(installation_admin)
     client.get(reverse("reports:overview"), QUERY)
     before = [queries_for(lambda url=url: client.get(url, QUERY)) for url in URLS]
+    assert queries_for(lambda: overview_counts(period=MAY, now=timezone.now())) == overview_queries()
     for n in range(49):
         programme = ProgrammeFactory()
-        _held(programme, attended=n % 10, day=1 + n % 28)
+        _held(programme, attended=n % 10, no_show=n % 3, day=1 + n % 28,
+              group_format=[Format.SCHWARTZ, Format.BALINT][n % 2])
     client.get(reverse("reports:overview"), QUERY)  # the rollups catch up with the new rows
     after = [queries_for(lambda url=url: client.get(url, QUERY)) for url in URLS]
     print(f"overview page and CSV: {before} queries with 1 programme, {after} with 50")
     assert after == before
+    assert queries_for(lambda: overview_counts(period=MAY, now=timezone.now())) == overview_queries()
     assert len(build_overview(period=MAY, now=timezone.now()).tables[0].rows) == 51
