@@ -17,6 +17,12 @@ a person is counted once per row however many programmes of the report they
 attended in, and is *new* when their first attendance in the report's
 programmes falls in the period (by month: in that month).
 
+With `by_programme=True` every function gives each programme's own figures
+at once, its rows keyed (programme id, row), as each programme's report
+would read them one by one (new: first attendance in that programme): the
+rollups are kept per programme, so this is the same read grouped by
+programme too (the installation overview, `reports.overview`).
+
 These figures are *unsuppressed*: only `reports.report` may read them, and it
 publishes them through `reports.suppression`.
 """

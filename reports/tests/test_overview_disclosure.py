@@ -157,8 +157,8 @@ def test_given_a_programmes_breakdowns_its_row_is_its_full_reports_headline():
     attendances are in one format, whose attendances were hidden with its 3
     no-shows, so "All formats" attendances is hidden too, though the whole
     period's own row would show it. With the programme's breakdowns (what
-    rollups by programme can give), the overview's row follows; from the
-    whole-period figures alone it cannot (docs/reports.md, "Limit")."""
+    `report.raw_counts_by_programme` gives), the overview's row follows;
+    from the whole-period figures alone it cannot."""
     from datetime import date
 
     from groups.formats import Format
