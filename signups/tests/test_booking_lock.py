@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.tests.factories import UserFactory
 from core.testing import requires_postgres
 from programmes.tests.factories import ProgrammeFactory
+from signups import signals
 from signups.errors import SignupRefused
 from signups.models import Booking
 from signups.services import booking_cancel, booking_create
@@ -173,3 +174,27 @@ def test_asking_again_while_queued_changes_nothing():
     again = booking_create(session=session, user=person, join_waitlist=True)
     assert again.pk == first.pk
     assert again.queued_at == first.queued_at
+
+
+def test_each_place_is_announced_once_after_its_commit_and_a_queued_one_not_at_all():
+    session = GroupSessionFactory(group=PeerGroupFactory(capacity=1))
+    sent: list = []
+
+    def receiver(sender, booking, **kwargs):
+        # Sent after the commit: another connection already sees the place.
+        with _connect(autocommit=True) as other:
+            row = other.execute("SELECT status FROM signups_booking WHERE id = %s", [booking.pk]).fetchone()
+        sent.append((booking.pk, row))
+
+    signals.booking_confirmed.connect(receiver)
+    try:
+        first, person = UserFactory(), UserFactory()
+        placed = booking_create(session=session, user=first)  # one round trip
+        queued = booking_create(session=session, user=person, join_waitlist=True)
+        booking_cancel(booking=booking_create(session=session, user=first))  # asking again: nothing
+        again = booking_create(session=session, user=UserFactory(), join_waitlist=True)  # queued behind person
+        rebooked = booking_create(session=session, user=first, join_waitlist=True)  # the ORM path: queued
+    finally:
+        signals.booking_confirmed.disconnect(receiver)
+    assert sent == [(placed.pk, ("confirmed",))]
+    assert queued.status == again.status == rebooked.status == Booking.Status.WAITLISTED
