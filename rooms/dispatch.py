@@ -3,13 +3,13 @@ channel layer, one message at a time: Channels' `await_many_dispatch`
 without its cost per message.
 
 Channels starts a new task for every message and waits on both sources with
-`asyncio.wait`; in a room of 100 each chat message does that 100 times per
-message (bench S2). Here one long-lived reader per source hands what it read
-to the one loop that handles messages, in the order they arrive, and reads
-its next message only once the loop has taken this one, so a source is never
-read far ahead of its handling (as in Channels). A source's error ends the
-loop, as in Channels; on the way out the readers are cancelled and awaited
-(the channel layer leaves its channel when its read is cancelled).
+`asyncio.wait`; in a room of 100 every chat message costs that 100 times
+(bench S2). Here one long-lived reader per source hands what it read to the
+one loop that handles messages, in the order they arrive, and waits while
+the loop has one waiting, so a source is never read more than a message or
+two ahead of its handling (Channels: one). A source's error ends the loop,
+as in Channels; on the way out the readers are cancelled and awaited (the
+channel layer leaves its channel when its read is cancelled).
 """
 
 import asyncio
