@@ -22,29 +22,31 @@ Coefficients = Mapping[Hashable, int]  # unknown -> coefficient; the rest of the
 
 def components(equations: Iterable[Coefficients]) -> list[tuple[list[Hashable], list[int]]]:
     """The connected components of the unknowns, each as (its unknowns in
-    order of first appearance, the indices of its equations in order).
-    Equations with no unknown belong to none."""
-    parent: dict[Hashable, Hashable] = {}
-
-    def root(key: Hashable) -> Hashable:
-        while parent[key] != key:
-            parent[key] = parent[parent[key]]
-            key = parent[key]
-        return key
-
+    order of first appearance, the indices of its equations in order), in
+    order of their first equation. Equations with no unknown belong to none."""
     equations = [list(equation) for equation in equations]
-    for unknowns in equations:
-        for key in unknowns:
-            parent.setdefault(key, key)
-        for key in unknowns[1:]:
-            parent[root(key)] = root(unknowns[0])
-    by_root: dict[Hashable, tuple[list[Hashable], list[int]]] = {}
-    for key in parent:
-        by_root.setdefault(root(key), ([], []))[0].append(key)
+    holding: dict[Hashable, list[int]] = {}
     for i, unknowns in enumerate(equations):
-        if unknowns:
-            by_root[root(unknowns[0])][1].append(i)
-    return list(by_root.values())
+        for key in unknowns:
+            holding.setdefault(key, []).append(i)
+    reached = [False] * len(equations)
+    found = []
+    for start, unknowns in enumerate(equations):
+        if reached[start] or not unknowns:
+            continue
+        reached[start] = True
+        members, stack = [], [start]
+        while stack:
+            i = stack.pop()
+            members.append(i)
+            for key in equations[i]:
+                for j in holding[key]:
+                    if not reached[j]:
+                        reached[j] = True
+                        stack.append(j)
+        members.sort()
+        found.append((list(dict.fromkeys(key for i in members for key in equations[i])), members))
+    return found
 
 
 def determined(equations: Iterable[Coefficients]) -> set[Hashable]:
@@ -89,11 +91,13 @@ def _pinned(equations: list[Coefficients], track: bool) -> dict[Hashable, dict[i
 
 
 def _eliminate(row: Row, pivot: Hashable, base: Row) -> Row:
-    """`row` combined with `base` so that it is 0 at `pivot` (integers,
-    divided by their gcd)."""
+    """`row` combined with `base` so that it is 0 at `pivot`, in integers:
+    row - b/a * base when the base's coefficient a is ±1 (sums mostly are),
+    else a * row - b * base divided by the gcd of the result."""
     a, b = base[0][pivot], row[0][pivot]
-    coefficients = _combine(a, row[0], b, base[0])
-    combination = _combine(a, row[1], b, base[1]) if row[1] else {}
+    if a in (1, -1):
+        return _combine(1, row[0], a * b, base[0]), _combine(1, row[1], a * b, base[1])
+    coefficients, combination = _combine(a, row[0], b, base[0]), _combine(a, row[1], b, base[1])
     divisor = gcd(*coefficients.values(), *combination.values()) or 1
     return ({key: c // divisor for key, c in coefficients.items()},
             {key: c // divisor for key, c in combination.items()})
@@ -101,7 +105,11 @@ def _eliminate(row: Row, pivot: Hashable, base: Row) -> Row:
 
 def _combine(a: int, mine: Mapping, b: int, theirs: Mapping) -> dict:
     """a * mine - b * theirs, without zeros."""
-    out = {key: a * c for key, c in mine.items()}
+    out = dict(mine) if a == 1 else {key: a * c for key, c in mine.items()}
     for key, c in theirs.items():
-        out[key] = out.get(key, 0) - b * c
-    return {key: c for key, c in out.items() if c}
+        value = out.get(key, 0) - b * c
+        if value:
+            out[key] = value
+        else:
+            out.pop(key, None)
+    return out

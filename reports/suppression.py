@@ -127,9 +127,8 @@ class _Suppression:
         self.equations: list[dict[Hashable, int]] = []
         self.groups_of: dict[Hashable, list[int]] = {}  # cell -> indices of the groups holding it
         for i, group in enumerate(groups):
-            equation = {group.total: 1}
-            for part in dict.fromkeys(group.parts):  # a part listed twice is still one cell
-                equation[part] = equation.get(part, 0) - 1
+            equation = dict.fromkeys(group.parts, -1)  # a part listed twice is still one cell
+            equation[group.total] = equation.get(group.total, 0) + 1
             self.equations.append(equation)
             for cell in equation:
                 self.groups_of.setdefault(cell, []).append(i)
@@ -175,7 +174,8 @@ class _Suppression:
             key = frozenset(cells)
             if key not in self.solved:
                 system = [equations[i] for i in members]
-                pinned = certificates(system) if self.hidden.intersection(determined(system)) else {}
+                pinned = certificates(system) if not self.hidden.isdisjoint(cells) and not self.hidden.isdisjoint(
+                    determined(system)) else {}
                 self.solved[key] = {cell: {touching[members[i]]: m for i, m in certificate.items()}
                                     for cell, certificate in pinned.items() if cell in self.hidden}
             for cell in [cell for cell in cells if cell in self.solved[key]]:
