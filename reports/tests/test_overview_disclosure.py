@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from reports.overview import COUNTED, overview_from_counts
 from reports.periods import Period, PeriodKind
-from reports.report import NOT_AVAILABLE, NOT_STATED, PROFILE, RATES, ROW_SUMS, report_from_counts
+from reports.report import NOT_AVAILABLE, RATES, ROW_SUMS, report_from_counts
 from reports.selectors import ALL
 from reports.suppression import NOT_APPLICABLE
 from reports.tests import solver
@@ -50,30 +50,17 @@ def raw(figures: dict) -> dict[tuple, int | float | None]:
     return {(ALL, ALL, measure): value for measure, value in figures.items()}
 
 
-def raw_in_one_format_and_month(figures: dict) -> dict[tuple, int | float | None]:
-    """The figures of a programme that ran one format in April, for people who
-    stated no profile, as its report has them: the whole period, and the
-    same figures in that format's, month's and "not stated" rows (with
-    whole-period figures alone every breakdown row is 0, and its report
-    hides more)."""
-    from groups.formats import Format
-
-    rows = [(ALL, ALL), ("format", Format.values[0]), ("month", APRIL.months()[0]),
-            *((dimension, NOT_STATED[0]) for dimension in PROFILE)]
-    return {(*row, measure): value for row in rows for measure, value in figures.items()}
-
-
 def installation(programmes: list[dict]) -> dict[str, int | float | None]:
     total = {m: sum(p[m] for p in programmes) for m in programmes[0] if m != "mean"}
     ratings = sum((n + 1) * total[score] for n, score in enumerate(SCORES))
     return total | {"mean": ratings / total["responses"] if total["responses"] else None}
 
 
-def published(programmes: list[dict], as_raw=raw) -> dict[tuple[int, str], object]:
+def published(programmes: list[dict]) -> dict[tuple[int, str], object]:
     """{(column, measure): value as published}; the installation is column -1."""
     keys = list(range(len(programmes)))
     report = overview_from_counts(programmes=[(k, f"Programme {k}") for k in keys],
-                                  raws={k: as_raw(p) for k, p in zip(keys, programmes, strict=True)},
+                                  raws={k: raw(p) for k, p in zip(keys, programmes, strict=True)},
                                   total=raw(installation(programmes)), period=APRIL)
     out = {}
     for table in report.tables:
@@ -129,7 +116,7 @@ def test_each_programmes_row_is_its_reports_headline(programmes):
 def _shown_if_exactly_one_rule(programmes: list[dict]) -> dict[tuple[int, str], object]:
     """The overview as it would be if a total were hidden only when exactly
     one programme's figure is (the rule for a report's own rows)."""
-    shown = published(programmes, raw_in_one_format_and_month)
+    shown = published(programmes)
     for measure in COUNTED:
         hidden = [c for c in range(len(programmes)) if shown[(c, measure)] is None]
         if len(hidden) != 1:
@@ -146,9 +133,9 @@ def test_the_exactly_one_rule_would_let_a_figure_be_solved():
     second = base | {"attended": 2, "no_show": 5, "not_recorded": 10, "places_booked": 17}
     third = base | {"not_recorded": 5, "places_booked": 5}
     programmes = [first, second, third, dict(third)]
-    assert published(programmes, raw_in_one_format_and_month)[(0, "not_recorded")] is None
+    assert published(programmes)[(0, "not_recorded")] is None
     assert (0, "not_recorded") in pinned_down(_shown_if_exactly_one_rule(programmes), 4)
-    assert pinned_down(published(programmes, raw_in_one_format_and_month), 4) == set()
+    assert pinned_down(published(programmes), 4) == set()
 
 
 def test_given_a_programmes_breakdowns_its_row_is_its_full_reports_headline():
