@@ -41,8 +41,8 @@ Secondary suppression
 
     A determined cell is left alone when every shown cell of the equations
     pinning it down is 0: they pin it to 0, which no hidden count is, so they
-    do not hold for these figures and tell a reader nothing (whole-period
-    figures alone, with every breakdown row 0, as the overview's total row has).
+    do not hold for these figures and tell a reader nothing (a report built
+    from whole-period figures alone, whose breakdown rows are all 0).
 
     Why it ends: every round hides at least one more published cell or is the
     last, a cell is never shown again once hidden, and there are finitely many
