@@ -152,7 +152,9 @@ class _Suppression:
                 cells = [cell for cell in self.equations[i] if cell in self.counts]
                 if group.total not in self.counts or sum(cell in self.hidden for cell in cells) != 1:
                     continue
-                more = self.smallest(group.parts) or (group.total if self.shown(group.total) else None)
+                more = self.smallest(group.parts)
+                if more is None and self.shown(group.total):
+                    more = group.total
                 if more is not None:
                     self.hidden.add(more)
                     added.append(more)
