@@ -262,16 +262,10 @@ def _counted(measures: Iterable[Measure]) -> list[str]:
 def _counts_and_groups(raw: dict, period: Period, lost: set[tuple]) -> tuple[dict[tuple, int], list[Group]]:
     """Every count the tables show, and how they add up: each column to its
     whole-period row, and within each row the parts of ROW_SUMS. A figure not
-    available is not shown, so it is left out; a group keeps its shown parts
-    only (conservative: as if they were the whole sum), and a group whose
-    total is not shown has nothing to subtract from."""
+    available is not shown, so it is left out of the counts but stays in its
+    groups: an unknown to the reader, never a secret (`suppression`)."""
     counts: dict[tuple, int] = {}
     groups: list[Group] = []
-
-    def group(total: tuple, parts: tuple) -> None:
-        if total not in lost:
-            groups.append(Group(total, tuple(part for part in parts if part not in lost)))
-
     for slug, _caption, measures in LAYOUT:
         dimension = _dimension(slug)
         rows = [key for key, _label in _row_labels(dimension, period)]
@@ -281,11 +275,11 @@ def _counts_and_groups(raw: dict, period: Period, lost: set[tuple]) -> tuple[dic
             for key in (*parts, _key(dimension, ALL, measure)):
                 if key not in lost:
                     counts[key] = int(raw.get(key) or 0)
-            group(_key(dimension, ALL, measure), parts)
+            groups.append(Group(_key(dimension, ALL, measure), parts))
         for row in [*rows, ALL]:
             for total, parts in ROW_SUMS.items():
                 if total in counted:
-                    group(_key(dimension, row, total), tuple(_key(dimension, row, p) for p in parts))
+                    groups.append(Group(_key(dimension, row, total), tuple(_key(dimension, row, p) for p in parts)))
     return counts, groups
 
 
