@@ -7,13 +7,11 @@ import time
 import pytest
 
 from accounts.tests.factories import FacilitatorFactory, UserFactory
-from rooms.tests import media_servers
 from rooms.tests.factories import BookingFactory, GroupSessionFactory, PeerGroupFactory
 from rooms.tests.support import ensure_roles, fresh_channel_layer
 from tests.browser.conftest import assert_accessible, sign_in, wait_until
 
 pytestmark = pytest.mark.browser
-janus_server, sfu, turn_server = media_servers.janus_server, media_servers.sfu, media_servers.turn_server
 
 # Video streams received with decoded frames, one number per received video m-line.
 DECODED = """async () => {
