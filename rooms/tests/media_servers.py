@@ -31,8 +31,9 @@ TURN_BASE = 18340  # coturn: 18340 + worker (UDP/TCP), 18360 + worker (TLS)
 RTP_BASE, RTP_PER_WORKER = 20000, 24  # Janus: 20000 + 24 * worker
 # coturn relays: 21000 + 200 * worker. The server lives for the whole test
 # session and a closed browser's allocation can stay until its lifetime ends,
-# so the relay tests (ICE restarts, refreshed credentials) need room: 24
-# ports ran out once in CI and a fresh credential got no relay.
+# so the relay tests (ICE restarts, refreshed credentials) need room. (When a
+# fresh credential got no relay in CI, the cause was a second coturn on the
+# same port, see _port_unused, not these ports running out.)
 RELAY_BASE, RELAY_PER_WORKER = 21000, 200
 SPARES, SPARE_WS_BASE, SPARE_RTP_BASE = 2, 18400, 20300  # spare Janus servers: SPARES per worker
 
