@@ -21,7 +21,10 @@ Secondary suppression
        total itself), hide the smallest other non-zero part too; when no such
        part exists (every other part is 0), hide the total. Afterwards a shown
        total never has exactly one suppressed part, so subtracting the shown
-       parts from it never isolates a suppressed one.
+       parts from it never isolates a suppressed one. The same when two or
+       more parts are hidden but the rounding of the shown cells leaves them
+       no room above 1 each (a shown total of 10 is 8 to 12; with a shown
+       part of 10, at least 8, four hidden parts must each be 1).
 
     2. The determined-cell rule. Every line can hold two or more hidden cells
        while several lines together still pin one down (a hidden cell that is
@@ -122,6 +125,15 @@ def secondary_suppressed(counts: Mapping[Hashable, int], groups: Iterable[Group]
         check = sorted({i for cell in added for i in table.groups_of[cell]})
 
 
+def _bounds(count: int) -> tuple[int, int]:
+    """What a reader knows of a shown count from its published figure: 0 is
+    exact; a rounded figure r is r - 2 to r + 2, and at least 8."""
+    if count == 0:
+        return 0, 0
+    shown = round_count(count)
+    return max(SMALLEST_SHOWN, shown - ROUND_TO // 2), shown + ROUND_TO // 2
+
+
 class _Suppression:
     """The state of `secondary_suppressed`: cells hidden so far, and each
     group as an equation (total - parts = 0) by index."""
@@ -150,7 +162,10 @@ class _Suppression:
             for i in check:
                 group = self.groups[i]
                 cells = [cell for cell in self.equations[i] if cell in self.counts]
-                if group.total not in self.counts or sum(cell in self.hidden for cell in cells) != 1:
+                if group.total not in self.counts:
+                    continue
+                hidden_parts = sum(cell in self.hidden for cell in cells)
+                if hidden_parts != 1 and not (hidden_parts > 1 and self.at_their_least(i)):
                     continue
                 more = self.smallest(group.parts)
                 if more is None and self.shown(group.total):
@@ -159,6 +174,21 @@ class _Suppression:
                     self.hidden.add(more)
                     added.append(more)
             check = sorted({i for cell in added for i in self.groups_of[cell]})
+
+    def at_their_least(self, i: int) -> bool:
+        """Whether the rounding of a group's shown cells leaves its hidden
+        parts (each at least 1) no room above 1 each: a shown total of 10 is
+        8 to 12, a shown part of 10 at least 8, so with four hidden parts
+        each must be 1. Only for a group whose cells are all published and
+        whose total is shown."""
+        group = self.groups[i]
+        parts = list(dict.fromkeys(group.parts))
+        if not self.shown(group.total) or any(cell not in self.counts for cell in parts):
+            return False
+        hidden = [cell for cell in parts if cell in self.hidden]
+        most = _bounds(self.counts[group.total])[1] - sum(_bounds(self.counts[c])[0] for c in parts
+                                                          if c not in self.hidden)
+        return most <= len(hidden)
 
     def smallest(self, cells: Iterable[Hashable]) -> Hashable | None:
         """The smallest non-zero shown cell (the least useful to readers;

@@ -314,3 +314,12 @@ def determined_hidden_cells(raw: dict, period: Period) -> set[tuple]:
 def test_no_hidden_count_of_a_report_can_be_solved(period_and_raw):
     period, raw = period_and_raw
     assert determined_hidden_cells(raw, period) == set()
+
+
+def test_rounding_never_leaves_the_hidden_ratings_at_their_least():
+    # 12 responses shown as 10 (8 to 12), "rated 1" 8 shown as 10 (at least
+    # 8): the four hidden ratings of 1 each would have to be 1.
+    distributions = {Format.BALINT: [8, 1, 1, 1, 1]}
+    shown = shown_views(distributions)[frozenset([Format.BALINT])]
+    assert shown["Rated 1 of 5"] == ["*"]
+    assert_nothing_hidden_is_pinned(distributions)
