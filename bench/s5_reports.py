@@ -190,6 +190,15 @@ async def _measure(port: int, cookies: dict, paths: dict[str, str], statements, 
 
     conn = HttpConn(port, cookies)
     times: dict[str, list[float]] = {"raw": [], **{name: [] for name in paths}}
+
+    async def each_page() -> None:
+        for name, path in paths.items():
+            t0 = time.perf_counter()
+            status, _, body = await conn.request("GET", path, timeout=300)
+            times[name].append(time.perf_counter() - t0)
+            if status != 200 or not body:
+                raise RuntimeError(f"{path} answered {status}")
+
     try:
         with psycopg.connect(DATABASE_URL) as db:
             for _ in range(repeats):
@@ -197,19 +206,9 @@ async def _measure(port: int, cookies: dict, paths: dict[str, str], statements, 
                 for sql, params in statements:
                     db.execute(sql, params).fetchall()
                 times["raw"].append(time.perf_counter() - t0)
-                for name, path in paths.items():
-                    t0 = time.perf_counter()
-                    status, _, body = await conn.request("GET", path, timeout=300)
-                    times[name].append(time.perf_counter() - t0)
-                    if status != 200 or not body:
-                        raise RuntimeError(f"{path} answered {status}")
+                await each_page()
             for _ in range(page_repeats):
-                for name, path in paths.items():
-                    t0 = time.perf_counter()
-                    status, _, body = await conn.request("GET", path, timeout=300)
-                    times[name].append(time.perf_counter() - t0)
-                    if status != 200 or not body:
-                        raise RuntimeError(f"{path} answered {status}")
+                await each_page()
     finally:
         conn.close()
     return times
