@@ -6,7 +6,8 @@ participants, new, waited, summarised sessions). Each function first brings
 the rollups up to date (`reports.rollups.current`): they are never read
 stale. When they cannot answer for the `now` asked (a session ends between
 it and the time the rollups are true as of, as when a test asks about the
-past), the function answers from the raw rows instead.
+past), or on another database than PostgreSQL, the function answers from
+the raw rows instead (`_from_rollups`, the one place that chooses).
 
 Additive figures (places, attendance, sessions, feedback, the purge's
 summaries) are sums of `CellRollup` rows: a few hundred a year whatever the
@@ -15,7 +16,9 @@ number of bookings. Figures about distinct people come from `PersonYear`
 `PersonFirst` (the month of each person's first attendance per programme):
 a person is counted once per row however many programmes of the report they
 attended in, and is *new* when their first attendance in the report's
-programmes falls in the period (by month: in that month).
+programmes falls in the period (by month: in that month). A month of one
+programme or of the installation reads `MonthPeople`, those figures counted
+in advance per month.
 
 These figures are *unsuppressed*: only `reports.report` may read them, and it
 publishes them through `reports.suppression`.
@@ -23,7 +26,8 @@ publishes them through `reports.suppression`.
 
 from collections.abc import Callable, Collection, Hashable
 from datetime import date, datetime
-from typing import Any
+from functools import wraps
+from typing import Any, cast
 
 from django.db import connection
 
@@ -51,18 +55,64 @@ def _scope(programmes: Collection[int] | None, column: str = "programme_id") -> 
     return ("", []) if programmes is None else (f" AND {column} = ANY(%s)", [list(programmes)])
 
 
+def _once[T](key: Hashable, compute: Callable[[], T]) -> T:
+    """Within a report (`rollups.reading`), figures read once for every call
+    that needs them; outside one, read for this call."""
+    memo = rollups.memo()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    kept: T = memo[key]
+    return kept
+
+
+# Cell sums by breakdown: GROUPING(format, month, programme_id, value) of
+# each grouping set (1: not grouped by it), and whose rows it sums.
+CELL_SETS: dict[str | None, tuple[str, int, bool]] = {
+    None: ("()", 0b1111, False),
+    "format": ("(format)", 0b0111, False),
+    "month": ("(month)", 0b1011, False),
+    "programme": ("(programme_id)", 0b1101, False),
+    "calendar": ("(format, month)", 0b0011, False),
+    "profile": ("(value)", 0b1110, True),
+}
+CELL_MEASURES = (*rollups.MEASURES, "sessions_scheduled", "sessions_cancelled", "sessions_held")
+
+
 def _cells(measures: Collection[str], *, start: date, end: date, dimension: str | None,
            programmes: Collection[int] | None) -> dict[Hashable, dict[str, int]]:
-    """Sums of the cells of London months [start, end), by `dimension`."""
-    key = {None: "''", "format": "format", "month": "month", "programme": "programme_id"}.get(dimension, "value")
+    """Sums of the cells of London months [start, end), by `dimension`
+    ("calendar": by format and month). Every breakdown comes from one query,
+    read once within a report."""
+    key = ("cells", start, end, None if programmes is None else tuple(sorted(programmes)))
+    sums = _once(key, lambda: _cell_sums(start, end, programmes))
+    return {k: {m: row[m] for m in measures} for k, row in sums.get(dimension, {}).items()}
+
+
+Sums = dict[str | None, dict[Hashable, dict[str, int]]]
+
+
+def _cell_sums(start: date, end: date, programmes: Collection[int] | None) -> Sums:
+    """Every breakdown's sums in one query: {dimension: {row: {measure: sum}}}."""
     scope, params = _scope(programmes)
-    sums = ", ".join(f"sum({m})" for m in measures)
+    grouping = "GROUPING(format, month, programme_id, value)"
+    wanted = " OR ".join(f"({grouping} = {bits} AND dimension {'<>' if profile else '='} '')"
+                         for _group, bits, profile in CELL_SETS.values())
+    sums_sql = ", ".join(f"sum({m})" for m in CELL_MEASURES)
     rows = _rows(f"""
-        SELECT {key}, {sums} FROM reports_cellrollup
-        WHERE month >= %s AND month < %s AND dimension = %s{scope} GROUP BY 1""",  # noqa: S608 (fixed names)
-                 [start, end, dimension if dimension in PROFILE else "", *params])
-    return {ALL if dimension is None else row[0]: dict(zip(measures, map(int, row[1:]), strict=True))
-            for row in rows}
+        SELECT dimension, {grouping}, format, month, programme_id, value, {sums_sql}
+        FROM reports_cellrollup WHERE month >= %s AND month < %s{scope}
+        GROUP BY dimension, GROUPING SETS ({", ".join(group for group, _bits, _profile in CELL_SETS.values())})
+        HAVING {wanted}""", [start, end, *params])  # noqa: S608 (fixed names)
+    by_bits = {bits: name for name, (_group, bits, _profile) in CELL_SETS.items()}
+    sums: Sums = {}
+    for dimension, bits, group_format, month, programme, value, *figures in rows:
+        name = dimension if dimension else by_bits[bits]
+        key = {None: ALL, "format": group_format, "month": month, "programme": programme,
+               "calendar": (group_format, month)}.get(name, value)
+        sums.setdefault(name, {})[key] = dict(zip(CELL_MEASURES, map(int, figures), strict=True))
+    return sums
 
 
 def _months(period: Period) -> tuple[date, date]:
@@ -73,34 +123,55 @@ def _months(period: Period) -> tuple[date, date]:
 
 def _people(period: Period, dimension: str | None, programmes: Collection[int] | None) -> Counts:
     """Participants, new participants and people who waited without a place.
-    Every breakdown but format comes from one query (grouping sets); within a
-    report (`rollups.reading`) it runs once for all of them."""
-    group = "format" if dimension in ("format", "programme") else "people"
-    key = (group, dimension if group == "format" else None, period,
-           None if programmes is None else tuple(sorted(programmes)))
-    memo = rollups.memo()
-    if memo is None or key not in memo:
-        counts = _people_by(period, dimension, programmes) if group == "format" else _people_all(period, programmes)
-        if memo is None:
-            return counts.get(dimension, {})
-        memo[key] = counts
-    kept: dict[str | None, Counts] = memo[key]
-    return kept.get(dimension, {})
+    A month of one programme or of the installation reads its counts
+    (`MonthPeople`); otherwise every breakdown but format comes from one
+    query (grouping sets) of the people's rows, and format from another.
+    Within a report (`rollups.reading`) each runs once for all breakdowns."""
+    scope = None if programmes is None else tuple(sorted(set(programmes)))
+    if len(period.months()) == 1 and (scope is None or len(scope) == 1) and dimension != "programme":
+        counts = _once(("month people", period, scope), lambda: _people_of_month(period, scope))
+    elif dimension in ("format", "programme"):
+        by = "format" if dimension == "format" else "programme"
+        counts = _once(("people by", by, period, scope), lambda: _people_by(period, by, programmes))
+    else:
+        counts = _once(("people", period, scope), lambda: _people_all(period, programmes))
+    return counts.get(dimension, {})
 
 
-def _people_cte(period: Period, programmes: Collection[int] | None, *, by: str = "",
-                formats: str = "=") -> tuple[str, list[Any]]:
+def _people_of_month(period: Period, scope: tuple[int, ...] | None) -> dict[str | None, Counts]:
+    """Every breakdown of one month of one programme (None: the
+    installation), counted in advance: one query of a few dozen rows."""
+    month, = period.months()
+    rows = _rows("""SELECT format, dimension, value, participants, new, waited FROM reports_monthpeople
+                    WHERE programme_id = %s AND month = %s""", [0 if scope is None else scope[0], month])
+    counts: dict[str | None, Counts] = {dimension: {} for dimension in (None, *PROFILE, "month", "format")}
+    for group_format, dimension, value, *figures in rows:
+        row: dict[str, int | float | None] = dict(zip(PEOPLE, figures, strict=True))
+        if group_format:
+            counts["format"][group_format] = row
+        elif dimension:
+            counts[dimension][value] = row
+        else:
+            counts[None][ALL] = counts["month"][month] = row
+    counts[None].setdefault(ALL, dict.fromkeys(PEOPLE, 0))
+    return counts
+
+
+def _people_cte(period: Period, programmes: Collection[int] | None, *, by: str | None = None) -> tuple[str, list[Any]]:
     """Each person's months in the year (p: one row a person, or a person and
-    `by`) and their first month in the report's programmes (f). The rollups
-    hold a row per programme and one for all programmes (0): one programme
-    or the installation reads its rows as they are; several programmes
-    combine theirs per person."""
+    a format or programme, `by`) and their first month in the report's
+    programmes (f). The rollups hold a row per programme and one for all
+    programmes (0): one programme or the installation reads its rows as they
+    are; several programmes combine theirs per person; by programme, each
+    programme's rows and first months as its own report counts them."""
     mask = sum(1 << (month.month - 1) for month in period.months())
     scope = None if programmes is None else sorted(programmes)
     one = scope is None or len(scope) == 1
     first: list[Any] = [0 if scope is None else scope[0]] if one else [scope]
+    column = {None: "", "format": ", format", "programme": ", programme_id"}[by]
+    formats = "<>" if by == "format" else "="
     rows: list[Any]
-    if by == ", programme_id":  # a row per person and programme: no combining
+    if by == "programme":  # a row per person and programme: no combining
         where, rows = ("programme_id <> 0", []) if scope is None else ("programme_id = ANY(%s)", [scope])
         combined = False
     elif one:
@@ -108,15 +179,15 @@ def _people_cte(period: Period, programmes: Collection[int] | None, *, by: str =
     else:
         where, rows, combined = "programme_id = ANY(%s)", [scope], True
     if combined:
-        p = f"""SELECT user_id{by}, bit_or(attended) AS a, bit_or(waited) AS w FROM reports_personyear
+        p = f"""SELECT user_id{column}, bit_or(attended) AS a, bit_or(waited) AS w FROM reports_personyear
                 WHERE year = %s AND format {formats} '' AND {where}
-                GROUP BY user_id{by} HAVING (bit_or(attended) | bit_or(waited)) & %s <> 0"""  # noqa: S608
+                GROUP BY user_id{column} HAVING (bit_or(attended) | bit_or(waited)) & %s <> 0"""  # noqa: S608
     else:
-        p = f"""SELECT user_id{by}, attended AS a, waited AS w FROM reports_personyear
+        p = f"""SELECT user_id{column}, attended AS a, waited AS w FROM reports_personyear
                 WHERE year = %s AND format {formats} '' AND {where} AND (attended | waited) & %s <> 0"""  # noqa: S608
     f = ("SELECT user_id, first_month AS fm FROM reports_personfirst WHERE programme_id = %s" if one else
          "SELECT user_id, min(first_month) AS fm FROM reports_personfirst WHERE programme_id = ANY(%s) GROUP BY 1")
-    if by == ", programme_id":  # new in each programme: a first attendance there, as its own report counts
+    if by == "programme":  # new in each programme: a first attendance there, as its own report counts
         f = "SELECT user_id, programme_id, first_month AS fm FROM reports_personfirst WHERE programme_id <> 0"
         first = []
     return f"WITH p AS ({p}), f AS ({f})", [period.year, *rows, mask, *first]  # noqa: S608 (fixed names)
@@ -155,17 +226,17 @@ def _people_all(period: Period, programmes: Collection[int] | None) -> dict[str 
     return counts
 
 
-def _people_by(period: Period, dimension: str | None, programmes: Collection[int] | None) -> dict[str | None, Counts]:
+def _people_by(period: Period, by: str, programmes: Collection[int] | None) -> dict[str | None, Counts]:
     """By format (a person once in each format they came to) or by programme."""
-    column = "format" if dimension == "format" else "programme_id"
-    cte, params = _people_cte(period, programmes, by=f", {column}", formats="<>" if dimension == "format" else "=")
+    column = "format" if by == "format" else "programme_id"
+    cte, params = _people_cte(period, programmes, by=by)
     mask = sum(1 << (month.month - 1) for month in period.months())
     rows = _rows(f"""{cte}
         SELECT p.{column}, count(*) FILTER (WHERE a & %s <> 0), count(*) FILTER (WHERE a & %s <> 0 AND fm >= %s),
                count(*) FILTER (WHERE w & %s <> 0)
         FROM p LEFT JOIN f USING (user_id{", programme_id" if column == "programme_id" else ""}) GROUP BY 1""",  # noqa: S608
                  [*params, mask, mask, period.months()[0], mask])
-    return {dimension: {row[0]: dict(zip(PEOPLE, row[1:], strict=True)) for row in rows}}
+    return {by: {row[0]: dict(zip(PEOPLE, row[1:], strict=True)) for row in rows}}
 
 
 def _nonzero(counts: Counts, dimension: str | None, keep: Callable[[dict[str, Any]], object]) -> Counts:
@@ -176,12 +247,29 @@ def _nonzero(counts: Counts, dimension: str | None, keep: Callable[[dict[str, An
     return {key: row for key, row in counts.items() if keep(row)}
 
 
+def _from_rollups[**P, R](read: Callable[P, R]) -> Callable[P, R]:
+    """The one place that chooses where figures come from: the rollups, once
+    brought up to date, when they can give the figures as of the call's
+    `now` (any `now` for figures that do not depend on it); otherwise
+    `reports.raw`'s function of the same name, which has the definitions
+    (another database than PostgreSQL, as the SQLite of `make run`; or a
+    moment before the rollups' time with a session ending in between)."""
+    from_raw: Callable[P, R] = getattr(raw, read.__name__)
+
+    @wraps(read)
+    def chosen(*args: P.args, **kwargs: P.kwargs) -> R:
+        now = kwargs.get("now")
+        usable = rollups.enabled() and (rollups.applied() if now is None else rollups.current(cast(datetime, now)))
+        return read(*args, **kwargs) if usable else from_raw(*args, **kwargs)
+
+    return chosen
+
+
+@_from_rollups
 def booking_counts(*, period: Period, now: datetime, dimension: str | None = None,
                    programmes: Collection[int] | None = None) -> Counts:
     """Places booked, attendances, participants and unmet demand, by `dimension`
     (a key of BOOKING_DIMENSIONS, or "programme") or for the whole period (None)."""
-    if not rollups.current(now):
-        return raw.booking_counts(period=period, now=now, dimension=dimension, programmes=programmes)
     start, end = _months(period)
     places = _cells(PLACES, start=start, end=end, dimension=dimension, programmes=programmes)
     people = _people(period, dimension, programmes)
@@ -191,14 +279,13 @@ def booking_counts(*, period: Period, now: datetime, dimension: str | None = Non
     return _nonzero(counts, dimension, lambda row: any(row.values()))
 
 
+@_from_rollups
 def session_counts(*, period: Period, now: datetime, dimension: str | None = None,
                    programmes: Collection[int] | None = None) -> Counts:
     """Sessions held, by format or month (a session has no profession), and
     what the retention purge kept of their deleted bookings: how many held
     sessions were summarised (`summarised`) and the summaries' places and
     attendance (`summarised_<measure>`, None when there are none)."""
-    if not rollups.current(now):
-        return raw.session_counts(period=period, now=now, dimension=dimension, programmes=programmes)
     start, end = _months(period)
     summaries = [f"summarised_{m}" for m in SUMMARISED]
     cells = _cells(["sessions_held", "summarised", *summaries], start=start, end=end, dimension=dimension,
@@ -211,12 +298,11 @@ def session_counts(*, period: Period, now: datetime, dimension: str | None = Non
     return _nonzero(counts, dimension, lambda row: row["sessions_held"])
 
 
+@_from_rollups
 def feedback_counts(*, period: Period, now: datetime, dimension: str | None = None,
                     programmes: Collection[int] | None = None) -> Counts:
     """Feedback responses, the spread of helpfulness (1–5) and its mean, by the
     held session's format or month. Comments are never read here."""
-    if not rollups.current(now):
-        return raw.feedback_counts(period=period, now=now, dimension=dimension, programmes=programmes)
     start, end = _months(period)
     cells = _cells(["responses", *SCORES, "helpfulness_sum"], start=start, end=end, dimension=dimension,
                    programmes=programmes) or {ALL: dict.fromkeys(("responses", *SCORES, "helpfulness_sum"), 0)}
@@ -229,35 +315,29 @@ def feedback_counts(*, period: Period, now: datetime, dimension: str | None = No
     return _nonzero(counts, dimension, lambda row: row["responses"])
 
 
+@_from_rollups
 def session_calendar_counts(*, period: Period, programmes: Collection[int] | None = None) -> Counts:
     """Sessions scheduled to start in the period (held, still to come or
     cancelled) and those cancelled, by (format, London month) in one query.
-    Figures about sessions, not people: the report publishes them exactly."""
-    if not rollups.enabled():
-        return raw.session_calendar_counts(period=period, programmes=programmes)
-    rollups.applied()  # figures that do not depend on `now`: only the changes matter
+    Figures about sessions, not people: the report publishes them exactly.
+    They do not depend on `now`: only the changes need catching up."""
     start, end = _months(period)
-    scope, params = _scope(programmes)
-    rows = _rows(f"""
-        SELECT format, month, sum(sessions_scheduled), sum(sessions_cancelled) FROM reports_cellrollup
-        WHERE month >= %s AND month < %s AND dimension = ''{scope}
-        GROUP BY 1, 2 HAVING sum(sessions_scheduled) > 0""", [start, end, *params])  # noqa: S608 (fixed names)
-    return {(fmt, month): {"sessions_scheduled": int(scheduled), "sessions_cancelled": int(cancelled)}
-            for fmt, month, scheduled, cancelled in rows}
+    cells = _cells(["sessions_scheduled", "sessions_cancelled"], start=start, end=end, dimension="calendar",
+                   programmes=programmes)
+    return {key: dict(row) for key, row in cells.items() if row["sessions_scheduled"]}
 
 
+@_from_rollups
 def sessions_held_by_month(*, start: datetime, end: datetime, now: datetime,
                            programmes: Collection[int] | None = None) -> dict[date, tuple[int, int]]:
     """Sessions held (as `session_counts` defines it) in each London month
     from `start` to `end`, and those cancelled: {first day of the month:
-    (held, cancelled)}, in one query."""
+    (held, cancelled)}, in one query (none within a report that already
+    read these months)."""
     first, after = (moment.astimezone(LONDON) for moment in (start, end))
-    whole_months = all(m.day == 1 and m.time() == datetime.min.time() for m in (first, after))
-    if not whole_months or not rollups.current(now):
+    if not all(m.day == 1 and m.time() == datetime.min.time() for m in (first, after)):
         return raw.sessions_held_by_month(start=start, end=end, now=now, programmes=programmes)
-    scope, params = _scope(programmes)
-    rows = _rows(f"""
-        SELECT month, sum(sessions_held), sum(sessions_cancelled), sum(sessions_scheduled) FROM reports_cellrollup
-        WHERE month >= %s AND month < %s AND dimension = ''{scope}
-        GROUP BY 1""", [first.date(), after.date(), *params])  # noqa: S608 (fixed names)
-    return {month: (int(held), int(cancelled)) for month, held, cancelled, scheduled in rows if scheduled}
+    cells = _cells(["sessions_held", "sessions_cancelled", "sessions_scheduled"], start=first.date(),
+                   end=after.date(), dimension="month", programmes=programmes)
+    return {month: (row["sessions_held"], row["sessions_cancelled"])
+            for month, row in cells.items() if row["sessions_scheduled"] and isinstance(month, date)}
