@@ -2,9 +2,10 @@
 side, and the installation's total, for the installation admin.
 
 Each programme's row is exactly the headline of that programme's own report
-(`report_from_counts` of its figures): a figure hidden on the programme's
-report page is hidden here, and nothing its page shows is hidden here, so the
-two pages never differ about a programme.
+(`report_from_counts` of all its figures, breakdowns included, since a
+breakdown's suppression can hide a headline figure): a figure hidden on the
+programme's report page is hidden here, and nothing its page shows is hidden
+here, so the two pages never differ about a programme.
 
 The total row is where a hidden figure could leak: total − the programmes
 shown = the programme hidden. Programme figures are settled by their own
@@ -16,8 +17,11 @@ exactly one is), then checked within its row like any report row
 solves the published table's equations for every hidden cell.
 
 Figures come from the selectors in a fixed number of queries, whatever the
-number of programmes: each selector once by programme and once for the
-whole installation (distinct people are not the sum of the programmes').
+number of programmes: every programme's full figures in the queries of one
+report, each grouped by programme (`report.raw_counts_by_programme`), and
+the installation's whole-period figures in three more, two on PostgreSQL
+(its cells' sums, and its people: distinct people are not the sum of the
+programmes').
 """
 
 from collections.abc import Hashable, Iterable, Mapping, Sequence
@@ -25,7 +29,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from programmes.models import Programme
-from reports import selectors
+from reports import rollups, selectors
 from reports.periods import Period
 from reports.report import (
     BOOKINGS,
@@ -38,6 +42,7 @@ from reports.report import (
     Report,
     Row,
     Table,
+    raw_counts_by_programme,
     report_from_counts,
     with_returning,
     with_summaries,
@@ -74,15 +79,15 @@ def _whole_period(*figures: Mapping[str, int | float | None]) -> Raw:
 
 
 def overview_counts(*, period: Period, now: datetime) -> tuple[dict[Hashable, Raw], Raw]:
-    """Raw whole-period figures of each programme (by id) and of the
-    installation; 6 queries. A programme with no held session has no entry."""
-    by_programme: dict[Hashable, list[Mapping]] = {}
-    everything = []
-    for counts in (selectors.booking_counts, selectors.session_counts, selectors.feedback_counts):
-        for programme, figures in counts(period=period, now=now, dimension="programme").items():
-            by_programme.setdefault(programme, []).append(figures)
-        everything.append(counts(period=period, now=now)[ALL])
-    return ({pk: _whole_period(*rows) for pk, rows in by_programme.items()}, _whole_period(*everything))
+    """Every raw figure of each programme (by id; as its own report has
+    them), and the installation's whole-period figures: the queries of one
+    report and 3 more (2 on PostgreSQL). A programme with nothing in the
+    period has no entry."""
+    with rollups.reading(now):
+        by_programme = raw_counts_by_programme(period=period, now=now)
+        total = _whole_period(*(counts(period=period, now=now)[ALL] for counts in (
+            selectors.booking_counts, selectors.session_counts, selectors.feedback_counts)))
+    return by_programme, total
 
 
 def build_overview(*, period: Period, now: datetime) -> Report:

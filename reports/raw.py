@@ -51,11 +51,8 @@ BOOKING_DIMENSIONS = {
     "month": "session__starts_at",
 }
 SESSION_DIMENSIONS = ("format", "month")  # sessions and feedback have no person
-# Every breakdown the functions take; "programme" (keys: programme ids) is not a table of the report.
-BOOKING_PATHS = BOOKING_DIMENSIONS | {"programme": "session__group__programme"}
-SESSION_PATHS = {"format": "group__format", "month": "starts_at", "programme": "group__programme"}
-FEEDBACK_PATHS = {"format": "session__group__format", "month": "session__starts_at",
-                  "programme": "session__group__programme"}
+SESSION_PATHS = {"format": "group__format", "month": "starts_at"}
+FEEDBACK_PATHS = {"format": "session__group__format", "month": "session__starts_at"}
 # Booking counts kept in a purged session's summary: report measure -> summary field.
 SUMMARISED = {"places_booked": "confirmed", "attended": "attended", "no_show": "no_show",
               "not_recorded": "not_recorded"}
@@ -91,12 +88,19 @@ def _key(path: str, dimension: str) -> TruncMonth | F:
 
 
 def _grouped[M: Model](queryset: QuerySet[M], aggregates: Mapping[str, Aggregate], dimension: str | None,
-                       paths: Mapping[str, str]) -> Counts:
-    """One row per value of `dimension` (its path in `paths`), or one for ALL."""
-    if dimension is None:
+                       paths: Mapping[str, str], programme: str | None = None) -> Counts:
+    """One row per value of `dimension` (its path in `paths`), or one for ALL;
+    with `programme` (the path of the programme), one per programme and
+    row, keyed (programme id, row), for programmes with rows only."""
+    keys: dict[str, TruncMonth | F] = {} if dimension is None else {"key": _key(paths[dimension], dimension)}
+    if programme is not None:
+        keys["programme_key"] = F(programme)
+    if not keys:
         return {ALL: queryset.aggregate(**aggregates)}
-    rows = queryset.annotate(key=_key(paths[dimension], dimension)).values("key").annotate(**aggregates).order_by()
-    return {row.pop("key"): row for row in rows}
+    rows = queryset.annotate(**keys).values(*keys).annotate(**aggregates).order_by()
+    if programme is None:
+        return {row.pop("key"): row for row in rows}
+    return {(row.pop("programme_key"), row.pop("key", ALL)): row for row in rows}
 
 
 def _attended_before(since: datetime | OuterRef, programmes: Collection[int] | None) -> QuerySet[Booking]:
@@ -108,10 +112,21 @@ def _attended_before(since: datetime | OuterRef, programmes: Collection[int] | N
     return before.order_by()
 
 
+def _attended_earlier(since: datetime | OuterRef, programmes: Collection[int] | None, *, by_programme: bool) -> Exists:
+    """The booking's person attended before `since`: in these programmes'
+    groups or, by_programme, in the booking's own programme's."""
+    before = _attended_before(since, None if by_programme else programmes).filter(user=OuterRef("user_id"))
+    if by_programme:
+        before = before.filter(session__group__programme=OuterRef("session__group__programme"))
+    return Exists(before)
+
+
 def booking_counts(*, period: Period, now: datetime, dimension: str | None = None,
-                   programmes: Collection[int] | None = None) -> Counts:
+                   programmes: Collection[int] | None = None, by_programme: bool = False) -> Counts:
     """Places booked, attendances, participants and unmet demand, by `dimension`
-    (a key of BOOKING_DIMENSIONS) or for the whole period (None)."""
+    (a key of BOOKING_DIMENSIONS) or for the whole period (None); by_programme:
+    each programme's own figures (as its report counts them: new to it),
+    keyed (programme id, row)."""
     # New means no attendance before the period; by month, before that month,
     # so each new person is new in exactly one month and the months add up.
     # People who attended before the period are one uncorrelated subquery,
@@ -123,11 +138,10 @@ def booking_counts(*, period: Period, now: datetime, dimension: str | None = Non
     # 12,000 people it re-ran the subquery for every row (a month's report at
     # 1,000,000 bookings took minutes; bench S6 after S5).
     new = ATTENDED & ~Q(user__in=_attended_before(period.start, programmes).values("user").distinct())
-    if dimension == "programme":  # new in each programme: no earlier attendance there, as its own report counts
-        new = ATTENDED & ~Q(Exists(_attended_before(period.start, None).filter(
-            user=OuterRef("user_id"), session__group__programme=OuterRef("session__group__programme"))))
+    if by_programme:  # new in each programme: no earlier attendance there, as its own report counts
+        new = ATTENDED & ~Q(_attended_earlier(period.start, programmes, by_programme=True))
     if dimension == "month":
-        new &= Q(~Exists(_attended_before(OuterRef("month_start"), programmes).filter(user=OuterRef("user_id"))))
+        new &= ~Q(_attended_earlier(OuterRef("month_start"), programmes, by_programme=by_programme))
     aggregates: dict[str, Aggregate] = {
         "places_booked": Count("pk", filter=CONFIRMED),
         "attended": Count("pk", filter=ATTENDED),
@@ -140,11 +154,12 @@ def booking_counts(*, period: Period, now: datetime, dimension: str | None = Non
     bookings = Booking.objects.filter(_held("session__", period=period, now=now, programmes=programmes))
     if dimension == "month":
         bookings = bookings.alias(month_start=TruncMonth("session__starts_at", tzinfo=LONDON))
-    return _grouped(bookings, aggregates, dimension, BOOKING_PATHS)
+    return _grouped(bookings, aggregates, dimension, BOOKING_DIMENSIONS,
+                    "session__group__programme" if by_programme else None)
 
 
 def session_counts(*, period: Period, now: datetime, dimension: str | None = None,
-                   programmes: Collection[int] | None = None) -> Counts:
+                   programmes: Collection[int] | None = None, by_programme: bool = False) -> Counts:
     """Sessions held, by format or month (a session has no profession), and
     what the retention purge kept of their deleted bookings: how many held
     sessions were summarised (`summarised`) and the summaries' places and
@@ -153,22 +168,25 @@ def session_counts(*, period: Period, now: datetime, dimension: str | None = Non
     # A one-to-one join: at most one summary a session, so nothing is counted twice.
     aggregates: dict[str, Aggregate] = {"sessions_held": Count("pk"), "summarised": Count("attendance_summary")}
     aggregates |= {f"summarised_{m}": Sum(f"attendance_summary__{f}") for m, f in SUMMARISED.items()}
-    return _grouped(sessions, aggregates, dimension, SESSION_PATHS)
+    return _grouped(sessions, aggregates, dimension, SESSION_PATHS, "group__programme" if by_programme else None)
 
 
 def feedback_counts(*, period: Period, now: datetime, dimension: str | None = None,
-                    programmes: Collection[int] | None = None) -> Counts:
+                    programmes: Collection[int] | None = None, by_programme: bool = False) -> Counts:
     """Feedback responses, the spread of helpfulness (1–5) and its mean, by the
     held session's format or month. Comments are never read here."""
     aggregates: dict[str, Aggregate] = {"responses": Count("pk"), "mean": Avg("helpfulness")}
     aggregates |= {f"score_{n}": Count("pk", filter=Q(helpfulness=n)) for n in range(1, 6)}
     feedback = Feedback.objects.filter(_held("session__", period=period, now=now, programmes=programmes))
-    return _grouped(feedback, aggregates, dimension, FEEDBACK_PATHS)
+    return _grouped(feedback, aggregates, dimension, FEEDBACK_PATHS,
+                    "session__group__programme" if by_programme else None)
 
 
-def session_calendar_counts(*, period: Period, programmes: Collection[int] | None = None) -> Counts:
+def session_calendar_counts(*, period: Period, programmes: Collection[int] | None = None,
+                            by_programme: bool = False) -> Counts:
     """Sessions scheduled to start in the period (held, still to come or
-    cancelled) and those cancelled, by (format, London month) in one query.
+    cancelled) and those cancelled, by (format, London month) in one query
+    (by_programme: keyed (programme id, (format, month))).
     Figures about sessions, not people: the report publishes them exactly."""
     sessions = GroupSession.objects.filter(starts_at__gte=period.start, starts_at__lt=period.end)
     if programmes is not None:
@@ -176,13 +194,16 @@ def session_calendar_counts(*, period: Period, programmes: Collection[int] | Non
     rows = (
         sessions
         .annotate(month=_key("starts_at", "month"))
-        .values("group__format", "month")
+        .values(*(["group__programme"] if by_programme else []), "group__format", "month")
         .annotate(sessions_scheduled=Count("pk"),
                   sessions_cancelled=Count("pk", filter=Q(status=GroupSession.Status.CANCELLED)))
         .order_by()
     )
-    return {(row["group__format"], row["month"]): {"sessions_scheduled": row["sessions_scheduled"],
-                                                   "sessions_cancelled": row["sessions_cancelled"]} for row in rows}
+    return {
+        ((row["group__programme"], cell) if by_programme else cell): {
+            "sessions_scheduled": row["sessions_scheduled"], "sessions_cancelled": row["sessions_cancelled"]}
+        for row in rows for cell in [(row["group__format"], row["month"])]
+    }
 
 
 def sessions_held_by_month(*, start: datetime, end: datetime, now: datetime,

@@ -19,6 +19,7 @@ from collections.abc import Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import cast
 
 from accounts.choices import CareerStage, Profession, Region
 from groups.formats import Format
@@ -143,36 +144,59 @@ def _raw_counts(period: Period, now: datetime,
     """Every raw figure, keyed (dimension, row, measure); within
     `rollups.reading` the selectors read each rollup once for all the
     breakdowns (reports/tests/queries.py counts them)."""
-    raw: dict[tuple, int | float | None] = {}
+    return _raw_counts_of(period, now, programmes, by_programme=False).get(ALL, {})
+
+
+def raw_counts_by_programme(*, period: Period, now: datetime) -> dict[Hashable, dict[tuple, int | float | None]]:
+    """Every programme's raw figures by programme id, each exactly what its
+    own report's `_raw_counts` gives, in the same queries as one report
+    (each grouped by programme too). Call within `rollups.reading`. A
+    programme with nothing in the period has no entry."""
+    return _raw_counts_of(period, now, None, by_programme=True)
+
+
+def _raw_counts_of(period: Period, now: datetime, programmes: Collection[int] | None, *,
+                   by_programme: bool) -> dict[Hashable, dict[tuple, int | float | None]]:
+    """The raw figures of each programme by id (by_programme), or of
+    `programmes` together under ALL."""
+    raws: dict[Hashable, dict[tuple, int | float | None]] = {}
+
+    def split(key: Hashable) -> tuple[Hashable, Hashable]:
+        """(whose figures, row) of a selector's row key."""
+        return cast(tuple[Hashable, Hashable], key) if by_programme else (ALL, key)
 
     def store(dimension: str, counts: selectors.Counts) -> None:
-        for row, figures in counts.items():
+        for key, figures in counts.items():
+            whose, row = split(key)
+            raw = raws.setdefault(whose, {})
             figures = with_returning(figures)
             if dimension in PROFILE and row not in PROFILE[dimension].values:
                 # A value no longer offered would otherwise be a hidden
                 # difference between the rows and their total. One person
                 # has one value, so adding distinct counts stays exact.
                 for measure, value in figures.items():
-                    key = (dimension, NOT_STATED[0], measure)
-                    raw[key] = (raw.get(key) or 0) + value
+                    not_stated = (dimension, NOT_STATED[0], measure)
+                    raw[not_stated] = (raw.get(not_stated) or 0) + value
                 continue
             for measure, value in figures.items():
                 raw[(dimension, row, measure)] = value
 
     for dimension in [None, *selectors.BOOKING_DIMENSIONS]:
         store(dimension or ALL, selectors.booking_counts(period=period, now=now, dimension=dimension,
-                                                                  programmes=programmes))
+                                                         programmes=programmes, by_programme=by_programme))
     for dimension in [None, *selectors.SESSION_DIMENSIONS]:
         store(dimension or ALL, selectors.session_counts(period=period, now=now, dimension=dimension,
-                                                                  programmes=programmes))
+                                                         programmes=programmes, by_programme=by_programme))
         store(dimension or ALL, selectors.feedback_counts(period=period, now=now, dimension=dimension,
-                                                                   programmes=programmes))
-    for (group_format, month), figures in selectors.session_calendar_counts(period=period,
-                                                                            programmes=programmes).items():
-        for key in ((ALL, ALL), ("format", group_format), ("month", month)):
+                                                          programmes=programmes, by_programme=by_programme))
+    calendar = selectors.session_calendar_counts(period=period, programmes=programmes, by_programme=by_programme)
+    for key, figures in calendar.items():
+        whose, (group_format, month) = split(key)
+        raw = raws.setdefault(whose, {})
+        for row in ((ALL, ALL), ("format", group_format), ("month", month)):
             for measure, value in figures.items():
-                raw[(*key, measure)] = (raw.get((*key, measure)) or 0) + value
-    return with_summaries(raw)
+                raw[(*row, measure)] = (raw.get((*row, measure)) or 0) + value
+    return {whose: with_summaries(raw) for whose, raw in raws.items()}
 
 
 def with_returning(figures: Mapping[str, int | float | None]) -> dict[str, int | float | None]:
@@ -238,16 +262,10 @@ def _counted(measures: Iterable[Measure]) -> list[str]:
 def _counts_and_groups(raw: dict, period: Period, lost: set[tuple]) -> tuple[dict[tuple, int], list[Group]]:
     """Every count the tables show, and how they add up: each column to its
     whole-period row, and within each row the parts of ROW_SUMS. A figure not
-    available is not shown, so it is left out; a group keeps its shown parts
-    only (conservative: as if they were the whole sum), and a group whose
-    total is not shown has nothing to subtract from."""
+    available is not shown, so it is left out of the counts but stays in its
+    groups: an unknown to the reader, never a secret (`suppression`)."""
     counts: dict[tuple, int] = {}
     groups: list[Group] = []
-
-    def group(total: tuple, parts: tuple) -> None:
-        if total not in lost:
-            groups.append(Group(total, tuple(part for part in parts if part not in lost)))
-
     for slug, _caption, measures in LAYOUT:
         dimension = _dimension(slug)
         rows = [key for key, _label in _row_labels(dimension, period)]
@@ -257,11 +275,11 @@ def _counts_and_groups(raw: dict, period: Period, lost: set[tuple]) -> tuple[dic
             for key in (*parts, _key(dimension, ALL, measure)):
                 if key not in lost:
                     counts[key] = int(raw.get(key) or 0)
-            group(_key(dimension, ALL, measure), parts)
+            groups.append(Group(_key(dimension, ALL, measure), parts))
         for row in [*rows, ALL]:
             for total, parts in ROW_SUMS.items():
                 if total in counted:
-                    group(_key(dimension, row, total), tuple(_key(dimension, row, p) for p in parts))
+                    groups.append(Group(_key(dimension, row, total), tuple(_key(dimension, row, p) for p in parts)))
     return counts, groups
 
 

@@ -20,6 +20,12 @@ programmes falls in the period (by month: in that month). A month of one
 programme or of the installation reads `MonthPeople`, those figures counted
 in advance per month.
 
+With `by_programme=True` every function gives each programme's own figures
+at once, its rows keyed (programme id, row), as each programme's report
+would read them one by one (new: first attendance in that programme): the
+rollups are kept per programme, so this is the same read grouped by
+programme too (the installation overview, `reports.overview`).
+
 These figures are *unsuppressed*: only `reports.report` may read them, and it
 publishes them through `reports.suppression`.
 """
@@ -67,51 +73,59 @@ def _once[T](key: Hashable, compute: Callable[[], T]) -> T:
     return kept
 
 
-# Cell sums by breakdown: GROUPING(format, month, programme_id, value) of
-# each grouping set (1: not grouped by it), and whose rows it sums.
-CELL_SETS: dict[str | None, tuple[str, int, bool]] = {
-    None: ("()", 0b1111, False),
-    "format": ("(format)", 0b0111, False),
-    "month": ("(month)", 0b1011, False),
-    "programme": ("(programme_id)", 0b1101, False),
-    "calendar": ("(format, month)", 0b0011, False),
-    "profile": ("(value)", 0b1110, True),
+def _keyed(programme: Hashable, row: Hashable, by_programme: bool) -> Hashable:
+    """A row's key: (programme id, row) by programme, else the row."""
+    return (programme, row) if by_programme else row
+
+
+# Cell sums by breakdown: the grouping set's columns, GROUPING(format, month,
+# value) of it (1: not grouped by it), and whose rows it sums. By programme,
+# every set is grouped by programme_id too.
+CELL_SETS: dict[str | None, tuple[tuple[str, ...], int, bool]] = {
+    None: ((), 0b111, False),
+    "format": (("format",), 0b011, False),
+    "month": (("month",), 0b101, False),
+    "calendar": (("format", "month"), 0b001, False),
+    "profile": (("value",), 0b110, True),
 }
 CELL_MEASURES = (*rollups.MEASURES, "sessions_scheduled", "sessions_cancelled", "sessions_held")
 
 
 def _cells(measures: Collection[str], *, start: date, end: date, dimension: str | None,
-           programmes: Collection[int] | None) -> dict[Hashable, dict[str, int]]:
+           programmes: Collection[int] | None, by_programme: bool = False) -> dict[Hashable, dict[str, int]]:
     """Sums of the cells of London months [start, end), by `dimension`
-    ("calendar": by format and month). Every breakdown comes from one query,
-    read once within a report."""
-    key = ("cells", start, end, None if programmes is None else tuple(sorted(programmes)))
-    sums = _once(key, lambda: _cell_sums(start, end, programmes))
+    ("calendar": by format and month; by_programme: keyed (programme id,
+    row)). Every breakdown comes from one query, read once within a report."""
+    key = ("cells", start, end, None if programmes is None else tuple(sorted(programmes)), by_programme)
+    sums = _once(key, lambda: _cell_sums(start, end, programmes, by_programme))
     return {k: {m: row[m] for m in measures} for k, row in sums.get(dimension, {}).items()}
 
 
 Sums = dict[str | None, dict[Hashable, dict[str, int]]]
 
 
-def _cell_sums(start: date, end: date, programmes: Collection[int] | None) -> Sums:
-    """Every breakdown's sums in one query: {dimension: {row: {measure: sum}}}."""
+def _cell_sums(start: date, end: date, programmes: Collection[int] | None, by_programme: bool) -> Sums:
+    """Every breakdown's sums in one query: {dimension: {row: {measure: sum}}}
+    (by programme, each grouping set grouped by programme too)."""
     scope, params = _scope(programmes)
-    grouping = "GROUPING(format, month, programme_id, value)"
+    lead = ("programme_id",) if by_programme else ()
+    grouping = "GROUPING(format, month, value)"
     wanted = " OR ".join(f"({grouping} = {bits} AND dimension {'<>' if profile else '='} '')"
-                         for _group, bits, profile in CELL_SETS.values())
+                         for _columns, bits, profile in CELL_SETS.values())
     sums_sql = ", ".join(f"sum({m})" for m in CELL_MEASURES)
     rows = _rows(f"""
-        SELECT dimension, {grouping}, format, month, programme_id, value, {sums_sql}
+        SELECT dimension, {grouping}, format, month, {"programme_id" if by_programme else "0"}, value, {sums_sql}
         FROM reports_cellrollup WHERE month >= %s AND month < %s{scope}
-        GROUP BY dimension, GROUPING SETS ({", ".join(group for group, _bits, _profile in CELL_SETS.values())})
+        GROUP BY dimension, GROUPING SETS ({", ".join(f"({', '.join((*lead, *columns))})"
+                                                      for columns, _bits, _profile in CELL_SETS.values())})
         HAVING {wanted}""", [start, end, *params])  # noqa: S608 (fixed names)
-    by_bits = {bits: name for name, (_group, bits, _profile) in CELL_SETS.items()}
+    by_bits = {bits: name for name, (_columns, bits, _profile) in CELL_SETS.items()}
     sums: Sums = {}
     for dimension, bits, group_format, month, programme, value, *figures in rows:
         name = dimension if dimension else by_bits[bits]
-        key = {None: ALL, "format": group_format, "month": month, "programme": programme,
-               "calendar": (group_format, month)}.get(name, value)
-        sums.setdefault(name, {})[key] = dict(zip(CELL_MEASURES, map(int, figures), strict=True))
+        key = {None: ALL, "format": group_format, "month": month, "calendar": (group_format, month)}.get(name, value)
+        sums.setdefault(name, {})[_keyed(programme, key, by_programme)] = dict(
+            zip(CELL_MEASURES, map(int, figures), strict=True))
     return sums
 
 
@@ -121,128 +135,149 @@ def _months(period: Period) -> tuple[date, date]:
     return months[0], after
 
 
-def _people(period: Period, dimension: str | None, programmes: Collection[int] | None) -> Counts:
+def _people(period: Period, dimension: str | None, programmes: Collection[int] | None,
+            by_programme: bool = False) -> Counts:
     """Participants, new participants and people who waited without a place.
     A month of one programme or of the installation reads its counts
     (`MonthPeople`); otherwise every breakdown but format comes from one
     query (grouping sets) of the people's rows, and format from another.
-    Within a report (`rollups.reading`) each runs once for all breakdowns."""
+    Within a report (`rollups.reading`) each runs once for all breakdowns.
+    By programme, each programme's own counts, keyed (programme id, row)."""
     scope = None if programmes is None else tuple(sorted(set(programmes)))
-    if len(period.months()) == 1 and (scope is None or len(scope) == 1) and dimension != "programme":
-        counts = _once(("month people", period, scope), lambda: _people_of_month(period, scope))
-    elif dimension in ("format", "programme"):
-        by = "format" if dimension == "format" else "programme"
-        counts = _once(("people by", by, period, scope), lambda: _people_by(period, by, programmes))
+    if len(period.months()) == 1 and (scope is None or len(scope) == 1):
+        counts = _once(("month people", period, scope, by_programme),
+                       lambda: _people_of_month(period, scope, by_programme))
+    elif dimension == "format":
+        counts = _once(("people by format", period, scope, by_programme),
+                       lambda: _people_by_format(period, programmes, by_programme))
     else:
-        counts = _once(("people", period, scope), lambda: _people_all(period, programmes))
+        counts = _once(("people", period, scope, by_programme), lambda: _people_all(period, programmes, by_programme))
     return counts.get(dimension, {})
 
 
-def _people_of_month(period: Period, scope: tuple[int, ...] | None) -> dict[str | None, Counts]:
+def _people_of_month(period: Period, scope: tuple[int, ...] | None, by_programme: bool) -> dict[str | None, Counts]:
     """Every breakdown of one month of one programme (None: the
-    installation), counted in advance: one query of a few dozen rows."""
+    installation), counted in advance: one query of a few dozen rows. By
+    programme, each programme's rows (the installation's: every programme's)."""
     month, = period.months()
-    rows = _rows("""SELECT format, dimension, value, participants, new, waited FROM reports_monthpeople
-                    WHERE programme_id = %s AND month = %s""", [0 if scope is None else scope[0], month])
+    if by_programme and scope is None:
+        where, params = "programme_id <> 0", []
+    else:
+        where, params = "programme_id = %s", [0 if scope is None else scope[0]]
+    rows = _rows(f"""SELECT programme_id, format, dimension, value, participants, new, waited
+                     FROM reports_monthpeople WHERE {where} AND month = %s""",  # noqa: S608 (fixed names)
+                 [*params, month])
     counts: dict[str | None, Counts] = {dimension: {} for dimension in (None, *PROFILE, "month", "format")}
-    for group_format, dimension, value, *figures in rows:
+    for programme, group_format, dimension, value, *figures in rows:
         row: dict[str, int | float | None] = dict(zip(PEOPLE, figures, strict=True))
         if group_format:
-            counts["format"][group_format] = row
+            counts["format"][_keyed(programme, group_format, by_programme)] = row
         elif dimension:
-            counts[dimension][value] = row
+            counts[dimension][_keyed(programme, value, by_programme)] = row
         else:
-            counts[None][ALL] = counts["month"][month] = row
-    counts[None].setdefault(ALL, dict.fromkeys(PEOPLE, 0))
+            counts[None][_keyed(programme, ALL, by_programme)] = counts["month"][
+                _keyed(programme, month, by_programme)] = row
+    if not by_programme:
+        counts[None].setdefault(ALL, dict.fromkeys(PEOPLE, 0))
     return counts
 
 
-def _people_cte(period: Period, programmes: Collection[int] | None, *, by: str | None = None) -> tuple[str, list[Any]]:
+def _people_cte(period: Period, programmes: Collection[int] | None, *, by_format: bool = False,
+                by_programme: bool = False) -> tuple[str, list[Any]]:
     """Each person's months in the year (p: one row a person, or a person and
-    a format or programme, `by`) and their first month in the report's
-    programmes (f). The rollups hold a row per programme and one for all
-    programmes (0): one programme or the installation reads its rows as they
-    are; several programmes combine theirs per person; by programme, each
-    programme's rows and first months as its own report counts them."""
+    format and/or programme) and their first month in the report's programmes
+    (f; by programme, in each programme). The rollups hold a row per
+    programme and one for all programmes (0): one programme, the
+    installation or each programme reads its rows as they are; several
+    programmes combine theirs per person."""
     mask = sum(1 << (month.month - 1) for month in period.months())
     scope = None if programmes is None else sorted(programmes)
-    one = scope is None or len(scope) == 1
-    first: list[Any] = [0 if scope is None else scope[0]] if one else [scope]
-    column = {None: "", "format": ", format", "programme": ", programme_id"}[by]
-    formats = "<>" if by == "format" else "="
+    columns = "user_id" + (", programme_id" if by_programme else "") + (", format" if by_format else "")
+    formats = "<>" if by_format else "="
     rows: list[Any]
-    if by == "programme":  # a row per person and programme: no combining
+    if by_programme:  # a row per person and programme: no combining
         where, rows = ("programme_id <> 0", []) if scope is None else ("programme_id = ANY(%s)", [scope])
         combined = False
-    elif one:
-        where, rows, combined = "programme_id = %s", first, False
+    elif scope is None or len(scope) == 1:
+        where, rows, combined = "programme_id = %s", [0 if scope is None else scope[0]], False
     else:
         where, rows, combined = "programme_id = ANY(%s)", [scope], True
     if combined:
-        p = f"""SELECT user_id{column}, bit_or(attended) AS a, bit_or(waited) AS w FROM reports_personyear
+        p = f"""SELECT {columns}, bit_or(attended) AS a, bit_or(waited) AS w FROM reports_personyear
                 WHERE year = %s AND format {formats} '' AND {where}
-                GROUP BY user_id{column} HAVING (bit_or(attended) | bit_or(waited)) & %s <> 0"""  # noqa: S608
+                GROUP BY {columns} HAVING (bit_or(attended) | bit_or(waited)) & %s <> 0"""  # noqa: S608
+        f = f"SELECT user_id, min(first_month) AS fm FROM reports_personfirst WHERE {where} GROUP BY 1"  # noqa: S608
     else:
-        p = f"""SELECT user_id{column}, attended AS a, waited AS w FROM reports_personyear
+        p = f"""SELECT {columns}, attended AS a, waited AS w FROM reports_personyear
                 WHERE year = %s AND format {formats} '' AND {where} AND (attended | waited) & %s <> 0"""  # noqa: S608
-    f = ("SELECT user_id, first_month AS fm FROM reports_personfirst WHERE programme_id = %s" if one else
-         "SELECT user_id, min(first_month) AS fm FROM reports_personfirst WHERE programme_id = ANY(%s) GROUP BY 1")
-    if by == "programme":  # new in each programme: a first attendance there, as its own report counts
-        f = "SELECT user_id, programme_id, first_month AS fm FROM reports_personfirst WHERE programme_id <> 0"
-        first = []
-    return f"WITH p AS ({p}), f AS ({f})", [period.year, *rows, mask, *first]  # noqa: S608 (fixed names)
+        # by programme, new in each: a first attendance there, as its own report counts
+        f = (f"SELECT user_id{', programme_id' if by_programme else ''}, first_month AS fm "  # noqa: S608
+             f"FROM reports_personfirst WHERE {where}")
+    return f"WITH p AS ({p}), f AS ({f})", [period.year, *rows, mask, *rows]  # noqa: S608 (fixed names)
 
 
-def _people_all(period: Period, programmes: Collection[int] | None) -> dict[str | None, Counts]:
+def _joined(by_programme: bool) -> str:
+    """Each person (by programme: in each programme) with their first month."""
+    return f"p LEFT JOIN f USING (user_id{', programme_id' if by_programme else ''})"
+
+
+def _people_all(period: Period, programmes: Collection[int] | None,
+                by_programme: bool = False) -> dict[str | None, Counts]:
     """The whole period, each profile breakdown and each month, in one query."""
     months = period.months()
     mask = sum(1 << (month.month - 1) for month in months)
-    cte, params = _people_cte(period, programmes)
+    cte, params = _people_cte(period, programmes, by_programme=by_programme)
     by_month = ", ".join(
         f"count(*) FILTER (WHERE a & {1 << (m.month - 1)} <> 0), "
         f"count(*) FILTER (WHERE a & {1 << (m.month - 1)} <> 0 AND fm = %s), "
         f"count(*) FILTER (WHERE w & {1 << (m.month - 1)} <> 0)" for m in months)
+    lead = ["p.programme_id"] if by_programme else []
+    sets = ", ".join(f"({', '.join([*lead, *column])})"
+                     for column in ([], ["u.profession"], ["u.career_stage"], ["u.region"]))
     rows = _rows(f"""{cte}
-        SELECT GROUPING(u.profession, u.career_stage, u.region), u.profession, u.career_stage, u.region,
+        SELECT {lead[0] if by_programme else "0"}, GROUPING(u.profession, u.career_stage, u.region),
+               u.profession, u.career_stage, u.region,
                count(*) FILTER (WHERE a & %s <> 0), count(*) FILTER (WHERE a & %s <> 0 AND fm >= %s),
                count(*) FILTER (WHERE w & %s <> 0), {by_month}
-        FROM p LEFT JOIN f USING (user_id) JOIN accounts_user u ON u.id = p.user_id
-        GROUP BY GROUPING SETS ((), (u.profession), (u.career_stage), (u.region))""",  # noqa: S608 (fixed names)
+        FROM {_joined(by_programme)} JOIN accounts_user u ON u.id = p.user_id
+        GROUP BY GROUPING SETS ({sets})""",  # noqa: S608 (fixed names)
                  [*params, mask, mask, months[0], mask, *months])
     counts: dict[str | None, Counts] = {dimension: {} for dimension in (None, *PROFILE, "month")}
     # GROUPING's bits, highest first: profession, career stage, region (1: not grouped by it).
     by_set = {0b111: None, 0b011: "profession", 0b101: "career_stage", 0b110: "region"}
-    for grouping, profession, career_stage, region, *figures in rows:
+    for programme, grouping, profession, career_stage, region, *figures in rows:
         dimension = by_set[grouping]
         if dimension is None:
-            counts[None][ALL] = dict(zip(PEOPLE, figures[:3], strict=True))
-            counts["month"] = {m: dict(zip(PEOPLE, figures[3 + 3 * i:6 + 3 * i], strict=True))
-                               for i, m in enumerate(months)}
+            counts[None][_keyed(programme, ALL, by_programme)] = dict(zip(PEOPLE, figures[:3], strict=True))
+            counts["month"] |= {_keyed(programme, m, by_programme): dict(
+                zip(PEOPLE, figures[3 + 3 * i:6 + 3 * i], strict=True)) for i, m in enumerate(months)}
         else:
             value = {"profession": profession, "career_stage": career_stage, "region": region}[dimension]
-            counts[dimension][value] = dict(zip(PEOPLE, figures[:3], strict=True))
-    if ALL not in counts[None]:
+            counts[dimension][_keyed(programme, value, by_programme)] = dict(zip(PEOPLE, figures[:3], strict=True))
+    if ALL not in counts[None] and not by_programme:
         counts[None][ALL] = dict.fromkeys(PEOPLE, 0)
     return counts
 
 
-def _people_by(period: Period, by: str, programmes: Collection[int] | None) -> dict[str | None, Counts]:
-    """By format (a person once in each format they came to) or by programme."""
-    column = "format" if by == "format" else "programme_id"
-    cte, params = _people_cte(period, programmes, by=by)
+def _people_by_format(period: Period, programmes: Collection[int] | None,
+                      by_programme: bool = False) -> dict[str | None, Counts]:
+    """By format: a person once in each format they came to."""
+    cte, params = _people_cte(period, programmes, by_format=True, by_programme=by_programme)
     mask = sum(1 << (month.month - 1) for month in period.months())
     rows = _rows(f"""{cte}
-        SELECT p.{column}, count(*) FILTER (WHERE a & %s <> 0), count(*) FILTER (WHERE a & %s <> 0 AND fm >= %s),
-               count(*) FILTER (WHERE w & %s <> 0)
-        FROM p LEFT JOIN f USING (user_id{", programme_id" if column == "programme_id" else ""}) GROUP BY 1""",  # noqa: S608
+        SELECT {"p.programme_id" if by_programme else "0"}, p.format, count(*) FILTER (WHERE a & %s <> 0),
+               count(*) FILTER (WHERE a & %s <> 0 AND fm >= %s), count(*) FILTER (WHERE w & %s <> 0)
+        FROM {_joined(by_programme)} GROUP BY 1, 2""",  # noqa: S608 (fixed names)
                  [*params, mask, mask, period.months()[0], mask])
-    return {by: {row[0]: dict(zip(PEOPLE, row[1:], strict=True)) for row in rows}}
+    return {"format": {_keyed(programme, group_format, by_programme): dict(zip(PEOPLE, figures, strict=True))
+                       for programme, group_format, *figures in rows}}
 
 
-def _nonzero(counts: Counts, dimension: str | None, keep: Callable[[dict[str, Any]], object]) -> Counts:
+def _nonzero(counts: Counts, dimension: str | None, keep: Callable[[dict[str, Any]], object],
+             by_programme: bool) -> Counts:
     """Rows as the raw queries give them: only those with something counted
-    (the whole-period row always)."""
-    if dimension is None:
+    (the whole-period row always, but not each programme's)."""
+    if dimension is None and not by_programme:
         return counts
     return {key: row for key, row in counts.items() if keep(row)}
 
@@ -267,21 +302,23 @@ def _from_rollups[**P, R](read: Callable[P, R]) -> Callable[P, R]:
 
 @_from_rollups
 def booking_counts(*, period: Period, now: datetime, dimension: str | None = None,
-                   programmes: Collection[int] | None = None) -> Counts:
+                   programmes: Collection[int] | None = None, by_programme: bool = False) -> Counts:
     """Places booked, attendances, participants and unmet demand, by `dimension`
-    (a key of BOOKING_DIMENSIONS, or "programme") or for the whole period (None)."""
+    (a key of BOOKING_DIMENSIONS) or for the whole period (None); by_programme:
+    each programme's own figures, keyed (programme id, row)."""
     start, end = _months(period)
-    places = _cells(PLACES, start=start, end=end, dimension=dimension, programmes=programmes)
-    people = _people(period, dimension, programmes)
+    places = _cells(PLACES, start=start, end=end, dimension=dimension, programmes=programmes,
+                    by_programme=by_programme)
+    people = _people(period, dimension, programmes, by_programme)
     empty = dict.fromkeys((*PLACES, *PEOPLE), 0)
     counts: Counts = {key: empty | places.get(key, {}) | people.get(key, {})
                       for key in [*places, *(k for k in people if k not in places)] or [ALL]}
-    return _nonzero(counts, dimension, lambda row: any(row.values()))
+    return _nonzero(counts, dimension, lambda row: any(row.values()), by_programme)
 
 
 @_from_rollups
 def session_counts(*, period: Period, now: datetime, dimension: str | None = None,
-                   programmes: Collection[int] | None = None) -> Counts:
+                   programmes: Collection[int] | None = None, by_programme: bool = False) -> Counts:
     """Sessions held, by format or month (a session has no profession), and
     what the retention purge kept of their deleted bookings: how many held
     sessions were summarised (`summarised`) and the summaries' places and
@@ -289,41 +326,44 @@ def session_counts(*, period: Period, now: datetime, dimension: str | None = Non
     start, end = _months(period)
     summaries = [f"summarised_{m}" for m in SUMMARISED]
     cells = _cells(["sessions_held", "summarised", *summaries], start=start, end=end, dimension=dimension,
-                   programmes=programmes) or {ALL: {"sessions_held": 0, "summarised": 0}}
+                   programmes=programmes, by_programme=by_programme) or {ALL: {"sessions_held": 0, "summarised": 0}}
     counts: Counts = {
         key: {"sessions_held": row["sessions_held"], "summarised": row["summarised"],
               **{m: row[m] if row["summarised"] else None for m in summaries}}
         for key, row in cells.items()
     }
-    return _nonzero(counts, dimension, lambda row: row["sessions_held"])
+    return _nonzero(counts, dimension, lambda row: row["sessions_held"], by_programme)
 
 
 @_from_rollups
 def feedback_counts(*, period: Period, now: datetime, dimension: str | None = None,
-                    programmes: Collection[int] | None = None) -> Counts:
+                    programmes: Collection[int] | None = None, by_programme: bool = False) -> Counts:
     """Feedback responses, the spread of helpfulness (1–5) and its mean, by the
     held session's format or month. Comments are never read here."""
     start, end = _months(period)
     cells = _cells(["responses", *SCORES, "helpfulness_sum"], start=start, end=end, dimension=dimension,
-                   programmes=programmes) or {ALL: dict.fromkeys(("responses", *SCORES, "helpfulness_sum"), 0)}
+                   programmes=programmes, by_programme=by_programme) or {
+        ALL: dict.fromkeys(("responses", *SCORES, "helpfulness_sum"), 0)}
     counts: Counts = {
         key: {"responses": row["responses"],
               "mean": row["helpfulness_sum"] / row["responses"] if row["responses"] else None,
               **{score: row[score] for score in SCORES}}
         for key, row in cells.items()
     }
-    return _nonzero(counts, dimension, lambda row: row["responses"])
+    return _nonzero(counts, dimension, lambda row: row["responses"], by_programme)
 
 
 @_from_rollups
-def session_calendar_counts(*, period: Period, programmes: Collection[int] | None = None) -> Counts:
+def session_calendar_counts(*, period: Period, programmes: Collection[int] | None = None,
+                            by_programme: bool = False) -> Counts:
     """Sessions scheduled to start in the period (held, still to come or
-    cancelled) and those cancelled, by (format, London month) in one query.
+    cancelled) and those cancelled, by (format, London month) in one query
+    (by_programme: keyed (programme id, (format, month))).
     Figures about sessions, not people: the report publishes them exactly.
     They do not depend on `now`: only the changes need catching up."""
     start, end = _months(period)
     cells = _cells(["sessions_scheduled", "sessions_cancelled"], start=start, end=end, dimension="calendar",
-                   programmes=programmes)
+                   programmes=programmes, by_programme=by_programme)
     return {key: dict(row) for key, row in cells.items() if row["sessions_scheduled"]}
 
 

@@ -12,12 +12,44 @@ Secondary suppression
     A report declares which cells add up to which: a *group* is a total and
     its parts (a column of a table and its total row; attended + did not attend
     + not recorded = places booked). Totals are shared keys, so the same total
-    in several tables is one cell. Until nothing changes: for every group whose
-    total is shown and exactly one of whose parts is suppressed, suppress the
-    smallest other non-zero part too; when no such part exists (every other
-    part is 0), suppress the total. Afterwards, a shown total never has exactly
-    one suppressed part, so subtracting the shown parts from it never isolates
-    a suppressed one. Suppression only ever grows, so the loop ends.
+    in several tables is one cell. A cell of a group that is not in the counts
+    is not published at all (a figure not available): an unknown to the
+    reader, never hidden.
+
+    1. The exactly-one rule, until nothing changes: for every group with a
+       published total and exactly one hidden published cell (a part, or the
+       total itself), hide the smallest other non-zero part too; when no such
+       part exists (every other part is 0), hide the total. Afterwards a shown
+       total never has exactly one suppressed part, so subtracting the shown
+       parts from it never isolates a suppressed one.
+
+    2. The determined-cell rule. Every line can hold two or more hidden cells
+       while several lines together still pin one down (a hidden cell that is
+       the only link between two sets of hidden cells, or a whole-period
+       figure hidden in one table whose months are all shown in another). So
+       each group is taken as an equation, total - parts = 0, in the cells a
+       reader does not know; a hidden cell is *determined* when every solution
+       gives it the same value, that is when every vector of the null space of
+       those equations is 0 there (exact integer elimination, one connected
+       component of unknowns at a time: `reports.equations`). Next to each
+       determined cell one more cell is hidden: a shown cell of the equations
+       whose combination pins it down that the combination does not cancel
+       (the smallest non-zero part first, and one that would not be the only
+       unknown of another group), else the smallest non-zero shown part of a
+       group holding it, else of its component, else a total there. Then rule
+       1 again, and solve again, until no hidden cell is determined.
+
+    A determined cell is left alone when every shown cell of the equations
+    pinning it down is 0: they pin it to 0, which no hidden count is, so they
+    do not hold for these figures and tell a reader nothing (a report built
+    from whole-period figures alone, whose breakdown rows are all 0).
+
+    Why it ends: every round hides at least one more published cell or is the
+    last, a cell is never shown again once hidden, and there are finitely many
+    cells. A round adds nothing only when no hidden cell is determined, or
+    each determined one is pinned to 0, or every shown cell of its component
+    is 0 (then it is pinned to 0 as well). `reports/tests/test_disclosure.py` attacks random
+    reports with a separately written exact solver.
 
     Across programmes (the installation overview) the parts are each
     programme's own published figures, which cannot change there; its total
@@ -45,6 +77,8 @@ Derived figures
 from collections.abc import Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+
+from reports.equations import certificates, components, determined
 
 SUPPRESSED = "*"
 NOT_APPLICABLE = "–"  # a rate with nothing to divide by
@@ -75,24 +109,130 @@ def secondary_suppressed(counts: Mapping[Hashable, int], groups: Iterable[Group]
                          hidden: Iterable[Hashable] = ()) -> set[Hashable]:
     """Every key to hide: the primary suppressed cells, those already hidden
     elsewhere (`hidden`: a figure another page publishes hidden stays hidden
-    here) and those the groups add."""
-    groups = list(groups)
-    hidden = set(hidden) | {key for key, count in counts.items() if is_primary_suppressed(count)}
-    changed = True
-    while changed:
-        changed = False
-        for group in groups:
-            if group.total in hidden:
-                continue
-            parts = list(dict.fromkeys(group.parts))  # a part listed twice is still one cell
-            if sum(part in hidden for part in parts) != 1:
-                continue
-            # The smallest is the least useful to readers; the key breaks ties
-            # by order in the group so the result never depends on set order.
-            candidates = [(counts[p], i, p) for i, p in enumerate(parts) if p not in hidden and counts[p] > 0]
-            hidden.add(min(candidates)[2] if candidates else group.total)
-            changed = True
-    return hidden
+    here) and those the groups add. A cell of a group that is not in `counts`
+    is not published at all: an unknown to the reader, never hidden."""
+    table = _Suppression(counts, list(groups), set(hidden) | {
+        key for key, count in counts.items() if is_primary_suppressed(count)})
+    check: Iterable[int] = range(len(table.groups))
+    while True:
+        table.hide_lone_cells(check)
+        added = table.hide_next_to_determined()
+        if not added:
+            return table.hidden
+        check = sorted({i for cell in added for i in table.groups_of[cell]})
+
+
+class _Suppression:
+    """The state of `secondary_suppressed`: cells hidden so far, and each
+    group as an equation (total - parts = 0) by index."""
+
+    def __init__(self, counts: Mapping[Hashable, int], groups: list[Group], hidden: set[Hashable]):
+        self.counts, self.groups, self.hidden = counts, groups, hidden
+        self.equations: list[dict[Hashable, int]] = []
+        self.groups_of: dict[Hashable, list[int]] = {}  # cell -> indices of the groups holding it
+        for i, group in enumerate(groups):
+            equation = dict.fromkeys(group.parts, -1)  # a part listed twice is still one cell
+            equation[group.total] = equation.get(group.total, 0) + 1
+            self.equations.append(equation)
+            for cell in equation:
+                self.groups_of.setdefault(cell, []).append(i)
+        self.solved: dict[frozenset, dict[Hashable, dict[int, int]]] = {}  # a component's unknowns -> its pinned
+
+    def shown(self, cell: Hashable) -> bool:
+        return cell in self.counts and cell not in self.hidden
+
+    def hide_lone_cells(self, check: Iterable[int]) -> None:
+        """The exactly-one rule on these groups, then on those of each cell
+        it hides, until nothing changes. A group counts its published cells
+        only (as if they were the whole sum), and needs a published total."""
+        while check:
+            added = []
+            for i in check:
+                group = self.groups[i]
+                cells = [cell for cell in self.equations[i] if cell in self.counts]
+                if group.total not in self.counts or sum(cell in self.hidden for cell in cells) != 1:
+                    continue
+                more = self.smallest(group.parts)
+                if more is None and self.shown(group.total):
+                    more = group.total
+                if more is not None:
+                    self.hidden.add(more)
+                    added.append(more)
+            check = sorted({i for cell in added for i in self.groups_of[cell]})
+
+    def smallest(self, cells: Iterable[Hashable]) -> Hashable | None:
+        """The smallest non-zero shown cell (the least useful to readers;
+        ties: the first, so the result never depends on set order)."""
+        candidates = [(self.counts[cell], n, cell) for n, cell in enumerate(cells)
+                      if self.shown(cell) and self.counts[cell] > 0]
+        return min(candidates)[2] if candidates else None
+
+    def hide_next_to_determined(self) -> list[Hashable]:
+        """One round of the determined-cell rule: next to each hidden cell
+        the equations pin down, hide one more cell (none where a group of it
+        already gained one this round: solve again first). The cells added."""
+        unknown = {cell: None for cell in self.groups_of if cell in self.hidden or cell not in self.counts}
+        touching = sorted({i for cell in unknown for i in self.groups_of[cell]})
+        equations = [{cell: c for cell, c in self.equations[i].items() if c and cell in unknown} for i in touching]
+        added: list[Hashable] = []
+        touched: set[int] = set()  # groups given a new hidden cell this round
+        for cells, members in components(equations):
+            key = frozenset(cells)
+            if key not in self.solved:
+                system = [equations[i] for i in members]
+                pinned = certificates(system) if not self.hidden.isdisjoint(cells) and not self.hidden.isdisjoint(
+                    determined(system)) else {}
+                self.solved[key] = {cell: {touching[members[i]]: m for i, m in certificate.items()}
+                                    for cell, certificate in pinned.items() if cell in self.hidden}
+            for cell in [cell for cell in cells if cell in self.solved[key]]:
+                if touched.intersection(self.groups_of[cell]) or self.pins_to_zero(self.solved[key][cell]):
+                    continue
+                more = self.next_to(cell, self.solved[key][cell], [self.groups[touching[i]] for i in members])
+                if more is not None:
+                    self.hidden.add(more)
+                    added.append(more)
+                    touched.update(self.groups_of[more])
+        return added
+
+    def pins_to_zero(self, certificate: Mapping[int, int]) -> bool:
+        """Whether every shown cell of the groups a certificate combines is 0:
+        it then pins its hidden cell to 0, which no hidden count is, so these
+        equations do not hold for the figures (whole-period figures alone,
+        with every breakdown row 0) and tell a reader nothing."""
+        return all(self.counts[c] == 0 for i in certificate for c in self.equations[i] if self.shown(c))
+
+    def next_to(self, cell: Hashable, certificate: Mapping[int, int], component: list[Group]) -> Hashable | None:
+        """The cell to hide for a determined one: one that breaks its
+        certificate, else the smallest non-zero shown part of its groups,
+        else of its component's, else a total of its component. None when
+        every shown cell of the component is 0: the equations then pin the
+        hidden cell to 0, which no hidden count is, so they do not hold for
+        these figures and tell nothing."""
+        for more in (self.breaking(certificate),
+                     self.smallest(part for i in self.groups_of[cell] for part in self.groups[i].parts),
+                     self.smallest(part for group in component for part in group.parts),
+                     self.smallest(group.total for group in component)):
+            if more is not None:
+                return more
+        return None
+
+    def breaking(self, certificate: Mapping[int, int]) -> Hashable | None:
+        """A shown cell of the groups a certificate combines (multiplier by
+        group index) that the combination does not cancel, so hiding it
+        breaks this certificate: the smallest non-zero part, else a total.
+        A cell whose other groups all have an unknown already comes first:
+        one that would be the only unknown of a group would be pinned down."""
+        def lone(cell: Hashable) -> bool:
+            return any(all(self.shown(c) for c in self.equations[i]) for i in self.groups_of[cell])
+
+        candidates = []
+        for i in certificate:
+            group = self.groups[i]
+            for n, cell in enumerate((*group.parts, group.total)):
+                if self.shown(cell) and self.counts[cell] > 0 and sum(
+                        certificate.get(j, 0) * self.equations[j][cell] for j in self.groups_of[cell]):
+                    candidates.append((lone(cell), cell == group.total, self.counts[cell], i, n, cell))
+        return min(candidates)[-1] if candidates else None
 
 
 def totals_of_hidden_parts(groups: Iterable[Group], hidden: Collection[Hashable]) -> set[Hashable]:

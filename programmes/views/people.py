@@ -2,6 +2,8 @@
 and remove people; and the page an invitation link opens. Anyone who does
 not run the programme gets a 404."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -12,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from audit.decorators import audited
 from programmes.access import administered_programmes, get_administered_programme, is_installation_admin
-from programmes.forms import InvitationForm, add_service_errors
+from programmes.forms import InvitationForm
 from programmes.models import Invitation, ProgrammeRole, Role
 from programmes.selectors import open_invitations, people_of
 from programmes.services import (
@@ -24,7 +26,7 @@ from programmes.services import (
     programme_role_revoke,
     token_hash,
 )
-from programmes.views.common import person
+from programmes.views.common import form_saved, person
 
 
 @login_required
@@ -43,15 +45,14 @@ def index(request: HttpRequest) -> HttpResponse:
 def people(request: HttpRequest, code: str) -> HttpResponse:
     programme = get_administered_programme(request.user, code)
     form = InvitationForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            invitation_send(programme=programme, email=form.cleaned_data["email"], role=form.cleaned_data["role"],
-                            invited_by=person(request), request=request)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
-            return redirect("programmes:people", code=programme.code)
+
+    def invite(data: dict[str, Any]) -> tuple[str, HttpResponse]:
+        invitation_send(programme=programme, email=data["email"], role=data["role"], invited_by=person(request),
+                        request=request)
+        return f"Invitation sent to {data['email']}.", redirect("programmes:people", code=programme.code)
+
+    if saved := form_saved(request, form, invite):
+        return saved
     held = list(people_of(programme))
     return render(request, "programmes/people.html", {
         "programme": programme, "form": form, "invitations": open_invitations(programme),

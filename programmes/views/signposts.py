@@ -1,6 +1,8 @@
 """A programme's own "Need help now?" entries, for its admins: add, change,
 remove and reorder. Anyone else, and any entry of another programme: 404."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -9,10 +11,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from programmes.access import get_administered_programme
-from programmes.forms import SignpostForm, add_service_errors
+from programmes.forms import SignpostForm
 from programmes.models import SIGNPOSTS_MAX, Programme, Signpost
 from programmes.services import signpost_add, signpost_move, signpost_remove, signpost_update
-from programmes.views.common import person
+from programmes.views.common import form_saved, person
 
 
 def _signpost(request: HttpRequest, code: str, signpost_code: str) -> tuple[Programme, Signpost]:
@@ -26,16 +28,14 @@ def signposts(request: HttpRequest, code: str) -> HttpResponse:
     """The list, and a form to add an entry."""
     programme = get_administered_programme(request.user, code)
     form = SignpostForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            signpost_add(programme=programme, name=data["name"], detail=data["detail"], href=data["href"],
-                         actor=person(request), request=request)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{data['name']} added.")
-            return redirect("programmes:signposts", code=programme.code)
+
+    def add(data: dict[str, Any]) -> tuple[str, HttpResponse]:
+        signpost_add(programme=programme, name=data["name"], detail=data["detail"], href=data["href"],
+                     actor=person(request), request=request)
+        return f"{data['name']} added.", redirect("programmes:signposts", code=programme.code)
+
+    if saved := form_saved(request, form, add):
+        return saved
     entries = list(programme.signposts.all())
     return render(request, "programmes/signposts.html", {
         "programme": programme, "form": form, "entries": entries, "full": len(entries) >= SIGNPOSTS_MAX,
@@ -48,16 +48,14 @@ def signpost_edit(request: HttpRequest, code: str, signpost_code: str) -> HttpRe
     programme, signpost = _signpost(request, code, signpost_code)
     name = signpost.name
     form = SignpostForm(request.POST if request.method == "POST" else None, instance=signpost)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            signpost_update(signpost=signpost, name=data["name"], detail=data["detail"], href=data["href"],
-                            actor=person(request), request=request)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{data['name']} saved.")
-            return redirect("programmes:signposts", code=programme.code)
+
+    def update(data: dict[str, Any]) -> tuple[str, HttpResponse]:
+        signpost_update(signpost=signpost, name=data["name"], detail=data["detail"], href=data["href"],
+                        actor=person(request), request=request)
+        return f"{data['name']} saved.", redirect("programmes:signposts", code=programme.code)
+
+    if saved := form_saved(request, form, update):
+        return saved
     return render(request, "programmes/signpost_edit.html", {"programme": programme, "form": form, "name": name})
 
 

@@ -1,7 +1,9 @@
 """Which hidden cells of a published table follow from what is shown: a
 hidden cell is pinned down exactly when its unit vector lies in the span of
 the known equations' coefficients over the hidden cells (shown values only
-move the right-hand sides). Exact Gaussian elimination over fractions."""
+move the right-hand sides). Exact Gauss-Jordan elimination over fractions,
+on sparse rows (a report has hundreds of hidden cells, each in a few
+equations)."""
 
 from collections.abc import Hashable, Iterable, Mapping
 from fractions import Fraction
@@ -10,22 +12,26 @@ Equation = Mapping[Hashable, Fraction]
 
 
 def pinned_down(hidden: Iterable[Hashable], equations: Iterable[Equation]) -> set[Hashable]:
-    hidden = list(dict.fromkeys(hidden))
-    basis: list[tuple[int, list[Fraction]]] = []  # (pivot, row), fully reduced
+    position = {key: i for i, key in enumerate(dict.fromkeys(hidden))}
+    basis: dict[Hashable, dict[Hashable, Fraction]] = {}  # pivot -> row with 1 there and 0 at every other pivot
     for equation in equations:
-        row = _reduce([Fraction(equation.get(key, 0)) for key in hidden], basis)
-        pivot = next((i for i, x in enumerate(row) if x), None)
-        if pivot is not None:
-            row = [x / row[pivot] for x in row]
-            basis = [(p, [a - b[pivot] * c for a, c in zip(b, row, strict=True)]) for p, b in basis]
-            basis.append((pivot, row))
-    unit = [Fraction(0)] * len(hidden)
-    return {key for i, key in enumerate(hidden)
-            if not any(_reduce(unit[:i] + [Fraction(1)] + unit[i + 1:], basis))}
+        row = {key: Fraction(c) for key, c in equation.items() if key in position and c}
+        for pivot in [key for key in row if key in basis]:
+            row = _minus(row, row[pivot], basis[pivot])
+        if not row:
+            continue
+        pivot = min(row, key=position.__getitem__)
+        row = {key: c / row[pivot] for key, c in row.items()}
+        for other, base in basis.items():
+            if pivot in base:
+                basis[other] = _minus(base, base[pivot], row)
+        basis[pivot] = row
+    # e_i is in the span exactly when i is a pivot whose row has nothing else
+    return {pivot for pivot, row in basis.items() if len(row) == 1}
 
 
-def _reduce(row: list[Fraction], basis: list[tuple[int, list[Fraction]]]) -> list[Fraction]:
-    for pivot, base in basis:
-        if row[pivot]:
-            row = [a - row[pivot] * b for a, b in zip(row, base, strict=True)]
-    return row
+def _minus(row: dict, factor: Fraction, base: Mapping) -> dict:
+    out = dict(row)
+    for key, c in base.items():
+        out[key] = out.get(key, 0) - factor * c
+    return {key: c for key, c in out.items() if c}

@@ -10,10 +10,20 @@ hide, only the values shown.
 
 The search is exact over bounded counts (each at most the largest total the
 figures allow): a dynamic programme over the five ratings whose state is each
-unknown row's (responses, sum of ratings) so far."""
+unknown row's (responses, sum of ratings) so far.
 
+A whole report (every table of a quarter or a year) is attacked with linear
+algebra instead: every equation the tables imply (each column adds up to its
+"All ..." row, which is one set of cells in every table; within each row
+places, participants and responses add up; each shown rate and mean ties its
+counts), with the shown figures taken as exact (more than the attacker
+knows: they are rounded), solved exactly for the hidden cells
+(`reports.tests.solver`). No hidden cell may be determined."""
+
+import random
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -21,8 +31,9 @@ from hypothesis import strategies as st
 from groups.formats import Format
 from reports.export import report_rows
 from reports.periods import Period, PeriodKind
-from reports.report import report_from_counts
+from reports.report import NOT_AVAILABLE, NOT_STATED, PROFILE, RATES, ROW_SUMS, Report, report_from_counts
 from reports.selectors import ALL
+from reports.tests import solver
 
 APRIL = Period(PeriodKind.MONTH, 2026, 4)
 FORMATS = [value for value, _label in Format.choices]
@@ -192,3 +203,114 @@ distribution = st.lists(scores, min_size=5, max_size=5)
 @given(distribution)
 def test_no_hidden_count_of_one_distribution_can_be_solved(ratings):
     assert_nothing_hidden_is_pinned({Format.BALINT: ratings})
+
+
+# --- A whole report, by linear algebra ---------------------------------------
+
+QUARTER = Period(PeriodKind.QUARTER, 2026, 2)
+YEAR = Period(PeriodKind.YEAR, 2025, 1)
+PLACES = ("attended", "no_show", "not_recorded")
+PEOPLE = ("new", "returning", "waited")  # participants = new + returning
+SCORES = ROW_SUMS["responses"]
+few = st.one_of(st.just(0), st.integers(0, 9), st.integers(0, 30))  # mostly near the threshold
+
+
+@st.composite
+def raw_report(draw, period: Period) -> dict[tuple, int | float | None]:
+    """Raw figures of a report as the selectors give them: drawn per format
+    and month (some formats never run), the format and month rows and the
+    whole period as their sums, and each whole-period count shared out over
+    the rows of each profile table with uneven weights (a few professions
+    and regions have most people). Occasionally one format and month has a
+    summarised session (its people figures not available)."""
+    running = [fmt for fmt in FORMATS if draw(st.booleans())] or FORMATS[:1]
+    raw: dict[tuple, int | float | None] = {}
+
+    def add(key: tuple, figures: dict[str, int]) -> None:
+        for measure, value in figures.items():
+            raw[(*key, measure)] = raw.get((*key, measure), 0) + value
+
+    for fmt in running:
+        for month in period.months():
+            figures = {m: draw(few) for m in (*PLACES, *PEOPLE, *SCORES)}
+            figures |= {"places_booked": sum(figures[m] for m in PLACES),
+                        "participants": figures["new"] + figures["returning"],
+                        "responses": sum(figures[m] for m in SCORES), "sessions_held": 1}
+            for key in ((ALL, ALL), ("format", fmt), ("month", month)):
+                add(key, figures)
+    for key in {key[:2] for key in raw}:
+        responses = raw[(*key, "responses")]
+        ratings = sum((n + 1) * (raw[(*key, score)] or 0) for n, score in enumerate(SCORES))
+        raw[(*key, "mean")] = ratings / responses if responses else None
+    shares = random.Random(draw(st.integers(0, 2**32)))
+    for dimension, choices in PROFILE.items():
+        rows = [*choices.values, NOT_STATED[0]]
+        weights = [shares.paretovariate(1) for _row in rows]
+        for measure in (*PLACES, *PEOPLE):
+            for row in shares.choices(rows, weights, k=int(raw[(ALL, ALL, measure)] or 0)):
+                add((dimension, row), {measure: 1})
+        for row in rows:
+            add((dimension, row), {"places_booked": sum(raw.get((dimension, row, m), 0) for m in PLACES),
+                                   "participants": sum(raw.get((dimension, row, m), 0) for m in ("new", "returning"))})
+    if draw(st.integers(0, 9)) == 0:
+        month = draw(st.sampled_from(period.months()))
+        for key in ((ALL, ALL), ("format", running[0]), ("month", month)):
+            raw[(*key, "summarised")] = 1
+    return raw
+
+
+def published_cells(report: Report) -> dict[tuple, object]:
+    """Every count, rate and mean the report shows, keyed (dimension, row,
+    measure); the whole-period row is the same key in every table."""
+    cells = {}
+    for table in report.tables:
+        dimension = table.slug.removeprefix("feedback_")
+        for row in table.rows:
+            for cell in row.cells:
+                key = (ALL, ALL, cell.measure.slug) if row.is_total else (dimension, row.key, cell.measure.slug)
+                assert cells.setdefault(key, cell.value) == cell.value, key
+    return cells
+
+
+def report_equations(report: Report, shown: dict[tuple, object]) -> list[dict[tuple, Fraction]]:
+    """Every linear relation a reader knows between the report's cells."""
+    one = Fraction(1)
+    equations = []
+    for table in report.tables:
+        dimension = table.slug.removeprefix("feedback_")
+        slugs = [m.slug for m in table.measures]
+        parts = [row.key for row in table.rows if not row.is_total]
+        for measure in table.measures:
+            if measure.kind == "count":
+                equations.append({(ALL, ALL, measure.slug): one}
+                                 | {(dimension, row, measure.slug): -one for row in parts})
+        for row in [(dimension, key) for key in parts] + [(ALL, ALL)]:
+            for total, summed in ROW_SUMS.items():
+                if total in slugs:
+                    equations.append({(*row, total): one} | {(*row, part): -one for part in summed})
+            mean = shown.get((*row, "mean"))
+            if isinstance(mean, Decimal):
+                equations.append({(*row, score): Fraction(n + 1) for n, score in enumerate(SCORES)}
+                                 | {(*row, "responses"): -Fraction(mean)})
+            for rate, (numerator, denominator) in RATES.items():
+                value = shown.get((*row, rate))
+                if rate in slugs and isinstance(value, int):
+                    equations.append({(*row, numerator): Fraction(100), (*row, denominator): -Fraction(value)})
+    return equations
+
+
+def determined_hidden_cells(raw: dict, period: Period) -> set[tuple]:
+    """The hidden counts of the report of `raw` that its equations pin down
+    (figures not available are unknowns too, but not secrets)."""
+    report = report_from_counts(raw=raw, period=period)
+    shown = published_cells(report)
+    hidden = [key for key, value in shown.items() if value is None]
+    unknown = [*hidden, *(key for key, value in shown.items() if value == NOT_AVAILABLE)]
+    return solver.pinned_down(unknown, report_equations(report, shown)) & set(hidden)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from([QUARTER, YEAR]).flatmap(lambda period: st.tuples(st.just(period), raw_report(period))))
+def test_no_hidden_count_of_a_report_can_be_solved(period_and_raw):
+    period, raw = period_and_raw
+    assert determined_hidden_cells(raw, period) == set()

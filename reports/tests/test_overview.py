@@ -15,14 +15,16 @@ from django.utils import timezone
 from accounts.tests.factories import ProgrammeAdminFactory, UserFactory
 from audit.models import AuditEvent
 from core.testing import queries_for
+from groups.formats import Format
 from programmes.models import Programme, default_programme_pk
 from programmes.tests.factories import ProgrammeFactory
 from reports import selectors
-from reports.overview import build_overview
+from reports.overview import build_overview, overview_counts
 from reports.periods import LONDON, Period, PeriodKind
 from reports.report import build_report
 from reports.tests.factories import BookingFactory, FeedbackFactory, GroupSessionFactory, ParticipantFactory
 from reports.tests.pages import page_tables
+from reports.tests.queries import overview_queries
 from signups.models import Booking
 
 pytestmark = pytest.mark.django_db
@@ -50,9 +52,10 @@ def trust(db):
     return ProgrammeFactory(name="Trust B Schwartz Rounds")
 
 
-def _held(programme, *, attended: int, no_show: int = 0, day: int = 5):
+def _held(programme, *, attended: int, no_show: int = 0, day: int = 5, group_format: str = Format.SCHWARTZ):
     start = datetime(2025, 5, day, 12, tzinfo=LONDON)
-    session = GroupSessionFactory(group__programme=programme, starts_at=start, ends_at=start + timedelta(hours=1))
+    session = GroupSessionFactory(group__programme=programme, group__format=group_format, starts_at=start,
+                                  ends_at=start + timedelta(hours=1))
     outcomes = [Booking.Attendance.ATTENDED] * attended + [Booking.Attendance.NO_SHOW] * no_show
     for outcome in outcomes:
         BookingFactory(session=session, user=ParticipantFactory(), attendance=outcome)
@@ -63,27 +66,40 @@ def _read_csv(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
+def _counted(counts: selectors.Counts) -> selectors.Counts:
+    return {row: figures for row, figures in counts.items() if any(figures.values())}
+
+
 def test_each_count_by_programme_is_that_programmes_own(national, trust):
-    """dimension="programme" (one query for every programme) agrees with
-    each programme's own figures, new participants included; a programme
-    with nothing to count has no row."""
+    """by_programme (one query for every programme) agrees with each
+    programme's own figures in every breakdown, new participants included;
+    a programme with nothing to count has no row."""
     march = datetime(2025, 3, 5, 12, tzinfo=LONDON)
     returning = ParticipantFactory()
     BookingFactory(session=GroupSessionFactory(group__programme=national, starts_at=march,
                                                ends_at=march + timedelta(hours=1)),
                    user=returning, attendance=Booking.Attendance.ATTENDED)
     FeedbackFactory(session=_held(national, attended=9, no_show=2), helpfulness=4)
-    BookingFactory(session=_held(trust, attended=8, day=7), user=returning, attendance=Booking.Attendance.ATTENDED)
+    trusts = _held(trust, attended=8, day=7)
+    BookingFactory(session=trusts, user=returning, attendance=Booking.Attendance.ATTENDED)
+    FeedbackFactory(session=trusts, helpfulness=2)
+    ProgrammeFactory()  # nothing to count
     now = timezone.now()
-    for counts in (selectors.booking_counts, selectors.session_counts, selectors.feedback_counts):
-        by_programme = counts(period=MAY, now=now, dimension="programme")
-        for programme in (national, trust):
-            own = counts(period=MAY, now=now, programmes=[programme.pk])[selectors.ALL]
-            if programme.pk in by_programme:
-                assert by_programme[programme.pk] == own, (counts.__name__, programme.name)
-            else:
-                assert not any(own.values()), (counts.__name__, programme.name)
-    trust_people = selectors.booking_counts(period=MAY, now=now, dimension="programme")[trust.pk]
+    for counts, dimensions in ((selectors.booking_counts, selectors.BOOKING_DIMENSIONS),
+                               (selectors.session_counts, selectors.SESSION_DIMENSIONS),
+                               (selectors.feedback_counts, selectors.SESSION_DIMENSIONS)):
+        for dimension in [None, *dimensions]:
+            by_programme = counts(period=MAY, now=now, dimension=dimension, by_programme=True)
+            assert {pk for pk, _row in _counted(by_programme)} == {national.pk, trust.pk}, counts.__name__
+            for programme in (national, trust):
+                own = counts(period=MAY, now=now, dimension=dimension, programmes=[programme.pk])
+                mine = {row: figures for (pk, row), figures in by_programme.items() if pk == programme.pk}
+                assert _counted(mine) == _counted(own), (counts.__name__, dimension, programme.name)
+    calendar = selectors.session_calendar_counts(period=MAY, by_programme=True)
+    for programme in (national, trust):
+        assert {cell: figures for (pk, cell), figures in calendar.items() if pk == programme.pk} == (
+            selectors.session_calendar_counts(period=MAY, programmes=[programme.pk]))
+    trust_people = selectors.booking_counts(period=MAY, now=now, by_programme=True)[(trust.pk, selectors.ALL)]
     # All nine are new to the trust: the returning person's earlier session was in the national programme.
     assert (trust_people["participants"], trust_people["new"]) == (9, 9)
 
@@ -127,6 +143,36 @@ def test_each_programmes_row_is_its_own_reports_headline(client, installation_ad
     assert table[("All programmes", "Did not attend")] == "*"
     assert table[("All programmes", "Sessions held")] == "3"
     assert table[("All programmes", "Participants")] == "40"  # 42 people attended
+
+
+def _published(cells) -> dict[str, object]:
+    return {cell.measure.slug: cell.value for cell in cells}
+
+
+def test_a_headline_figure_a_breakdown_hides_is_hidden_here_too(client, installation_admin, national, trust):
+    """All the trust's attendances are at its Schwartz Round, whose 3 no-shows
+    are hidden; its format table then hides the round's attendances (its
+    row would give the no-shows away) and so "All formats" attendances (the
+    column's only other parts are 0). The trust's report hides its headline
+    attendances, though its whole-period figures alone (10 of 21 places)
+    would show them: its overview row must hide them too."""
+    _held(trust, attended=10, no_show=3)
+    _held(trust, attended=0, no_show=8, day=6, group_format=Format.BALINT)
+    _held(national, attended=30, no_show=3)
+    now = timezone.now()
+    own = {programme.pk: _published(build_report(period=MAY, now=now, programmes=[programme.pk]).total.values())
+           for programme in Programme.objects.all()}
+    assert own[trust.pk]["attended"] is None
+    assert own[trust.pk]["places_booked"] == 20
+    overview = build_overview(period=MAY, now=now)
+    for table in overview.tables:
+        for row in table.rows[:-1]:
+            shown = _published(row.cells)
+            assert shown == {slug: own[row.key][slug] for slug in shown}, (table.slug, row.label)
+    client.force_login(installation_admin)
+    page = page_tables(client.get(reverse("reports:overview"), QUERY).content.decode())[PARTICIPATION]
+    assert page[(trust.name, "Attendances")] == "*"
+    assert page[("All programmes", "Attendances")] == "*"
 
 
 def test_the_csv_holds_exactly_the_pages_figures(client, installation_admin, national, trust):
@@ -177,15 +223,19 @@ def test_the_reports_page_links_to_it_for_the_installation_admin_only(client, in
 
 
 def test_it_costs_the_same_with_fifty_programmes(client, installation_admin, national):
+    """Every programme's full figures (each breakdown) in the queries of one report, plus the installation's."""
     _held(national, attended=9)
     client.force_login(installation_admin)
     client.get(reverse("reports:overview"), QUERY)
     before = [queries_for(lambda url=url: client.get(url, QUERY)) for url in URLS]
+    assert queries_for(lambda: overview_counts(period=MAY, now=timezone.now())) == overview_queries()
     for n in range(49):
         programme = ProgrammeFactory()
-        _held(programme, attended=n % 10, day=1 + n % 28)
+        _held(programme, attended=n % 10, no_show=n % 3, day=1 + n % 28,
+              group_format=[Format.SCHWARTZ, Format.BALINT][n % 2])
     client.get(reverse("reports:overview"), QUERY)  # the rollups catch up with the new rows
     after = [queries_for(lambda url=url: client.get(url, QUERY)) for url in URLS]
     print(f"overview page and CSV: {before} queries with 1 programme, {after} with 50")
     assert after == before
+    assert queries_for(lambda: overview_counts(period=MAY, now=timezone.now())) == overview_queries()
     assert len(build_overview(period=MAY, now=timezone.now()).tables[0].rows) == 51

@@ -1,4 +1,7 @@
-"""Attack the installation overview: take everything it shows and every
+"""Attack the installation overview, and check that each programme's row is
+its own report's headline whatever its history.
+
+Attack: take everything it shows and every
 equation an attacker knows (each programme's places = attended + did not
 attend + not recorded, participants = new + returning, responses = the five
 ratings; each installation total = the sum of the programmes'; a shown mean
@@ -12,17 +15,27 @@ cell is pinned down exactly when its unit vector lies in the span of the
 equations' coefficients over the hidden cells (the shown values only move
 the right-hand sides), checked by exact Gaussian elimination."""
 
+from collections.abc import Hashable, Sequence
+from datetime import datetime, timedelta
 from fractions import Fraction
 
-from hypothesis import given, settings
+import pytest
+from django.db import transaction
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reports.overview import COUNTED, overview_from_counts
-from reports.periods import Period, PeriodKind
-from reports.report import NOT_AVAILABLE, RATES, ROW_SUMS, report_from_counts
+from accounts.choices import CareerStage, Profession, Region
+from groups.formats import Format
+from programmes.tests.factories import ProgrammeFactory
+from reports.overview import COUNTED, build_overview, overview_from_counts
+from reports.periods import LONDON, Period, PeriodKind
+from reports.report import NOT_AVAILABLE, PEOPLE, RATES, ROW_SUMS, Report, build_report, report_from_counts
 from reports.selectors import ALL
 from reports.suppression import NOT_APPLICABLE
 from reports.tests import solver
+from reports.tests.factories import BookingFactory, FeedbackFactory, GroupSessionFactory, ParticipantFactory
+from signups.models import Booking
 
 APRIL = Period(PeriodKind.MONTH, 2026, 4)
 SCORES = ROW_SUMS["responses"]
@@ -62,12 +75,13 @@ def published(programmes: list[dict]) -> dict[tuple[int, str], object]:
     report = overview_from_counts(programmes=[(k, f"Programme {k}") for k in keys],
                                   raws={k: raw(p) for k, p in zip(keys, programmes, strict=True)},
                                   total=raw(installation(programmes)), period=APRIL)
-    out = {}
-    for table in report.tables:
-        for row in table.rows:
-            for cell in row.cells:
-                out[(-1 if row.is_total else row.key, cell.measure.slug)] = cell.value
-    return out
+    return shown_cells(report, keys)
+
+
+def shown_cells(overview: Report, keys: Sequence[Hashable]) -> dict[tuple[int, str], object]:
+    """{(column, measure): value} of an overview whose rows are `keys`; the installation is column -1."""
+    return {(-1 if row.is_total else keys.index(row.key), cell.measure.slug): cell.value
+            for table in overview.tables for row in table.rows for cell in row.cells}
 
 
 def equations(shown: dict[tuple[int, str], object], columns: int) -> list[dict[tuple[int, str], Fraction]]:
@@ -143,8 +157,8 @@ def test_given_a_programmes_breakdowns_its_row_is_its_full_reports_headline():
     attendances are in one format, whose attendances were hidden with its 3
     no-shows, so "All formats" attendances is hidden too, though the whole
     period's own row would show it. With the programme's breakdowns (what
-    rollups by programme can give), the overview's row follows; from the
-    whole-period figures alone it cannot (docs/reports.md, "Limit")."""
+    `report.raw_counts_by_programme` gives), the overview's row follows;
+    from the whole-period figures alone it cannot."""
     from datetime import date
 
     from groups.formats import Format
@@ -167,3 +181,69 @@ def test_given_a_programmes_breakdowns_its_row_is_its_full_reports_headline():
     assert report_from_counts(raw=whole_period, period=quarter).total["attended"].value == 10
     overview = overview_from_counts(programmes=[(1, "Trust")], raws={1: full}, total=whole_period, period=quarter)
     assert overview.tables[0].rows[0].value("attended") is None
+
+
+# One held session: (programme, format, London month, first person of the
+# pool, attended, did not attend, not recorded, waited without a place, the
+# ratings given). March is before the quarter: its people return in it.
+QUARTER = Period(PeriodKind.QUARTER, 2025, 2)
+POOL = 24
+session_history = st.tuples(
+    st.integers(0, 2), st.sampled_from([Format.SCHWARTZ, Format.BALINT]), st.sampled_from([3, 4, 5, 6]),
+    st.integers(0, POOL - 1), small, st.integers(0, 9), st.integers(0, 3), st.integers(0, 2),
+    st.lists(st.integers(1, 5), max_size=10),
+)
+
+
+def _history(sessions: list[tuple]) -> list[int]:
+    """Three programmes and the sessions, through the factories; the programmes' ids."""
+    programmes = [ProgrammeFactory() for _ in range(3)]
+    people = [ParticipantFactory(profession=list(Profession)[i % 3], career_stage=list(CareerStage)[i % 2],
+                                 region=list(Region)[i % 4]) for i in range(POOL)]
+    outcomes = [("attended", Booking.Attendance.ATTENDED), ("no_show", Booking.Attendance.NO_SHOW),
+                ("not_recorded", Booking.Attendance.UNKNOWN)]
+    for i, (programme, group_format, month, first, attended, no_show, not_recorded, waited, ratings) in enumerate(
+            sessions):
+        start = datetime(2025, month, 1 + i, 12, tzinfo=LONDON)
+        session = GroupSessionFactory(group__programme=programmes[programme], group__format=group_format,
+                                      starts_at=start, ends_at=start + timedelta(hours=1))
+        queue = iter(people[first:] + people[:first])
+        counts = {"attended": min(attended, 9), "no_show": no_show, "not_recorded": not_recorded}
+        for name, attendance in outcomes:
+            for _ in range(counts[name]):
+                BookingFactory(session=session, user=next(queue), attendance=attendance)
+        for _ in range(waited):
+            BookingFactory(session=session, user=next(queue), status=Booking.Status.WAITLISTED)
+        for rating in ratings:
+            FeedbackFactory(session=session, helpfulness=rating)
+    return [programme.pk for programme in programmes]
+
+
+@pytest.mark.django_db
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(st.lists(session_history, min_size=1, max_size=6))
+def test_each_programmes_row_is_its_full_reports_headline_whatever_its_history(sessions):
+    """On the rollups (PostgreSQL) and the raw rows (SQLite): every
+    programme's row shows exactly what its own report's headline shows,
+    breakdowns' suppression included, and nothing hidden can be solved from
+    the overview as published. Here distinct people do not add up across
+    programmes (someone new to a programme can return to the installation),
+    so the attacker is given only the true equations: the sums of places
+    and feedback across programmes, each row's sums, shown rates and means."""
+    with transaction.atomic():
+        programmes = _history(sessions)
+        now = timezone.now()
+        overview = build_overview(period=QUARTER, now=now)
+        keys = [row.key for row in overview.tables[0].rows if not row.is_total]
+        shown = shown_cells(overview, keys)
+        for pk in programmes:
+            own = build_report(period=QUARTER, now=now, programmes=[pk]).total
+            column = keys.index(pk)
+            assert {m: v for (c, m), v in shown.items() if c == column} == {m: own[m].value for m in own
+                                                                           if (column, m) in shown}, pk
+        hidden = [key for key in shown if key[1] in COUNTED and shown[key] in (None, NOT_AVAILABLE)]
+        true = [eq for eq in equations(shown, len(keys))
+                if len({c for c, _m in eq}) == 1 or not {m for _c, m in eq} & set(PEOPLE)]
+        assert solver.pinned_down(hidden, true) == set()
+        transaction.set_rollback(True)

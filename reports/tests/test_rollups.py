@@ -5,6 +5,7 @@ profile edits, sessions cancelled, groups archived, the retention purge and
 time passing (a session becomes held when it ends). Each change goes through
 the apps' own services where one exists; the triggers see every write."""
 
+import itertools
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -138,16 +139,18 @@ def _comparable(counts: selectors.Counts) -> dict:
 
 def assert_rollups_equal_raw(period: Period, now: datetime, scopes) -> None:
     assert rollups.current(now)
-    for programmes in scopes:
-        for dimension in [None, *selectors.BOOKING_DIMENSIONS, "programme"]:
-            args = {"period": period, "now": now, "dimension": dimension, "programmes": programmes}
+    for programmes, by_programme in itertools.product(scopes, (False, True)):
+        for dimension in [None, *selectors.BOOKING_DIMENSIONS]:
+            args = {"period": period, "now": now, "dimension": dimension, "programmes": programmes,
+                    "by_programme": by_programme}
             assert _comparable(selectors.booking_counts(**args)) == _comparable(raw.booking_counts(**args)), args
-        for dimension in [None, *selectors.SESSION_DIMENSIONS, "programme"]:
-            args = {"period": period, "now": now, "dimension": dimension, "programmes": programmes}
+        for dimension in [None, *selectors.SESSION_DIMENSIONS]:
+            args = {"period": period, "now": now, "dimension": dimension, "programmes": programmes,
+                    "by_programme": by_programme}
             assert _comparable(selectors.session_counts(**args)) == _comparable(raw.session_counts(**args)), args
             assert _comparable(selectors.feedback_counts(**args)) == _comparable(raw.feedback_counts(**args)), args
-        assert (selectors.session_calendar_counts(period=period, programmes=programmes)
-                == raw.session_calendar_counts(period=period, programmes=programmes))
+        calendar = {"period": period, "programmes": programmes, "by_programme": by_programme}
+        assert selectors.session_calendar_counts(**calendar) == raw.session_calendar_counts(**calendar)
         span = {"start": datetime(2023, 9, 1, tzinfo=LONDON), "end": period.end, "now": now,
                 "programmes": programmes}
         assert selectors.sessions_held_by_month(**span) == raw.sessions_held_by_month(**span)

@@ -15,6 +15,7 @@ from reports.suppression import (
     round_count,
     suppress,
 )
+from reports.tests import solver
 
 
 @pytest.mark.parametrize(
@@ -50,6 +51,37 @@ def test_a_total_hidden_by_one_group_is_protected_where_it_is_a_part():
     assert shown["total"] is None
     assert shown["other"] is None
     assert shown["grand"] == 50
+
+
+def test_a_hidden_total_whose_parts_are_all_shown_loses_one_of_them():
+    # the total is hidden to protect "other" in the grand total; its own
+    # parts would otherwise add up to it (the exactly-one rule alone missed this)
+    counts = {"a": 20, "b": 30, "total": 50, "other": 3, "grand": 53}
+    groups = [Group("total", ("a", "b")), Group("grand", ("total", "other"))]
+    shown = suppress(counts, groups)
+    assert shown == {"a": None, "b": 30, "total": None, "other": None, "grand": 55}
+
+
+def test_a_cell_linking_two_squares_of_hidden_cells_is_protected():
+    # Every row and column has two or three small (hidden) counts, so the
+    # exactly-one rule changes nothing, yet x, the only link between the two
+    # squares, follows from them: the square a b / c d balances its own rows
+    # and columns, so row 2 gives c + d + x and x is the rest.
+    #   a  b  .  .
+    #   c  d  x  .
+    #   .  .  e  f
+    #   .  .  g  h
+    grid = [["a", "b", "p", "q"], ["c", "d", "x", "s"], ["t", "u", "e", "f"], ["v", "w", "g", "h"]]
+    counts = dict.fromkeys("abcdxefgh", 3) | dict.fromkeys("pqstuvw", 40)
+    groups = [Group(f"row{r}", tuple(row)) for r, row in enumerate(grid)]
+    groups += [Group(f"col{c}", tuple(row[c] for row in grid)) for c in range(4)]
+    for group in groups:
+        counts[group.total] = sum(counts[part] for part in group.parts)
+    equations = [_equation(group) for group in groups]
+    assert "x" in solver.pinned_down("abcdxefgh", equations)
+    hidden = {key for key, value in suppress(counts, groups).items() if value is None}
+    assert hidden > set("abcdxefgh")
+    assert solver.pinned_down(hidden, equations) == set()
 
 
 def test_it_ignores_a_part_listed_twice():
@@ -130,3 +162,35 @@ def test_percentages_are_never_derived_from_a_suppressed_denominator(table):
             rate = percentage(shown[numerator], shown[denominator])
             if shown[denominator] is None or shown[numerator] is None:
                 assert rate is None
+
+
+def _equation(group: Group) -> dict:
+    return {group.total: 1} | {part: -1 for part in group.parts}
+
+
+@st.composite
+def two_tables(draw):
+    """Two tables of the same columns whose total row is one set of cells
+    (as a report's breakdowns share the whole-period row)."""
+    counts, groups = draw(tables())
+    n_cols = sum(1 for key in counts if key[0] == "total") - 1
+    n_rows = draw(st.integers(1, 5))
+    for c in range(n_cols):
+        left = counts[("total", c)]
+        for r in range(n_rows):
+            part = left if r == n_rows - 1 else draw(st.integers(0, left))
+            counts[("b", r, c)] = part
+            left -= part
+    for r in range(n_rows):
+        counts[("b", r, "total")] = sum(counts[("b", r, c)] for c in range(n_cols))
+    groups += [Group(("b", r, "total"), tuple(("b", r, c) for c in range(n_cols))) for r in range(n_rows)]
+    groups += [Group(("total", c), tuple(("b", r, c) for r in range(n_rows))) for c in [*range(n_cols), "total"]]
+    return counts, groups
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(tables(), two_tables()))
+def test_no_hidden_count_follows_from_the_equations(table):
+    counts, groups = table
+    hidden = [key for key, value in suppress(counts, groups).items() if value is None]
+    assert solver.pinned_down(hidden, [_equation(group) for group in groups]) == set()

@@ -20,6 +20,7 @@ from core.mediaserver import (
     coturn_start,
     janus_config_write,
     janus_start,
+    port_open,
     primary_ip,
     process_stop,
     wait_for_port,
@@ -30,8 +31,9 @@ TURN_BASE = 18340  # coturn: 18340 + worker (UDP/TCP), 18360 + worker (TLS)
 RTP_BASE, RTP_PER_WORKER = 20000, 24  # Janus: 20000 + 24 * worker
 # coturn relays: 21000 + 200 * worker. The server lives for the whole test
 # session and a closed browser's allocation can stay until its lifetime ends,
-# so the relay tests (ICE restarts, refreshed credentials) need room: 24
-# ports ran out once in CI and a fresh credential got no relay.
+# so the relay tests (ICE restarts, refreshed credentials) need room. (When a
+# fresh credential got no relay in CI, the cause was a second coturn on the
+# same port, see _port_unused, not these ports running out.)
 RELAY_BASE, RELAY_PER_WORKER = 21000, 200
 SPARES, SPARE_WS_BASE, SPARE_RTP_BASE = 2, 18400, 20300  # spare Janus servers: SPARES per worker
 
@@ -42,6 +44,19 @@ def _worker() -> int:
     name = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
     worker = int(name[2:]) if name.startswith("gw") and name[2:].isdigit() else 0
     return worker + int(os.environ.get("MEDIA_TEST_SLOT", "0"))
+
+
+def _port_unused(port: int, what: str) -> None:
+    """Refuse to start a server on a port another one already serves: it
+    would not be the one answering there. (coturn listens with SO_REUSEPORT,
+    so a second coturn on the same port starts without complaint and the
+    kernel shares the clients between the two, each with its own secret;
+    that happened when two test modules each registered the session-long
+    `turn_server`, and a browser's relays were refused at random. Register
+    these fixtures once per test directory, in its conftest.py.)"""
+    if port_open("127.0.0.1", port):
+        raise RuntimeError(f"{what}: port {port} is already in use (another test run on MEDIA_TEST_SLOT "
+                           f"{os.environ.get('MEDIA_TEST_SLOT', '0')}, or a session fixture registered twice)")
 
 
 @dataclass
@@ -86,6 +101,7 @@ def janus_make(port: int, rtp: int, *, api_secret: str = "", admin_key: str = ""
     test without the package."""
     if shutil.which("janus") is None:
         pytest.skip("the Janus media server is not installed (apt-get install janus; .ci/run does)")
+    _port_unused(port, "Janus")
     folder = Path(tempfile.mkdtemp(prefix="janus-"))
     janus = Janus(url=f"ws://127.0.0.1:{port}", api_secret=api_secret or secrets.token_hex(16),
                   admin_key=admin_key or secrets.token_hex(16), folder=folder)
@@ -134,8 +150,9 @@ def turn_server():
     if shutil.which("turnserver") is None:
         pytest.skip("coturn is not installed (apt-get install coturn; .ci/run does)")
     worker = _worker()
-    folder = Path(tempfile.mkdtemp(prefix="coturn-"))
     port = TURN_BASE + worker
+    _port_unused(port, "coturn")
+    folder = Path(tempfile.mkdtemp(prefix="coturn-"))
     secret = secrets.token_hex(16)
     config = coturn_config_write(folder, secret=secret, port=port, tls_port=TURN_BASE + 20 + worker,
                                  relay_min=RELAY_BASE + worker * RELAY_PER_WORKER,

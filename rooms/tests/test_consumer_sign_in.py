@@ -135,3 +135,22 @@ async def test_signing_out_before_the_limit_is_seen_by_the_timer(sockets, room_s
     communicator, cookie = await two_seconds_left(sockets, room_session, member, settings)
     await sync_to_async(stored(cookie).delete)()  # gone from the store without a logout signal
     assert await close_code(communicator) == protocol.CLOSE_ANONYMOUS
+
+
+async def test_a_socket_gets_its_sign_in_and_sends_frames_straight_to_the_server(member):
+    """wellbeing.socket_sessions: the session and person resolved as Channels
+    does, without a session check wrapped around every frame sent."""
+    from wellbeing.socket_sessions import socket_auth_stack
+
+    cookie = await sync_to_async(session_cookie)(member)
+    seen = {}
+
+    async def consumer(scope, receive, send):
+        seen.update(user=scope["user"].pk, session=scope["session"].session_key, send=send)
+
+    async def server_send(message):
+        pass
+
+    scope = {"type": "websocket", "path": "/ws/", "headers": [(b"cookie", f"sessionid={cookie}".encode())]}
+    await socket_auth_stack(consumer)(scope, None, server_send)
+    assert seen == {"user": member.pk, "session": cookie, "send": server_send}

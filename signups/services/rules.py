@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from django.db.models import Count, Max, Q, QuerySet
 
 from accounts.models import User
+from groups.access import visible_groups
 from groups.eligibility import eligibility_refusal
 from groups.formats import Format
 from groups.models import GroupSession, PeerGroup
@@ -69,12 +70,28 @@ def lock_session(session: GroupSession) -> GroupSession:
     return GroupSession.objects.select_related("group").select_for_update(of=("self",)).get(pk=session.pk)
 
 
-def places_taken_and_own_booking(session: GroupSession, user: User) -> tuple[int, int | None]:
-    """Under the session's lock, in one query: the confirmed places and the
-    id of this person's booking row, if they have one."""
-    row = Booking.objects.filter(session=session).aggregate(
-        confirmed=Count("pk", filter=Q(status=Booking.Status.CONFIRMED)), own=Max("pk", filter=Q(user=user)))
-    return row["confirmed"], row["own"]
+def places_own_booking_and_programme(session: GroupSession, user: User) -> tuple[int, int | None, int]:
+    """Under the session's lock, in one query: the confirmed places, the id
+    of this person's booking row (if they have one) and the programme the
+    group is in now (the lock's own read of the group may predate a move
+    that the attempt waited for)."""
+    row = (
+        GroupSession.objects.filter(pk=session.pk).values("group__programme_id")
+        .annotate(confirmed=Count("bookings", filter=Q(bookings__status=Booking.Status.CONFIRMED)),
+                  own=Max("bookings__pk", filter=Q(bookings__user=user)))
+        .get()
+    )
+    return row["confirmed"], row["own"], row["group__programme_id"]
+
+
+def check_still_visible(*, session: GroupSession, user: User) -> None:
+    """After the group moved to another programme while a booking waited:
+    refuse unless the person may see (and so book) it where it is now."""
+    if not visible_groups(user).filter(pk=session.group_id).exists():
+        raise SignupRefused(
+            "This group has just moved to another programme, which you cannot book with. Nothing was booked.",
+            reason="moved",
+        )
 
 
 def confirmed_count(session: GroupSession) -> int:

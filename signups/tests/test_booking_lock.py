@@ -13,9 +13,11 @@ from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
 from core.testing import requires_postgres
+from programmes.tests.factories import ProgrammeFactory
+from signups import signals
 from signups.errors import SignupRefused
 from signups.models import Booking
-from signups.services import booking_create
+from signups.services import booking_cancel, booking_create
 from signups.tests.factories import GroupSessionFactory, PeerGroupFactory
 
 pytestmark = [requires_postgres, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -106,14 +108,62 @@ def test_a_session_cancelled_while_the_booking_waited_is_not_booked():
     assert not Booking.objects.filter(session=session).exists()
 
 
-def test_the_locked_part_is_one_read_and_one_write():
+def test_a_first_booking_locks_counts_and_writes_in_one_round_trip():
     session = GroupSessionFactory(group=PeerGroupFactory(capacity=5))
     with CaptureQueriesContext(connection) as context:
-        booking_create(session=session, user=UserFactory())
+        booking = booking_create(session=session, user=UserFactory())
     sql = [q["sql"] for q in context.captured_queries]
-    locked = next(i for i, q in enumerate(sql) if "FOR UPDATE" in q)
+    locked = [i for i, q in enumerate(sql) if "FOR UPDATE" in q]
+    assert len(locked) == 1
+    assert "INSERT INTO" in sql[locked[0]]
+    # Nothing opened a transaction around it: the server commits it, so the
+    # lock is never held while a reply travels back to the web process.
+    assert not [q for q in sql[:locked[0]] if q.startswith(("BEGIN", "SAVEPOINT"))], sql
+    assert booking.status == Booking.Status.CONFIRMED
+    assert Booking.objects.get(pk=booking.pk).confirmed_at == booking.confirmed_at
+
+
+def test_booking_again_after_cancelling_is_one_read_and_one_write_under_the_lock():
+    session = GroupSessionFactory(group=PeerGroupFactory(capacity=5))
+    person = UserFactory()
+    booking_cancel(booking=booking_create(session=session, user=person))
+    with CaptureQueriesContext(connection) as context:
+        booking_create(session=session, user=person)
+    sql = [q["sql"] for q in context.captured_queries]
+    locked = next(i for i, q in enumerate(sql) if "FOR UPDATE" in q and "INSERT" not in q)
     committed = next(i for i, q in enumerate(sql) if i > locked and q.startswith("COMMIT"))
-    assert len(sql[locked + 1:committed]) == 2, sql[locked:committed + 1]
+    # places and the person's own row's id, the row, its update
+    assert len(sql[locked + 1:committed]) == 3, sql[locked:committed + 1]
+
+
+def _move_to(programme, group):
+    def move(blocker):  # what group_programme_move commits, while the booking waits
+        blocker.execute("UPDATE groups_peergroup SET programme_id = %s WHERE id = %s", [programme.pk, group.pk])
+    return move
+
+
+def test_a_group_moved_while_the_booking_waited_is_not_booked_there_by_someone_not_eligible():
+    group = PeerGroupFactory(capacity=5)
+    session = GroupSessionFactory(group=group)
+    person = UserFactory()  # an nhs.net address: not one of the trust's
+    trust = ProgrammeFactory(all_nhs_staff=False)
+    _, outcome = _while_locked(session, lambda: booking_create(session=session, user=person),
+                               then=_move_to(trust, group))
+    assert isinstance(outcome, SignupRefused)
+    assert outcome.reason == "moved"
+    assert "moved to another programme" in outcome.message
+    assert not Booking.objects.filter(session=session).exists()
+
+
+def test_a_group_moved_while_the_booking_waited_is_booked_by_someone_eligible_there_too():
+    group = PeerGroupFactory(capacity=5)
+    session = GroupSessionFactory(group=group)
+    person = UserFactory()
+    national = ProgrammeFactory(all_nhs_staff=True)
+    _, outcome = _while_locked(session, lambda: booking_create(session=session, user=person, join_waitlist=True),
+                               then=_move_to(national, group))
+    assert outcome.status == Booking.Status.CONFIRMED
+    assert Booking.objects.filter(session=session, user=person).count() == 1
 
 
 def test_asking_again_while_queued_changes_nothing():
@@ -124,3 +174,27 @@ def test_asking_again_while_queued_changes_nothing():
     again = booking_create(session=session, user=person, join_waitlist=True)
     assert again.pk == first.pk
     assert again.queued_at == first.queued_at
+
+
+def test_each_place_is_announced_once_after_its_commit_and_a_queued_one_not_at_all():
+    session = GroupSessionFactory(group=PeerGroupFactory(capacity=1))
+    sent: list = []
+
+    def receiver(sender, booking, **kwargs):
+        # Sent after the commit: another connection already sees the place.
+        with _connect(autocommit=True) as other:
+            row = other.execute("SELECT status FROM signups_booking WHERE id = %s", [booking.pk]).fetchone()
+        sent.append((booking.pk, row))
+
+    signals.booking_confirmed.connect(receiver)
+    try:
+        first, person = UserFactory(), UserFactory()
+        placed = booking_create(session=session, user=first)  # one round trip
+        queued = booking_create(session=session, user=person, join_waitlist=True)
+        booking_cancel(booking=booking_create(session=session, user=first))  # asking again: nothing
+        again = booking_create(session=session, user=UserFactory(), join_waitlist=True)  # queued behind person
+        rebooked = booking_create(session=session, user=first, join_waitlist=True)  # the ORM path: queued
+    finally:
+        signals.booking_confirmed.disconnect(receiver)
+    assert sent == [(placed.pk, ("confirmed",))]
+    assert queued.status == again.status == rebooked.status == Booking.Status.WAITLISTED

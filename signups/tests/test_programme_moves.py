@@ -14,8 +14,10 @@ from groups.models import PeerGroup
 from groups.tests.factories import GroundRulesFactory, GroupSessionFactory, PeerGroupFactory
 from programmes.models import Programme, default_programme_pk
 from programmes.tests.factories import ProgrammeFactory
+from signups.errors import SignupRefused
 from signups.models import Booking, GroundRulesAcceptance
-from signups.services import group_programme_move
+from signups.services import booking_create, group_programme_move
+from signups.services import bookings as bookings_service
 from signups.tests.factories import BookingFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -178,3 +180,47 @@ def test_once_moved_only_the_new_programmes_people_find_it(group, trust, both_ad
     group_programme_move(group=group, programme=trust, actor=both_admin)
     client.force_login(outsider)
     assert client.get(reverse("groups:detail", args=[group.code])).status_code == 404
+
+
+@pytest.fixture
+def move_after_the_checks(monkeypatch, group, trust, both_admin):
+    """The group moves to `trust` after a booking's eligibility checks and
+    before its session's lock (the move waits for no booking that has not
+    locked yet): the interleaving that used to book the group where it went."""
+    checks = bookings_service.check_session_bookable
+
+    def checks_then_move(**kwargs):
+        checks(**kwargs)
+        group_programme_move(group=PeerGroup.objects.get(pk=group.pk), programme=trust, actor=both_admin)
+
+    monkeypatch.setattr(bookings_service, "check_session_bookable", checks_then_move)
+
+
+@pytest.mark.usefixtures("move_after_the_checks")
+@pytest.mark.parametrize("join_waitlist", [False, True])
+def test_a_booking_checked_before_a_move_is_refused_after_it(group, trust, practitioner, join_waitlist):
+    session = group.sessions.get()
+    with pytest.raises(SignupRefused) as refused:
+        booking_create(session=session, user=practitioner, join_waitlist=join_waitlist)
+    assert refused.value.reason == "moved"
+    assert _programme_of(group) == trust.pk
+    assert not Booking.objects.filter(session=session).exists()
+
+
+@pytest.mark.usefixtures("move_after_the_checks")
+def test_the_person_is_told_and_sent_to_browse(client, group, practitioner):
+    session = group.sessions.get()
+    client.force_login(practitioner)
+    response = client.post(reverse("signups:book", args=[session.code]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("groups:browse")
+    assert "This group has just moved to another programme" in response.text
+    assert not Booking.objects.filter(session=session).exists()
+
+
+@pytest.mark.usefixtures("move_after_the_checks")
+def test_someone_eligible_in_the_new_programme_still_books(group, trust, practitioner):
+    trust.all_nhs_staff = True
+    trust.save()
+    booking = booking_create(session=group.sessions.get(), user=practitioner)
+    assert booking.status == Booking.Status.CONFIRMED
+    assert _programme_of(group) == trust.pk

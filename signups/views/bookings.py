@@ -40,6 +40,8 @@ def _book(request, code: str, *, join_waitlist: bool):
     try:
         booking = booking_create(session=session, user=request.user, join_waitlist=join_waitlist)
     except SignupRefused as exc:
+        if exc.reason == "moved":  # its pages are no longer theirs to see
+            back = reverse("groups:browse")
         intent = "waitlist" if join_waitlist else "book"
         return refused(request, exc, back=back, group_code=session.group.code, intent=intent,
                        session_code=session.code)

@@ -10,6 +10,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
+# The real Janus and coturn servers (rooms/tests/media_servers.py), registered
+# here once for every browser test module: a session fixture aliased in two
+# modules is two fixtures, and started twice.
+from rooms.tests.media_servers import janus_server, sfu, spare_janus, turn_server  # noqa: F401 - fixtures
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -10,14 +10,12 @@ import pytest
 from django.core.cache import cache
 
 from accounts.tests.factories import FacilitatorFactory, UserFactory
-from rooms.tests import media_servers
 from rooms.tests.factories import BookingFactory, GroupSessionFactory, PeerGroupFactory
 from rooms.tests.support import ensure_roles, fresh_channel_layer
 from tests.browser import test_rooms_sfu as sfu_pages
 from tests.browser.conftest import wait_until
 
 pytestmark = pytest.mark.browser
-spare_janus, turn_server = media_servers.spare_janus, media_servers.turn_server
 contexts = sfu_pages.contexts
 _enter, _videos_flowing, DECODED = sfu_pages._enter, sfu_pages._videos_flowing, sfu_pages.DECODED
 RECONNECTING = "Video is reconnecting. Chat, hands and support carry on."
