@@ -35,18 +35,10 @@ class RollupChange(models.Model):
     user_id = models.BigIntegerField(null=True)
 
 
-class SessionRollup(models.Model):
-    """One session's figures: `dimension` "" is the whole session; a profile
-    dimension ("profession", …) has a row per `value` with its confirmed places."""
+class Measures(models.Model):
+    """The additive figures of a session or a cell (`reports.rollups.MEASURES`):
+    places and their outcomes, what the purge's summaries kept, feedback."""
 
-    session_id = models.BigIntegerField()
-    programme_id = models.BigIntegerField()
-    format = models.CharField(max_length=20)
-    month = models.DateField()
-    status = models.CharField(max_length=10)
-    ends_at = models.DateTimeField()
-    dimension = models.CharField(max_length=12, blank=True)
-    value = models.CharField(max_length=20, blank=True)
     places_booked = _count()
     attended = _count()
     no_show = _count()
@@ -65,6 +57,23 @@ class SessionRollup(models.Model):
     helpfulness_sum = _count()
 
     class Meta:
+        abstract = True
+
+
+class SessionRollup(Measures):
+    """One session's figures: `dimension` "" is the whole session; a profile
+    dimension ("profession", …) has a row per `value` with its confirmed places."""
+
+    session_id = models.BigIntegerField()
+    programme_id = models.BigIntegerField()
+    format = models.CharField(max_length=20)
+    month = models.DateField()
+    status = models.CharField(max_length=10)
+    ends_at = models.DateTimeField()
+    dimension = models.CharField(max_length=12, blank=True)
+    value = models.CharField(max_length=20, blank=True)
+
+    class Meta:
         indexes = [
             models.Index(fields=["session_id"], name="sessionrollup_session"),
             # sessions ending after the rollups' time: the cheap check before a read
@@ -72,7 +81,7 @@ class SessionRollup(models.Model):
         ]
 
 
-class CellRollup(models.Model):
+class CellRollup(Measures):
     """Totals of one (programme, format, London month) for one breakdown cell:
     `dimension` "" is every session of the cell, a profile dimension has a row
     per `value`. Sessions scheduled and cancelled count every session; all
@@ -86,22 +95,6 @@ class CellRollup(models.Model):
     sessions_scheduled = _count()
     sessions_cancelled = _count()
     sessions_held = _count()
-    places_booked = _count()
-    attended = _count()
-    no_show = _count()
-    not_recorded = _count()
-    summarised = _count()
-    summarised_places_booked = _count()
-    summarised_attended = _count()
-    summarised_no_show = _count()
-    summarised_not_recorded = _count()
-    responses = _count()
-    score_1 = _count()
-    score_2 = _count()
-    score_3 = _count()
-    score_4 = _count()
-    score_5 = _count()
-    helpfulness_sum = _count()
 
     class Meta:
         indexes = [models.Index(fields=["month", "dimension"], name="cellrollup_month")]
@@ -111,7 +104,9 @@ class PersonYear(models.Model):
     """One person in one programme's groups (`programme_id` 0: any
     programme's) of one format (`format` "": any format) in one London year:
     the months they attended a held session, and the months they waited
-    without a place, as bit masks (bit 0: January)."""
+    without a place, as bit masks (bit 0: January); with what their month
+    counts (`MonthPeople`) need: their profile and their first month in the
+    programme (`PersonFirst`), as of the rollups' time."""
 
     user_id = models.BigIntegerField()
     programme_id = models.BigIntegerField()
@@ -119,6 +114,10 @@ class PersonYear(models.Model):
     format = models.CharField(max_length=20, blank=True)
     attended = models.IntegerField()
     waited = models.IntegerField()
+    first_month = models.DateField(null=True)
+    profession = models.CharField(max_length=20, blank=True, default="")
+    career_stage = models.CharField(max_length=20, blank=True, default="")
+    region = models.CharField(max_length=20, blank=True, default="")
 
     class Meta:
         indexes = [
@@ -142,3 +141,26 @@ class PersonFirst(models.Model):
             models.Index(fields=["programme_id", "user_id"], name="personfirst_read", include=["first_month"]),
             models.Index(fields=["user_id"], name="personfirst_user"),
         ]
+
+
+class MonthPeople(models.Model):
+    """Distinct people of one programme's groups (`programme_id` 0: any
+    programme's) of one format (`format` "": any format) in one London month,
+    counted from `PersonYear` and `PersonFirst`: those who attended a held
+    session, those of them new (their first attendance in the programme that
+    month) and those who waited without a place. `dimension` "" counts
+    everyone; a profile dimension (any format only) has a row per `value`.
+    A month's report of one programme or of the installation reads these
+    rows, not a person's row per person."""
+
+    programme_id = models.BigIntegerField()
+    format = models.CharField(max_length=20, blank=True)
+    month = models.DateField()
+    dimension = models.CharField(max_length=12, blank=True)
+    value = models.CharField(max_length=20, blank=True)
+    participants = models.IntegerField()
+    new = models.IntegerField()
+    waited = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["programme_id", "month", "format"], name="monthpeople_read")]

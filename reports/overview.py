@@ -19,8 +19,9 @@ solves the published table's equations for every hidden cell.
 Figures come from the selectors in a fixed number of queries, whatever the
 number of programmes: every programme's full figures in the queries of one
 report, each grouped by programme (`report.raw_counts_by_programme`), and
-the installation's whole-period figures in three more, four on PostgreSQL
-(distinct people are not the sum of the programmes').
+the installation's whole-period figures in three more, two on PostgreSQL
+(its cells' sums, and its people: distinct people are not the sum of the
+programmes').
 """
 
 from collections.abc import Hashable, Iterable, Mapping, Sequence
@@ -80,7 +81,7 @@ def _whole_period(*figures: Mapping[str, int | float | None]) -> Raw:
 def overview_counts(*, period: Period, now: datetime) -> tuple[dict[Hashable, Raw], Raw]:
     """Every raw figure of each programme (by id; as its own report has
     them), and the installation's whole-period figures: the queries of one
-    report and 3 more (4 on PostgreSQL). A programme with nothing in the
+    report and 3 more (2 on PostgreSQL). A programme with nothing in the
     period has no entry."""
     with rollups.reading(now):
         by_programme = raw_counts_by_programme(period=period, now=now)

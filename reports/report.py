@@ -141,9 +141,9 @@ def _row_labels(dimension: str, period: Period) -> list[tuple[Hashable, str]]:
 
 def _raw_counts(period: Period, now: datetime,
                 programmes: Collection[int] | None = None) -> dict[tuple, int | float | None]:
-    """Every raw figure, keyed (dimension, row, measure); 15 queries of the
-    rollups in all (`rollups.reading`: figures about people come from one
-    query for every breakdown but format, and one for format)."""
+    """Every raw figure, keyed (dimension, row, measure); within
+    `rollups.reading` the selectors read each rollup once for all the
+    breakdowns (reports/tests/queries.py counts them)."""
     return _raw_counts_of(period, now, programmes, by_programme=False).get(ALL, {})
 
 

@@ -32,60 +32,85 @@ WAITED = ("(b.status = 'waitlisted' OR (b.status = 'cancelled' AND b.confirmed_a
 MEASURES = ["places_booked", "attended", "no_show", "not_recorded", "summarised", "summarised_places_booked",
             "summarised_attended", "summarised_no_show", "summarised_not_recorded", "responses",
             "score_1", "score_2", "score_3", "score_4", "score_5", "helpfulness_sum"]
+TABLES = ("sessionrollup", "cellrollup", "personyear", "personfirst", "monthpeople")
 Key = tuple[int, str, object]  # (programme, format, month) of a cell
-_checked: ContextVar[tuple[datetime, bool] | None] = ContextVar("rollups_checked", default=None)
-_memo: ContextVar[dict | None] = ContextVar("rollups_memo", default=None)
+_reading: ContextVar[tuple[datetime, dict] | None] = ContextVar("rollups_reading", default=None)
 
 
 def enabled() -> bool:
     """Rollups are kept on PostgreSQL (triggers, advisory locks); on another
-    database (the embedded SQLite of `make run`) reports read the raw rows."""
+    database (the embedded SQLite of `make run`) reports read the raw rows
+    (`reports.selectors` chooses)."""
     return connection.vendor == "postgresql"
 
 
 def current(now: datetime) -> bool:
     """Catch up if anything changed or ended since the last catch-up; True
     when the rollups then give the figures as of `now` (False: a session ends
-    between `now` and the rollups' time, as when asking about the past)."""
-    if not enabled():
-        return False
-    checked = _checked.get()
-    if checked is not None and checked[0] == now:
-        return checked[1]
+    between `now` and the rollups' time, as when asking about the past).
+    Within `reading(now)`, checked once."""
+    memo = memo_for(now)
+    if memo is not None and "current" in memo:
+        answer: bool = memo["current"]
+        return answer
     state = _state(now)
     if state is None or state[1] or state[2]:
         catch_up(now)
         state = _state(now)
-    return state is not None and not state[3]
+    answer = state is not None and not state[3]
+    if memo is not None:
+        memo["current"] = answer
+    return answer
 
 
-def applied() -> None:
+def applied() -> bool:
     """Catch up with the changes, not with time (for figures that do not
-    depend on `now`)."""
-    if _checked.get() is not None:
-        return
+    depend on `now`): the rollups can then always answer."""
+    reading = _reading.get()
+    if reading is not None and "current" in reading[1]:
+        return True  # this report's reads have already caught up
     with connection.cursor() as cursor:
         cursor.execute("""SELECT coalesce(bool_or(needs_rebuild), true) OR EXISTS (SELECT 1 FROM reports_rollupchange)
                           FROM reports_rollupstate WHERE id = 1""")
         if cursor.fetchone()[0]:
             catch_up(advance=False)
+    return True
 
 
 @contextmanager
 def reading(now: datetime) -> Iterator[None]:
-    """Several reads as of `now` that change nothing in between (one report):
-    the rollups are brought up to date once, for all of them."""
-    token, memo = _checked.set((now, current(now))), _memo.set({})
+    """Several reads as of `now` that change nothing in between (one report,
+    and its trend): the rollups are brought up to date once, for all of them,
+    and figures several reads share are read once (`memo`). Nested, the
+    outer one holds."""
+    if memo_for(now) is not None:
+        yield
+        return
+    token = _reading.set((now, {}))
     try:
         yield
     finally:
-        _memo.reset(memo)
-        _checked.reset(token)
+        _reading.reset(token)
 
 
 def memo() -> dict | None:
     """Within `reading`: a dict for figures read once and used by several calls."""
-    return _memo.get()
+    reading = _reading.get()
+    return None if reading is None else reading[1]
+
+
+def memo_for(now: datetime) -> dict | None:
+    """The `memo` of a `reading` as of `now`, if in one."""
+    reading = _reading.get()
+    return reading[1] if reading is not None and reading[0] == now else None
+
+
+def _forget() -> None:
+    """A catch-up within a `reading` (asked about another moment): what it
+    read before may have changed."""
+    reading = _reading.get()
+    if reading is not None:
+        reading[1].clear()
 
 
 def _state(now: datetime) -> tuple | None:
@@ -110,6 +135,7 @@ def catch_up(now: datetime | None = None, *, advance: bool = True) -> None:
     rollups' own time."""
     if not enabled():
         return
+    _forget()
     target = min(now or timezone.now(), timezone.now())
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK])
@@ -137,9 +163,9 @@ def catch_up(now: datetime | None = None, *, advance: bool = True) -> None:
 
 
 def rebuild(now: datetime | None = None) -> None:
-    """Every rollup from scratch, true as of `now` (`manage.py rollups_rebuild`)."""
-    if not enabled():
-        return
+    """Every rollup from scratch, true as of `now` (`manage.py rollups_rebuild`,
+    which runs it on PostgreSQL only)."""
+    _forget()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK])
         _rebuild(cursor, min(now or timezone.now(), timezone.now()))
@@ -147,11 +173,11 @@ def rebuild(now: datetime | None = None) -> None:
 
 def _rebuild(cursor, upto: datetime) -> None:
     cursor.execute("DELETE FROM reports_rollupchange")  # first: see the module's docstring
-    for table in ("sessionrollup", "cellrollup", "personyear", "personfirst"):
+    for table in TABLES:
         cursor.execute(f"DELETE FROM reports_{table}")  # noqa: S608 (our own table names)
     _recompute_sessions(cursor, None, upto)
     _recompute_people(cursor, None, upto)
-    for table in ("sessionrollup", "cellrollup", "personyear", "personfirst"):
+    for table in TABLES:
         # The planner's figures for the tables just filled (autovacuum would
         # take a while): without them it guesses one row and nests loops.
         cursor.execute(f"ANALYZE reports_{table}")
@@ -240,29 +266,21 @@ def _recompute_cells(cursor, keys: Iterable[Key] | None, upto: datetime) -> None
         """, [upto, *[upto] * len(MEASURES), *params])  # noqa: S608 (fixed SQL and column names)
 
 
+PersonRow = tuple[int, int, str, int]  # (user, programme, format, year) of a PersonYear row
+
+
 def _recompute_people(cursor, ids: list[int] | None, upto: datetime) -> None:
-    """These people's months of attendance and waiting (None: everyone's)."""
+    """These people's months of attendance and waiting (None: everyone's),
+    then the month counts (`MonthPeople`) their changes touch."""
     if ids == []:
         return
     where, params = _where("user_id", ids)
-    cursor.execute(f"DELETE FROM reports_personyear WHERE {where}", params)  # noqa: S608
+    returning = "RETURNING user_id, programme_id, format, year, attended, waited, first_month, " \
+                "profession, career_stage, region"
+    cursor.execute(f"DELETE FROM reports_personyear WHERE {where} {returning}", params)  # noqa: S608
+    before = {tuple(row[:4]): row[4:] for row in cursor.fetchall()}
     cursor.execute(f"DELETE FROM reports_personfirst WHERE {where}", params)  # noqa: S608
     where, params = _where("b.user_id", ids)
-    bit = "(1 << (extract(month FROM s.starts_at AT TIME ZONE 'Europe/London')::int - 1))"
-    # Each person's rows once for each programme and once for all of them
-    # (programme 0), so a report of one programme or of the installation
-    # reads one row a person, as the planner expects.
-    cursor.execute(f"""
-        INSERT INTO reports_personyear (user_id, programme_id, year, format, attended, waited)
-        SELECT b.user_id, pr.programme_id, extract(year FROM s.starts_at AT TIME ZONE 'Europe/London')::int,
-               f.format, bit_or(CASE WHEN {ATTENDED} THEN {bit} ELSE 0 END),
-               bit_or(CASE WHEN {WAITED} THEN {bit} ELSE 0 END)
-        FROM signups_booking b JOIN groups_groupsession s ON s.id = b.session_id
-        JOIN groups_peergroup g ON g.id = s.group_id
-        CROSS JOIN LATERAL (VALUES (g.format), ('')) f(format)
-        CROSS JOIN LATERAL (VALUES (g.programme_id), (0)) pr(programme_id)
-        WHERE {where} AND s.status = 'scheduled' AND s.ends_at <= %s AND (({ATTENDED}) OR {WAITED})
-        GROUP BY 1, 2, 3, 4""", [*params, upto])  # noqa: S608 (fixed SQL)
     cursor.execute(f"""
         INSERT INTO reports_personfirst (user_id, programme_id, first_month)
         SELECT b.user_id, pr.programme_id, min({MONTH})
@@ -271,3 +289,99 @@ def _recompute_people(cursor, ids: list[int] | None, upto: datetime) -> None:
         CROSS JOIN LATERAL (VALUES (g.programme_id), (0)) pr(programme_id)
         WHERE {where} AND s.status = 'scheduled' AND {ATTENDED}
         GROUP BY 1, 2""", params)  # noqa: S608 (fixed SQL)
+    bit = "(1 << (extract(month FROM s.starts_at AT TIME ZONE 'Europe/London')::int - 1))"
+    # Each person's rows once for each programme and once for all of them
+    # (programme 0), so a report of one programme or of the installation
+    # reads one row a person, as the planner expects.
+    cursor.execute(f"""
+        INSERT INTO reports_personyear (user_id, programme_id, year, format, attended, waited, first_month,
+                                        profession, career_stage, region)
+        SELECT y.*, f.first_month, u.profession, u.career_stage, u.region
+        FROM (SELECT b.user_id, pr.programme_id,
+                     extract(year FROM s.starts_at AT TIME ZONE 'Europe/London')::int AS year, f.format,
+                     bit_or(CASE WHEN {ATTENDED} THEN {bit} ELSE 0 END),
+                     bit_or(CASE WHEN {WAITED} THEN {bit} ELSE 0 END)
+              FROM signups_booking b JOIN groups_groupsession s ON s.id = b.session_id
+              JOIN groups_peergroup g ON g.id = s.group_id
+              CROSS JOIN LATERAL (VALUES (g.format), ('')) f(format)
+              CROSS JOIN LATERAL (VALUES (g.programme_id), (0)) pr(programme_id)
+              WHERE {where} AND s.status = 'scheduled' AND s.ends_at <= %s AND (({ATTENDED}) OR {WAITED})
+              GROUP BY 1, 2, 3, 4) y
+        JOIN accounts_user u ON u.id = y.user_id
+        LEFT JOIN reports_personfirst f ON f.user_id = y.user_id AND f.programme_id = y.programme_id
+        ORDER BY y.year, y.format, y.programme_id  -- a year of one programme and format together on disk
+        {"" if ids is None else returning}""", [*params, upto])  # noqa: S608 (fixed SQL)
+    if ids is None:
+        _recount_months(cursor, None)
+    else:
+        after = {tuple(row[:4]): row[4:] for row in cursor.fetchall()}
+        _recount_months(cursor, _changed_months(before, after))
+
+
+def _changed_months(before: dict[PersonRow, tuple], after: dict[PersonRow, tuple]) -> dict[tuple[int, str, int], int]:
+    """{(programme, format, year): the months (bits) whose counts these
+    people's changed rows touch}. A row counts in a month as a participant
+    (its attended bit), new (that bit, and its first month is that month),
+    waited (its waited bit), under its profile."""
+    months: dict[tuple[int, str, int], int] = {}
+    nothing = (0, 0, None, None, None, None)
+    for key in before.keys() | after.keys():
+        old, new = before.get(key, nothing), after.get(key, nothing)
+        if old == new:
+            continue
+        (a, w, first, *profile), (a2, w2, first2, *profile2) = old, new
+        bits = (a ^ a2) | (w ^ w2)
+        if profile != profile2:
+            bits |= a | w | a2 | w2
+        if first != first2:
+            bits |= sum(1 << (fm.month - 1) for fm in {first, first2} if fm is not None and fm.year == key[3])
+        if bits:
+            _user, programme, group_format, year = key
+            months[programme, group_format, year] = months.get((programme, group_format, year), 0) | bits
+    return months
+
+
+def _recount_months(cursor, months: dict | None) -> None:
+    """The `MonthPeople` counts of these (programme, format, year) months
+    (None: all), counted again from every person's row: distinct people,
+    so a change to one person is a recount of the months it touches, never
+    a delta."""
+    month = "make_date(p.year, k.n, 1)"
+    if months is None:
+        rows, params = "reports_personyear p CROSS JOIN generate_series(1, 12) k(n)", []
+        cursor.execute("DELETE FROM reports_monthpeople")
+    else:
+        # One key a month: (programme, format, year, month number).
+        keys = sorted((*key, n) for key, bits in months.items() for n in range(1, 13) if bits & (1 << (n - 1)))
+        if not keys:
+            return
+        params = [[k[0] for k in keys], [k[1] for k in keys], [k[2] for k in keys], [k[3] for k in keys]]
+        cursor.execute("""
+            DELETE FROM reports_monthpeople r
+            USING unnest(%s::bigint[], %s::text[], %s::int[], %s::int[]) k(programme_id, format, year, n)
+            WHERE r.programme_id = k.programme_id AND r.format = k.format AND r.month = make_date(k.year, k.n, 1)
+            """, params)
+        # The keys' years, formats and programmes as constants too, so the
+        # planner reads them through the index rather than every row.
+        rows = """unnest(%s::bigint[], %s::text[], %s::int[], %s::int[]) k(programme_id, format, year, n)
+                  JOIN reports_personyear p ON p.year = k.year AND p.format = k.format
+                  AND p.programme_id = k.programme_id
+                  AND p.year = ANY(%s) AND p.format = ANY(%s) AND p.programme_id = ANY(%s)"""
+        params += [sorted({k[2] for k in keys}), sorted({k[1] for k in keys}), sorted({k[0] for k in keys})]
+    # GROUPING's bits, highest first: profession, career stage, region (1: not grouped by it).
+    cursor.execute(f"""
+        INSERT INTO reports_monthpeople (programme_id, format, month, dimension, value, participants, new, waited)
+        SELECT p.programme_id, p.format, {month},
+               CASE GROUPING(p.profession, p.career_stage, p.region) WHEN 3 THEN 'profession'
+                    WHEN 5 THEN 'career_stage' WHEN 6 THEN 'region' ELSE '' END,
+               coalesce(p.profession, p.career_stage, p.region, ''),
+               count(*) FILTER (WHERE p.attended & (1 << (k.n - 1)) <> 0),
+               count(*) FILTER (WHERE p.attended & (1 << (k.n - 1)) <> 0 AND p.first_month = {month}),
+               count(*) FILTER (WHERE p.waited & (1 << (k.n - 1)) <> 0)
+        FROM {rows}
+        WHERE (p.attended | p.waited) & (1 << (k.n - 1)) <> 0
+        GROUP BY GROUPING SETS ((p.programme_id, p.format, p.year, k.n),
+                                (p.programme_id, p.format, p.year, k.n, p.profession),
+                                (p.programme_id, p.format, p.year, k.n, p.career_stage),
+                                (p.programme_id, p.format, p.year, k.n, p.region))
+        HAVING p.format = '' OR GROUPING(p.profession, p.career_stage, p.region) = 7""", params)  # noqa: S608

@@ -6,7 +6,8 @@ participants, new, waited, summarised sessions). Each function first brings
 the rollups up to date (`reports.rollups.current`): they are never read
 stale. When they cannot answer for the `now` asked (a session ends between
 it and the time the rollups are true as of, as when a test asks about the
-past), the function answers from the raw rows instead.
+past), or on another database than PostgreSQL, the function answers from
+the raw rows instead (`_from_rollups`, the one place that chooses).
 
 Additive figures (places, attendance, sessions, feedback, the purge's
 summaries) are sums of `CellRollup` rows: a few hundred a year whatever the
@@ -15,7 +16,9 @@ number of bookings. Figures about distinct people come from `PersonYear`
 `PersonFirst` (the month of each person's first attendance per programme):
 a person is counted once per row however many programmes of the report they
 attended in, and is *new* when their first attendance in the report's
-programmes falls in the period (by month: in that month).
+programmes falls in the period (by month: in that month). A month of one
+programme or of the installation reads `MonthPeople`, those figures counted
+in advance per month.
 
 With `by_programme=True` every function gives each programme's own figures
 at once, its rows keyed (programme id, row), as each programme's report
@@ -29,7 +32,8 @@ publishes them through `reports.suppression`.
 
 from collections.abc import Callable, Collection, Hashable
 from datetime import date, datetime
-from typing import Any
+from functools import wraps
+from typing import Any, cast
 
 from django.db import connection
 
@@ -57,23 +61,72 @@ def _scope(programmes: Collection[int] | None, column: str = "programme_id") -> 
     return ("", []) if programmes is None else (f" AND {column} = ANY(%s)", [list(programmes)])
 
 
+def _once[T](key: Hashable, compute: Callable[[], T]) -> T:
+    """Within a report (`rollups.reading`), figures read once for every call
+    that needs them; outside one, read for this call."""
+    memo = rollups.memo()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    kept: T = memo[key]
+    return kept
+
+
 def _keyed(programme: Hashable, row: Hashable, by_programme: bool) -> Hashable:
     """A row's key: (programme id, row) by programme, else the row."""
     return (programme, row) if by_programme else row
 
 
+# Cell sums by breakdown: the grouping set's columns, GROUPING(format, month,
+# value) of it (1: not grouped by it), and whose rows it sums. By programme,
+# every set is grouped by programme_id too.
+CELL_SETS: dict[str | None, tuple[tuple[str, ...], int, bool]] = {
+    None: ((), 0b111, False),
+    "format": (("format",), 0b011, False),
+    "month": (("month",), 0b101, False),
+    "calendar": (("format", "month"), 0b001, False),
+    "profile": (("value",), 0b110, True),
+}
+CELL_MEASURES = (*rollups.MEASURES, "sessions_scheduled", "sessions_cancelled", "sessions_held")
+
+
 def _cells(measures: Collection[str], *, start: date, end: date, dimension: str | None,
            programmes: Collection[int] | None, by_programme: bool = False) -> dict[Hashable, dict[str, int]]:
-    """Sums of the cells of London months [start, end), by `dimension` (and by programme)."""
-    key = {None: "''", "format": "format", "month": "month"}.get(dimension, "value")
+    """Sums of the cells of London months [start, end), by `dimension`
+    ("calendar": by format and month; by_programme: keyed (programme id,
+    row)). Every breakdown comes from one query, read once within a report."""
+    key = ("cells", start, end, None if programmes is None else tuple(sorted(programmes)), by_programme)
+    sums = _once(key, lambda: _cell_sums(start, end, programmes, by_programme))
+    return {k: {m: row[m] for m in measures} for k, row in sums.get(dimension, {}).items()}
+
+
+Sums = dict[str | None, dict[Hashable, dict[str, int]]]
+
+
+def _cell_sums(start: date, end: date, programmes: Collection[int] | None, by_programme: bool) -> Sums:
+    """Every breakdown's sums in one query: {dimension: {row: {measure: sum}}}
+    (by programme, each grouping set grouped by programme too)."""
     scope, params = _scope(programmes)
-    sums = ", ".join(f"sum({m})" for m in measures)
+    lead = ("programme_id",) if by_programme else ()
+    grouping = "GROUPING(format, month, value)"
+    wanted = " OR ".join(f"({grouping} = {bits} AND dimension {'<>' if profile else '='} '')"
+                         for _columns, bits, profile in CELL_SETS.values())
+    sums_sql = ", ".join(f"sum({m})" for m in CELL_MEASURES)
     rows = _rows(f"""
-        SELECT {"programme_id" if by_programme else "0"}, {key}, {sums} FROM reports_cellrollup
-        WHERE month >= %s AND month < %s AND dimension = %s{scope} GROUP BY 1, 2""",  # noqa: S608 (fixed names)
-                 [start, end, dimension if dimension in PROFILE else "", *params])
-    return {_keyed(programme, ALL if dimension is None else row, by_programme):
-            dict(zip(measures, map(int, figures), strict=True)) for programme, row, *figures in rows}
+        SELECT dimension, {grouping}, format, month, {"programme_id" if by_programme else "0"}, value, {sums_sql}
+        FROM reports_cellrollup WHERE month >= %s AND month < %s{scope}
+        GROUP BY dimension, GROUPING SETS ({", ".join(f"({', '.join((*lead, *columns))})"
+                                                      for columns, _bits, _profile in CELL_SETS.values())})
+        HAVING {wanted}""", [start, end, *params])  # noqa: S608 (fixed names)
+    by_bits = {bits: name for name, (_columns, bits, _profile) in CELL_SETS.items()}
+    sums: Sums = {}
+    for dimension, bits, group_format, month, programme, value, *figures in rows:
+        name = dimension if dimension else by_bits[bits]
+        key = {None: ALL, "format": group_format, "month": month, "calendar": (group_format, month)}.get(name, value)
+        sums.setdefault(name, {})[_keyed(programme, key, by_programme)] = dict(
+            zip(CELL_MEASURES, map(int, figures), strict=True))
+    return sums
 
 
 def _months(period: Period) -> tuple[date, date]:
@@ -85,18 +138,48 @@ def _months(period: Period) -> tuple[date, date]:
 def _people(period: Period, dimension: str | None, programmes: Collection[int] | None,
             by_programme: bool = False) -> Counts:
     """Participants, new participants and people who waited without a place.
-    Every breakdown but format comes from one query (grouping sets); within a
-    report (`rollups.reading`) it runs once for all of them."""
-    by_format = dimension == "format"
-    key = (by_format, by_programme, period, None if programmes is None else tuple(sorted(programmes)))
-    memo = rollups.memo()
-    if memo is None or key not in memo:
-        counts = (_people_by_format if by_format else _people_all)(period, programmes, by_programme)
-        if memo is None:
-            return counts.get(dimension, {})
-        memo[key] = counts
-    kept: dict[str | None, Counts] = memo[key]
-    return kept.get(dimension, {})
+    A month of one programme or of the installation reads its counts
+    (`MonthPeople`); otherwise every breakdown but format comes from one
+    query (grouping sets) of the people's rows, and format from another.
+    Within a report (`rollups.reading`) each runs once for all breakdowns.
+    By programme, each programme's own counts, keyed (programme id, row)."""
+    scope = None if programmes is None else tuple(sorted(set(programmes)))
+    if len(period.months()) == 1 and (scope is None or len(scope) == 1):
+        counts = _once(("month people", period, scope, by_programme),
+                       lambda: _people_of_month(period, scope, by_programme))
+    elif dimension == "format":
+        counts = _once(("people by format", period, scope, by_programme),
+                       lambda: _people_by_format(period, programmes, by_programme))
+    else:
+        counts = _once(("people", period, scope, by_programme), lambda: _people_all(period, programmes, by_programme))
+    return counts.get(dimension, {})
+
+
+def _people_of_month(period: Period, scope: tuple[int, ...] | None, by_programme: bool) -> dict[str | None, Counts]:
+    """Every breakdown of one month of one programme (None: the
+    installation), counted in advance: one query of a few dozen rows. By
+    programme, each programme's rows (the installation's: every programme's)."""
+    month, = period.months()
+    if by_programme and scope is None:
+        where, params = "programme_id <> 0", []
+    else:
+        where, params = "programme_id = %s", [0 if scope is None else scope[0]]
+    rows = _rows(f"""SELECT programme_id, format, dimension, value, participants, new, waited
+                     FROM reports_monthpeople WHERE {where} AND month = %s""",  # noqa: S608 (fixed names)
+                 [*params, month])
+    counts: dict[str | None, Counts] = {dimension: {} for dimension in (None, *PROFILE, "month", "format")}
+    for programme, group_format, dimension, value, *figures in rows:
+        row: dict[str, int | float | None] = dict(zip(PEOPLE, figures, strict=True))
+        if group_format:
+            counts["format"][_keyed(programme, group_format, by_programme)] = row
+        elif dimension:
+            counts[dimension][_keyed(programme, value, by_programme)] = row
+        else:
+            counts[None][_keyed(programme, ALL, by_programme)] = counts["month"][
+                _keyed(programme, month, by_programme)] = row
+    if not by_programme:
+        counts[None].setdefault(ALL, dict.fromkeys(PEOPLE, 0))
+    return counts
 
 
 def _people_cte(period: Period, programmes: Collection[int] | None, *, by_format: bool = False,
@@ -199,14 +282,30 @@ def _nonzero(counts: Counts, dimension: str | None, keep: Callable[[dict[str, An
     return {key: row for key, row in counts.items() if keep(row)}
 
 
+def _from_rollups[**P, R](read: Callable[P, R]) -> Callable[P, R]:
+    """The one place that chooses where figures come from: the rollups, once
+    brought up to date, when they can give the figures as of the call's
+    `now` (any `now` for figures that do not depend on it); otherwise
+    `reports.raw`'s function of the same name, which has the definitions
+    (another database than PostgreSQL, as the SQLite of `make run`; or a
+    moment before the rollups' time with a session ending in between)."""
+    from_raw: Callable[P, R] = getattr(raw, read.__name__)
+
+    @wraps(read)
+    def chosen(*args: P.args, **kwargs: P.kwargs) -> R:
+        now = kwargs.get("now")
+        usable = rollups.enabled() and (rollups.applied() if now is None else rollups.current(cast(datetime, now)))
+        return read(*args, **kwargs) if usable else from_raw(*args, **kwargs)
+
+    return chosen
+
+
+@_from_rollups
 def booking_counts(*, period: Period, now: datetime, dimension: str | None = None,
                    programmes: Collection[int] | None = None, by_programme: bool = False) -> Counts:
     """Places booked, attendances, participants and unmet demand, by `dimension`
     (a key of BOOKING_DIMENSIONS) or for the whole period (None); by_programme:
     each programme's own figures, keyed (programme id, row)."""
-    if not rollups.current(now):
-        return raw.booking_counts(period=period, now=now, dimension=dimension, programmes=programmes,
-                              by_programme=by_programme)
     start, end = _months(period)
     places = _cells(PLACES, start=start, end=end, dimension=dimension, programmes=programmes,
                     by_programme=by_programme)
@@ -217,15 +316,13 @@ def booking_counts(*, period: Period, now: datetime, dimension: str | None = Non
     return _nonzero(counts, dimension, lambda row: any(row.values()), by_programme)
 
 
+@_from_rollups
 def session_counts(*, period: Period, now: datetime, dimension: str | None = None,
                    programmes: Collection[int] | None = None, by_programme: bool = False) -> Counts:
     """Sessions held, by format or month (a session has no profession), and
     what the retention purge kept of their deleted bookings: how many held
     sessions were summarised (`summarised`) and the summaries' places and
     attendance (`summarised_<measure>`, None when there are none)."""
-    if not rollups.current(now):
-        return raw.session_counts(period=period, now=now, dimension=dimension, programmes=programmes,
-                              by_programme=by_programme)
     start, end = _months(period)
     summaries = [f"summarised_{m}" for m in SUMMARISED]
     cells = _cells(["sessions_held", "summarised", *summaries], start=start, end=end, dimension=dimension,
@@ -238,13 +335,11 @@ def session_counts(*, period: Period, now: datetime, dimension: str | None = Non
     return _nonzero(counts, dimension, lambda row: row["sessions_held"], by_programme)
 
 
+@_from_rollups
 def feedback_counts(*, period: Period, now: datetime, dimension: str | None = None,
                     programmes: Collection[int] | None = None, by_programme: bool = False) -> Counts:
     """Feedback responses, the spread of helpfulness (1–5) and its mean, by the
     held session's format or month. Comments are never read here."""
-    if not rollups.current(now):
-        return raw.feedback_counts(period=period, now=now, dimension=dimension, programmes=programmes,
-                              by_programme=by_programme)
     start, end = _months(period)
     cells = _cells(["responses", *SCORES, "helpfulness_sum"], start=start, end=end, dimension=dimension,
                    programmes=programmes, by_programme=by_programme) or {
@@ -258,39 +353,31 @@ def feedback_counts(*, period: Period, now: datetime, dimension: str | None = No
     return _nonzero(counts, dimension, lambda row: row["responses"], by_programme)
 
 
+@_from_rollups
 def session_calendar_counts(*, period: Period, programmes: Collection[int] | None = None,
                             by_programme: bool = False) -> Counts:
     """Sessions scheduled to start in the period (held, still to come or
     cancelled) and those cancelled, by (format, London month) in one query
     (by_programme: keyed (programme id, (format, month))).
-    Figures about sessions, not people: the report publishes them exactly."""
-    if not rollups.enabled():
-        return raw.session_calendar_counts(period=period, programmes=programmes, by_programme=by_programme)
-    rollups.applied()  # figures that do not depend on `now`: only the changes matter
+    Figures about sessions, not people: the report publishes them exactly.
+    They do not depend on `now`: only the changes need catching up."""
     start, end = _months(period)
-    scope, params = _scope(programmes)
-    rows = _rows(f"""
-        SELECT {"programme_id" if by_programme else "0"}, format, month, sum(sessions_scheduled),
-               sum(sessions_cancelled) FROM reports_cellrollup
-        WHERE month >= %s AND month < %s AND dimension = ''{scope}
-        GROUP BY 1, 2, 3 HAVING sum(sessions_scheduled) > 0""", [start, end, *params])  # noqa: S608 (fixed names)
-    return {_keyed(programme, (fmt, month), by_programme): {"sessions_scheduled": int(scheduled),
-                                                           "sessions_cancelled": int(cancelled)}
-            for programme, fmt, month, scheduled, cancelled in rows}
+    cells = _cells(["sessions_scheduled", "sessions_cancelled"], start=start, end=end, dimension="calendar",
+                   programmes=programmes, by_programme=by_programme)
+    return {key: dict(row) for key, row in cells.items() if row["sessions_scheduled"]}
 
 
+@_from_rollups
 def sessions_held_by_month(*, start: datetime, end: datetime, now: datetime,
                            programmes: Collection[int] | None = None) -> dict[date, tuple[int, int]]:
     """Sessions held (as `session_counts` defines it) in each London month
     from `start` to `end`, and those cancelled: {first day of the month:
-    (held, cancelled)}, in one query."""
+    (held, cancelled)}, in one query (none within a report that already
+    read these months)."""
     first, after = (moment.astimezone(LONDON) for moment in (start, end))
-    whole_months = all(m.day == 1 and m.time() == datetime.min.time() for m in (first, after))
-    if not whole_months or not rollups.current(now):
+    if not all(m.day == 1 and m.time() == datetime.min.time() for m in (first, after)):
         return raw.sessions_held_by_month(start=start, end=end, now=now, programmes=programmes)
-    scope, params = _scope(programmes)
-    rows = _rows(f"""
-        SELECT month, sum(sessions_held), sum(sessions_cancelled), sum(sessions_scheduled) FROM reports_cellrollup
-        WHERE month >= %s AND month < %s AND dimension = ''{scope}
-        GROUP BY 1""", [first.date(), after.date(), *params])  # noqa: S608 (fixed names)
-    return {month: (int(held), int(cancelled)) for month, held, cancelled, scheduled in rows if scheduled}
+    cells = _cells(["sessions_held", "sessions_cancelled", "sessions_scheduled"], start=first.date(),
+                   end=after.date(), dimension="month", programmes=programmes)
+    return {month: (row["sessions_held"], row["sessions_cancelled"])
+            for month, row in cells.items() if row["sessions_scheduled"] and isinstance(month, date)}

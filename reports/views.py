@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 
 from audit.decorators import audited
 from programmes.access import administered_programmes, is_installation_admin, is_single_programme
-from reports import charts, export
+from reports import charts, export, rollups
 from reports.forms import PeriodForm
 from reports.overview import build_overview
 from reports.report import Report, build_report
@@ -61,8 +61,9 @@ def index(request):
                                   "overview_link": len(scope["programmes"]) > 1 and is_installation_admin(request.user)}
     if form.is_valid():
         now = timezone.now()
-        report = build_report(period=form.period, now=now, programmes=scope["scope"])
-        sections = _sections(report, now, programmes=scope["scope"])
+        with rollups.reading(now):  # the report and its trend: one check that the rollups are up to date
+            report = build_report(period=form.period, now=now, programmes=scope["scope"])
+            sections = _sections(report, now, programmes=scope["scope"])
         if scope["programme"] and len(scope["programmes"]) > 1:
             sections["csv_query"] += "&" + urlencode({"programme": scope["programme"].code})
         context |= {"report": report, **sections}
