@@ -42,16 +42,22 @@ TARGET_P95 = 1.5  # seconds from admit to the first decoded frame
 
 # The page's own figures, polled in the page (no round trip to this process):
 # when it first decoded a frame, when it decoded every panel member's video,
-# and when its status line said it was in the room.
+# and when its status line said it was in the room. A poll whose getStats()
+# is still running skips its turn: they used to pile up (4 to 16 in flight
+# on a loaded machine), queued on the WebRTC thread that also makes the
+# answer being timed.
 WATCH = """(wanted) => {
   const decoded = %s;
   const s7 = { first: null, all: null, inside: null };
   window.s7 = s7;
   const status = document.querySelector("[data-room-status]");
+  let polling = false;
   const timer = setInterval(async () => {
     if (!s7.inside && status && status.textContent.includes("You are in the room.")) s7.inside = Date.now();
+    if (polling) return;
+    polling = true;
     let counts = [];
-    try { counts = await decoded(); } catch (error) { return; }
+    try { counts = await decoded(); } catch (error) { return; } finally { polling = false; }
     const flowing = counts.filter((n) => n > 0).length;
     if (flowing > 0 && !s7.first) s7.first = Date.now();
     if (flowing >= wanted && !s7.all) { s7.all = Date.now(); clearInterval(timer); }
@@ -299,8 +305,42 @@ async def admit_all(host: Host, people: list[Person], gap: float, wanted: int, s
             await asyncio.sleep(0.2)
 
 
-async def stage(server_port: int, media: Media) -> tuple[list[Person], list[Load], float]:
-    """Returns the audience, the three loads and the highest load average seen right after admitting."""
+def tree_cpu() -> dict[str, float]:
+    """CPU seconds used so far by this process's descendants, from /proc, by
+    what they are: "browsers" (Chromium), "app" (uvicorn), "janus"."""
+    tick = os.sysconf("SC_CLK_TCK")
+    parent, used = {}, {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                raw = open(f"/proc/{entry}/stat").read()
+            except OSError:  # gone meanwhile
+                continue
+            name, fields = raw[raw.index("(") + 1:raw.rindex(")")], raw[raw.rindex(")") + 2:].split()
+            parent[int(entry)] = int(fields[1])
+            used[int(entry)] = (name, (int(fields[11]) + int(fields[12])) / tick)  # utime, stime
+    me, out = os.getpid(), {"browsers": 0.0, "app": 0.0, "janus": 0.0}
+    for pid, (name, cpu) in used.items():
+        ancestor = parent.get(pid, 1)  # this process itself is not counted
+        while ancestor > 1 and ancestor != me:
+            ancestor = parent.get(ancestor, 1)
+        kind = "browsers" if "chrom" in name else "app" if name.startswith("python") else name
+        if ancestor == me and kind in out:
+            out[kind] += cpu
+    return out
+
+
+@dataclass
+class Admits:
+    """What the admits cost: wall seconds and CPU seconds per kind of process (tree_cpu)."""
+    seconds: float = 0.0
+    cpu: dict = field(default_factory=dict)
+
+
+async def stage(server_port: int, media: Media) -> tuple[list[Person], list[Load], float, Admits]:
+    """Returns the audience, the three loads, the highest load average seen
+    right after admitting, and the CPU the admits took (the measuring
+    windows left out)."""
     from playwright.async_api import async_playwright
 
     from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, MEDIA_ARGS
@@ -309,7 +349,7 @@ async def stage(server_port: int, media: Media) -> tuple[list[Person], list[Load
     base = f"http://{HOST}:{server_port}"
     window = env_int("BENCH_S7_WINDOW", 15)
     gap = env_int("BENCH_S7_GAP_MS", 700) / 1000
-    loads, peak_load = [], 0.0
+    loads, peak_load, admits = [], 0.0, Admits()
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + MEDIA_ARGS)
         host = await Host.connect(server_port, code, host_cookies)
@@ -330,14 +370,18 @@ async def stage(server_port: int, media: Media) -> tuple[list[Person], list[Load
                                    f"{status} {audience[0].console[-5:]}") from None
             half = len(audience) // 2
             for start, end, label in ((0, half, "half the audience"), (half, len(audience), "all the audience")):
+                cpu0, wall0 = tree_cpu(), time.monotonic()
                 await admit_all(host, audience[start:end], gap, len(panel))
+                cpu1 = tree_cpu()
+                admits.seconds += time.monotonic() - wall0
+                admits.cpu = {kind: admits.cpu.get(kind, 0.0) + cpu1[kind] - cpu0[kind] for kind in cpu1}
                 peak_load = max(peak_load, os.getloadavg()[0])
                 await asyncio.sleep(3)
                 loads.append(await measure(label, media.janus_pid, panel, audience[:end], window))
         finally:
             await host.close()
             await browser.close()
-    return audience, loads, peak_load
+    return audience, loads, peak_load, admits
 
 
 # --- figures and the sizing estimate ---------------------------------------------------
@@ -500,7 +544,7 @@ def run(result: Result) -> None:
         server = Server("uvicorn", workers=1, extra_env=media.env)
         server.env["CSRF_TRUSTED_ORIGINS"] = f"http://{HOST}:{server.port}"  # the pages' own origin
         with server:
-            audience, loads, peak_load = asyncio.run(stage(server.port, media))
+            audience, loads, peak_load, admits = asyncio.run(stage(server.port, media))
     first = [p.first_frame for p in audience if p.first_frame is not None]
     every = [p.all_frames for p in audience if p.all_frames is not None]
     inside = [p.inside for p in audience if p.inside is not None]
@@ -515,6 +559,10 @@ def run(result: Result) -> None:
     result.row(f"admit → every panel member's video ({n_pub})", f"p50 {ms(pct(every, 50))}, p95 {ms(pct(every, 95))}")
     if missing:
         result.row("subscribers with no frame within 60 s", str(missing))
+    result.row(f"CPU during the admits ({admits.seconds:.1f} s, until every page decoded the panel)",
+               f"browsers {admits.cpu['browsers']:.1f} s, app server {admits.cpu['app']:.2f} s, "
+               f"Janus {admits.cpu['janus']:.2f} s (of {admits.seconds * (os.cpu_count() or 1):.0f} CPU-seconds "
+               "on this machine)")
     base = loads[0]
     for load in loads:
         result.row(f"Janus at {load.label}: {load.streams} forwarded streams",
