@@ -17,6 +17,8 @@ in its programme. Practitioners see published groups of the programmes
 they are eligible for; a group of any other programme is a 404.
 """
 
+from typing import Any
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -85,15 +87,24 @@ def get_managed_group(user, code: str) -> PeerGroup:
     return group
 
 
-def get_session_for_user(user, code: str) -> tuple[GroupSession, bool]:
+def visible_sessions(user) -> QuerySet[GroupSession]:
+    """Sessions of the groups this person may see, each with its group."""
+    return GroupSession.objects.select_related("group").filter(group__in=visible_groups(user))
+
+
+def get_visible_session(user, code: str, **annotations: Any) -> GroupSession:
+    """The session, or 404. `annotations`: what the caller reads about it in
+    the same query (sign-ups' booking checks)."""
     _check_code(code)
-    session = (
-        GroupSession.objects.select_related("group")
-        .filter(code=code, group__in=visible_groups(user))
-        .first()
-    )
+    session = visible_sessions(user).filter(code=code).annotate(**annotations).first()
     if session is None:
         raise Http404("No session found")
+    return session
+
+
+def get_session_for_user(user, code: str) -> tuple[GroupSession, bool]:
+    """The session and whether this person may manage its group, or 404."""
+    session = get_visible_session(user, code)
     return session, can_manage_group(user, session.group)
 
 

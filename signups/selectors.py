@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import public_name
-from groups.access import visible_groups
+from groups.access import get_visible_session, visible_groups
 from groups.formats import Format
 from groups.models import Eligibility, Facilitation, GroundRules, GroupSession, PeerGroup
 from programmes.access import eligible_programmes, facilitator_programme_ids
@@ -57,8 +57,39 @@ def membership_for_user(*, user: Visitor, group: PeerGroup) -> Membership | None
     return Membership.objects.filter(user=user, group=group).first()
 
 
-def ground_rules_pending(*, user: User, group: PeerGroup) -> GroundRules | None:
+@dataclass(frozen=True)
+class JoinFacts:
+    """What the checks before a booking ask about the group, read with its
+    session in one query (`session_to_book`)."""
+
+    limited: bool  # it names who it is for (eligibility rows)
+    rules_id: int | None  # its current ground rules, if any
+    rules_accepted: bool  # which this person agreed to
+
+
+def session_to_book(*, user: User, code: str) -> tuple[GroupSession, JoinFacts]:
+    """The session a booking names, by `get_visible_session`'s rule (or
+    404), with the facts the booking checks need, so that a booking asks
+    them no further query."""
+    current = GroundRules.objects.filter(group=OuterRef("group_id")).order_by("-version").values("pk")[:1]
+    agreed = GroundRulesAcceptance.objects.filter(user=user, ground_rules=OuterRef("join_rules"))
+    session = get_visible_session(
+        user, code,
+        join_limited=Exists(Eligibility.objects.filter(group=OuterRef("group_id"))),
+        join_rules=Subquery(current),
+        join_rules_accepted=Exists(agreed),
+    )
+    facts = JoinFacts(limited=session.join_limited, rules_id=session.join_rules,  # type: ignore[attr-defined]
+                      rules_accepted=session.join_rules_accepted)  # type: ignore[attr-defined]
+    return session, facts
+
+
+def ground_rules_pending(*, user: User, group: PeerGroup, facts: JoinFacts | None = None) -> GroundRules | None:
     """The group's current ground rules when this person has not yet agreed to them."""
+    if facts is not None:
+        if facts.rules_id is None or facts.rules_accepted:
+            return None
+        return GroundRules.objects.get(pk=facts.rules_id)
     rules = group.current_ground_rules
     if rules is None or GroundRulesAcceptance.objects.filter(user=user, ground_rules=rules).exists():
         return None

@@ -17,6 +17,7 @@ from groups.models import GroupSession, PeerGroup
 from signups import signals
 from signups.errors import SessionFull, SignupRefused
 from signups.models import Booking
+from signups.selectors import JoinFacts
 from signups.services.booking_statement import book_in_one_statement, one_statement_available
 from signups.services.rules import (
     LATE_CANCELLATION,
@@ -35,7 +36,7 @@ ACTIVE = (Booking.Status.CONFIRMED, Booking.Status.WAITLISTED)
 
 
 def booking_create(*, session: GroupSession, user: User, join_waitlist: bool = False,
-                   now: datetime | None = None) -> Booking:
+                   now: datetime | None = None, facts: JoinFacts | None = None) -> Booking:
     """Book a place, or (with `join_waitlist`) queue for one when the session
     is full. Asking again while booked or queued changes nothing.
 
@@ -45,8 +46,12 @@ def booking_create(*, session: GroupSession, user: User, join_waitlist: bool = F
     otherwise three statements (the lock, one query for the places, the
     person's own booking and the group's programme, one write). Both refuse
     a group moved to another programme while the attempt waited, unless the
-    person may book there too."""
-    check_session_bookable(session=session, user=user, now=now or timezone.now())
+    person may book there too. `facts`: what `session_to_book` read with
+    the session, so the checks need no query of their own.
+
+    Both paths stamp places and the queue with the database's clock, read
+    under the lock, so the two agree on the waiting list's order."""
+    check_session_bookable(session=session, user=user, now=now or timezone.now(), facts=facts)
     programme_id = cast(int, session.group.programme_id)  # what the checks (and the caller's) saw
     if one_statement_available():
         wait = join_waitlist and not is_drop_in(session.group)
@@ -66,11 +71,11 @@ def booking_create(*, session: GroupSession, user: User, join_waitlist: bool = F
 def _book_under_lock(*, session: GroupSession, user: User, join_waitlist: bool, now: datetime | None,
                      programme_id: int) -> Booking:
     session = lock_session(session)
+    confirmed, own, programme_now, stamp = places_own_booking_and_programme(session, user)
     # Stamped under the lock, so the waiting list follows the lock's order,
     # not the order in which requests reached the view.
-    now = now or timezone.now()
+    now = now or stamp
     check_session_open(session=session, now=now)  # cancelled or started while we waited?
-    confirmed, own, programme_now = places_own_booking_and_programme(session, user)
     if programme_now != programme_id:  # moved while we waited: may they book it where it is now?
         check_still_visible(session=session, user=user)
     booking = Booking.objects.get(pk=own) if own else None

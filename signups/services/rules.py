@@ -1,8 +1,10 @@
 """Rules shared by the booking and membership services."""
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
+from django.db.models.functions import Now
 
 from accounts.models import User
 from groups.access import visible_groups
@@ -11,7 +13,7 @@ from groups.formats import Format
 from groups.models import GroupSession, PeerGroup
 from signups.errors import GroundRulesRequired, SignupRefused
 from signups.models import Booking, Membership
-from signups.selectors import ground_rules_pending
+from signups.selectors import JoinFacts, ground_rules_pending
 
 LATE_CANCELLATION = timedelta(hours=24)
 
@@ -28,15 +30,16 @@ def booking_window_open(session: GroupSession, now: datetime) -> bool:
     return session.starts_at > now
 
 
-def check_group_joinable(*, group: PeerGroup, user: User) -> None:
+def check_group_joinable(*, group: PeerGroup, user: User, facts: JoinFacts | None = None) -> None:
     """The checks a booking and an application share: a published group the
-    person is eligible for, whose current ground rules they accepted."""
+    person is eligible for, whose current ground rules they accepted.
+    `facts`: what the caller already read about the group (`session_to_book`)."""
     if group.status != PeerGroup.Status.PUBLISHED:
         raise SignupRefused("This group is not taking bookings at the moment.", reason="unavailable")
-    refusal = eligibility_refusal(group, user)
+    refusal = eligibility_refusal(group, user) if facts is None or facts.limited else None
     if refusal:
         raise SignupRefused(refusal, reason="not_eligible")
-    pending = ground_rules_pending(user=user, group=group)
+    pending = ground_rules_pending(user=user, group=group, facts=facts)
     if pending is not None:
         raise GroundRulesRequired(pending)
 
@@ -48,7 +51,7 @@ def check_session_open(*, session: GroupSession, now: datetime) -> None:
         raise SignupRefused("This session has already taken place, so it cannot be booked.", reason="past")
 
 
-def check_session_bookable(*, session: GroupSession, user: User, now: datetime) -> None:
+def check_session_bookable(*, session: GroupSession, user: User, now: datetime, facts: JoinFacts | None = None) -> None:
     group = session.group
     check_session_open(session=session, now=now)
     if group.is_closed and not is_member(group=group, user=user):
@@ -56,7 +59,7 @@ def check_session_bookable(*, session: GroupSession, user: User, now: datetime) 
             "This is a closed group. Apply to join it: members have a place at every session.",
             reason="closed_group",
         )
-    check_group_joinable(group=group, user=user)
+    check_group_joinable(group=group, user=user, facts=facts)
 
 
 def is_member(*, group: PeerGroup, user: User) -> bool:
@@ -70,18 +73,30 @@ def lock_session(session: GroupSession) -> GroupSession:
     return GroupSession.objects.select_related("group").select_for_update(of=("self",)).get(pk=session.pk)
 
 
-def places_own_booking_and_programme(session: GroupSession, user: User) -> tuple[int, int | None, int]:
+class DatabaseClock(Now):
+    """The database's time when the statement runs: on PostgreSQL
+    `clock_timestamp()`, the clock `booking_statement` stamps with, not the
+    transaction's start (which may predate the wait for a lock)."""
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, tuple[str | int, ...]]:
+        return self.as_sql(compiler, connection, template="CLOCK_TIMESTAMP()", **extra_context)
+
+    def get_group_by_cols(self) -> list[Any]:
+        return []  # one time for the row, not a column to group by
+
+
+def places_own_booking_and_programme(session: GroupSession, user: User) -> tuple[int, int | None, int, datetime]:
     """Under the session's lock, in one query: the confirmed places, the id
-    of this person's booking row (if they have one) and the programme the
+    of this person's booking row (if they have one), the programme the
     group is in now (the lock's own read of the group may predate a move
-    that the attempt waited for)."""
+    that the attempt waited for) and the database's clock."""
     row = (
         GroupSession.objects.filter(pk=session.pk).values("group__programme_id")
         .annotate(confirmed=Count("bookings", filter=Q(bookings__status=Booking.Status.CONFIRMED)),
-                  own=Max("bookings__pk", filter=Q(bookings__user=user)))
+                  own=Max("bookings__pk", filter=Q(bookings__user=user)), stamp=DatabaseClock())
         .get()
     )
-    return row["confirmed"], row["own"], row["group__programme_id"]
+    return row["confirmed"], row["own"], row["group__programme_id"], row["stamp"]
 
 
 def check_still_visible(*, session: GroupSession, user: User) -> None:

@@ -206,3 +206,22 @@ def test_promotion_never_exceeds_capacity(small_session):
     BookingFactory.create_batch(2, session=small_session)
     booking_create(session=small_session, user=UserFactory(), join_waitlist=True)
     assert session_promote_waiting(session=small_session) == []
+
+
+@pytest.mark.parametrize("returning", [False, True], ids=["first booking", "booking again"])
+def test_the_queue_is_stamped_by_the_database_clock_on_either_path(monkeypatch, small_session, practitioner,
+                                                                      returning):
+    """A first booking (one statement on PostgreSQL) and booking again after
+    cancelling (the ORM path) stamp the waiting list with the same clock,
+    the database's, whatever the web process's clock says."""
+    if returning:
+        booking_cancel(booking=booking_create(session=small_session, user=practitioner))
+    fill(small_session, 2)
+    real = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: real - timedelta(days=400))
+    waiting = booking_create(session=small_session, user=practitioner, join_waitlist=True)
+    assert waiting.status == Booking.Status.WAITLISTED
+    assert waiting.pk == Booking.objects.get(user=practitioner).pk
+    assert Booking.objects.count() == 3
+    stored = Booking.objects.get(pk=waiting.pk).queued_at
+    assert abs(stored - real) < timedelta(minutes=5)

@@ -1,4 +1,5 @@
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
@@ -7,6 +8,13 @@ from signups.models import Booking, GroundRulesAcceptance
 from signups.tests.factories import BookingFactory, GroundRulesFactory, GroupSessionFactory, PeerGroupFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def queries_to_waitlist() -> int:
+    """The signed-in person, their roles, the session with all the checks
+    ask, then the booking in a savepoint (the test's own transaction): one
+    statement on PostgreSQL; the lock, the count and the insert elsewhere."""
+    return 3 + (1 if connection.vendor == "postgresql" else 3) + 2
 
 
 def url(name, session):
@@ -189,3 +197,28 @@ def test_a_drop_in_room_says_join_and_places_left(client, practitioner):
     page = client.get(url("session", room)).text
     assert "3 places left" in page
     assert ">Join<" in page
+
+
+def test_joining_the_waiting_list_asks_the_checks_nothing_more(client, django_assert_max_num_queries, group,
+                                                               practitioner):
+    """The session, who the group is for and its ground rules come in one
+    query; then the booking (the rest are the signed-in request's own)."""
+    full = GroupSessionFactory(group=group, capacity=1)
+    BookingFactory(session=full)
+    rules = GroundRulesFactory(group=group)
+    GroundRulesAcceptance.objects.create(user=practitioner, ground_rules=rules)
+    client.force_login(practitioner)
+    client.get(url("session", full))  # a browser's first request records its session
+    with django_assert_max_num_queries(queries_to_waitlist()):
+        assert client.post(url("waitlist", full)).status_code == 302
+    assert Booking.objects.get(user=practitioner).status == Booking.Status.WAITLISTED
+
+
+def test_a_newer_version_of_the_ground_rules_is_asked_before_booking(client, group, session, practitioner):
+    agreed = GroundRulesFactory(group=group)
+    GroundRulesAcceptance.objects.create(user=practitioner, ground_rules=agreed)
+    GroundRulesFactory(group=group, version=agreed.version + 1)
+    client.force_login(practitioner)
+    response = client.post(url("book", session))
+    assert reverse("signups:ground_rules", args=[group.code]) in response["Location"]
+    assert not Booking.objects.exists()

@@ -12,7 +12,7 @@ from groups.access import facilitates, get_session_for_user
 from groups.eligibility import eligibility_refusal
 from signups.errors import SignupRefused
 from signups.models import Booking
-from signups.selectors import bookings_for_user, membership_for_user
+from signups.selectors import bookings_for_user, membership_for_user, session_to_book
 from signups.services import booking_cancel, booking_create, feedback_allowed
 from signups.services.rules import booking_window_open
 from signups.views.common import booked, refused, safe_next
@@ -35,10 +35,10 @@ def session_detail(request, code: str):
 
 
 def _book(request, code: str, *, join_waitlist: bool):
-    session, _ = get_session_for_user(request.user, code)
+    session, facts = session_to_book(user=request.user, code=code)
     back = safe_next(request, reverse("signups:session", args=[session.code]))
     try:
-        booking = booking_create(session=session, user=request.user, join_waitlist=join_waitlist)
+        booking = booking_create(session=session, user=request.user, join_waitlist=join_waitlist, facts=facts)
     except SignupRefused as exc:
         if exc.reason == "moved":  # its pages are no longer theirs to see
             back = reverse("groups:browse")
