@@ -82,6 +82,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from reports.equations import certificates, components, determined
+from reports.intervals import narrowed, propagate
 
 SUPPRESSED = "*"
 NOT_APPLICABLE = "–"  # a rate with nothing to divide by
@@ -119,7 +120,7 @@ def secondary_suppressed(counts: Mapping[Hashable, int], groups: Iterable[Group]
     check: Iterable[int] = range(len(table.groups))
     while True:
         table.hide_lone_cells(check)
-        added = table.hide_next_to_determined()
+        added = table.hide_next_to_determined() or table.hide_next_to_narrowed()
         if not added:
             return table.hidden
         check = sorted({i for cell in added for i in table.groups_of[cell]})
@@ -223,6 +224,53 @@ class _Suppression:
                     added.append(more)
                     touched.update(self.groups_of[more])
         return added
+
+    def hide_next_to_narrowed(self) -> list[Hashable]:
+        """One round of the rounding rule: the bounds a reader can put on
+        every cell from the shown figures' ranges and every group
+        (`reports.intervals`); next to each hidden cell they pin to one
+        value, or that holds a count of 1 to 7 and cannot reach
+        SMALLEST_SHOWN, one more cell is hidden (none where a group of it
+        already gained one this round). The cells added."""
+        reader = propagate(self.equations, {cell: self.reader_bounds(cell) for cell in self.groups_of})
+        added: list[Hashable] = []
+        touched: set[int] = set()
+        for cell in self.groups_of:
+            if cell not in self.hidden or cell not in self.counts or touched.intersection(self.groups_of[cell]):
+                continue
+            low, high = reader[cell]
+            if high is None or (low < high and (self.counts[cell] >= SMALLEST_SHOWN or high >= SMALLEST_SHOWN)):
+                continue
+            more = self.widening(cell, reader)
+            if more is not None:
+                self.hidden.add(more)
+                added.append(more)
+                touched.update(self.groups_of[more])
+        return added
+
+    def reader_bounds(self, cell: Hashable) -> tuple[int, int | None]:
+        """What a reader knows of a cell from its published figure alone."""
+        if self.shown(cell):
+            return _bounds(self.counts[cell])
+        return (1, None) if cell in self.counts else (0, None)
+
+    def widening(self, cell: Hashable, reader: Mapping[Hashable, tuple[int, int | None]]) -> Hashable | None:
+        """The cell to hide for one a reader narrows too far: the smallest
+        non-zero shown part of the group that bounds it most tightly from
+        above, else its total, else the smallest non-zero shown part of a
+        group sharing a cell with that one."""
+        def ceiling(i: int) -> float:
+            high = narrowed(self.equations[i], {**reader, cell: self.reader_bounds(cell)}).get(cell, (0, None))[1]
+            return float("inf") if high is None else high
+
+        i = min(self.groups_of[cell], key=ceiling)
+        group = self.groups[i]
+        if (more := self.smallest(group.parts)) is not None:
+            return more
+        if self.shown(group.total) and self.counts[group.total] > 0:
+            return group.total
+        return self.smallest(part for other in self.equations[i] for j in self.groups_of[other]
+                             for part in self.groups[j].parts)
 
     def pins_to_zero(self, certificate: Mapping[int, int]) -> bool:
         """Whether every shown cell of the groups a certificate combines is 0:
