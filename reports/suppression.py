@@ -42,6 +42,20 @@ Secondary suppression
        group holding it, else of its component, else a total there. Then rule
        1 again, and solve again, until no hidden cell is determined.
 
+    3. The rounding rule. A reader knows more than the equations with shown
+       figures taken as exact: a shown 10 is 8 to 12, at least 8, a 0 is 0
+       and a hidden cell at least 1, and these ranges combine across
+       groups. So the bounds a reader can put on every cell are propagated
+       to a fixed point (`reports.intervals`); next to each hidden count of
+       1 to 7 that cannot reach SMALLEST_SHOWN, and each hidden cell bounded
+       to one value, one more cell is hidden: the smallest non-zero shown
+       part of the group bounding it most tightly from above, else its
+       total, else the smallest non-zero shown part of a group sharing a
+       cell with that one. Then rules 1 and 2 again, until nothing changes.
+       Propagated bounds are outer bounds (the whole-number solutions can
+       be narrower): `reports/tests/test_rounding_disclosure.py` checks the
+       exact ranges on random reports.
+
     A determined cell is left alone when every shown cell of the equations
     pinning it down is 0: they pin it to 0, which no hidden count is, so they
     do not hold for these figures and tell a reader nothing (a report built
@@ -51,8 +65,10 @@ Secondary suppression
     last, a cell is never shown again once hidden, and there are finitely many
     cells. A round adds nothing only when no hidden cell is determined, or
     each determined one is pinned to 0, or every shown cell of its component
-    is 0 (then it is pinned to 0 as well). `reports/tests/test_disclosure.py` attacks random
-    reports with a separately written exact solver.
+    is 0 (then it is pinned to 0 as well), and no hidden cell is narrowed
+    too far or none has a non-zero shown cell near it to hide.
+    `reports/tests/test_disclosure.py` attacks random reports with a
+    separately written exact solver.
 
     Across programmes (the installation overview) the parts are each
     programme's own published figures, which cannot change there; its total
@@ -82,6 +98,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from reports.equations import certificates, components, determined
+from reports.intervals import narrowed, propagate
 
 SUPPRESSED = "*"
 NOT_APPLICABLE = "–"  # a rate with nothing to divide by
@@ -119,7 +136,7 @@ def secondary_suppressed(counts: Mapping[Hashable, int], groups: Iterable[Group]
     check: Iterable[int] = range(len(table.groups))
     while True:
         table.hide_lone_cells(check)
-        added = table.hide_next_to_determined()
+        added = table.hide_next_to_determined() or table.hide_next_to_narrowed()
         if not added:
             return table.hidden
         check = sorted({i for cell in added for i in table.groups_of[cell]})
@@ -149,6 +166,10 @@ class _Suppression:
             for cell in equation:
                 self.groups_of.setdefault(cell, []).append(i)
         self.solved: dict[frozenset, dict[Hashable, dict[int, int]]] = {}  # a component's unknowns -> its pinned
+        # the equations over cell numbers, for interval propagation (keys can be slow to hash)
+        self.cells = list(self.groups_of)
+        self.number = {cell: n for n, cell in enumerate(self.cells)}
+        self.numbered = [{self.number[cell]: c for cell, c in equation.items()} for equation in self.equations]
 
     def shown(self, cell: Hashable) -> bool:
         return cell in self.counts and cell not in self.hidden
@@ -223,6 +244,60 @@ class _Suppression:
                     added.append(more)
                     touched.update(self.groups_of[more])
         return added
+
+    def hide_next_to_narrowed(self) -> list[Hashable]:
+        """One round of the rounding rule: the bounds a reader can put on
+        every cell from the shown figures' ranges and every group
+        (`reports.intervals`); next to each hidden cell they pin to one
+        value, or that holds a count of 1 to 7 and cannot reach
+        SMALLEST_SHOWN, one more cell is hidden (none where a group of it
+        already gained one this round). The cells added."""
+        if not any(cell in self.hidden for cell in self.cells if cell in self.counts):
+            return []
+        reader = propagate(self.numbered, {n: self.reader_bounds(cell) for n, cell in enumerate(self.cells)})
+        added: list[Hashable] = []
+        touched: set[int] = set()
+        for n, cell in enumerate(self.cells):
+            if cell not in self.hidden or cell not in self.counts or touched.intersection(self.groups_of[cell]):
+                continue
+            low, high = reader[n]
+            if high is None or (low < high and (self.counts[cell] >= SMALLEST_SHOWN or high >= SMALLEST_SHOWN)):
+                continue
+            more = self.widening(cell, reader)
+            if more is not None:
+                self.hidden.add(more)
+                added.append(more)
+                touched.update(self.groups_of[more])
+        return added
+
+    def reader_bounds(self, cell: Hashable) -> tuple[int, int | None]:
+        """What a reader knows of a cell from its published figure alone."""
+        if self.shown(cell):
+            return _bounds(self.counts[cell])
+        return (1, None) if cell in self.counts else (0, None)
+
+    def widening(self, cell: Hashable, reader: Mapping[int, tuple[int, int | None]]) -> Hashable | None:
+        """The cell to hide for one a reader narrows too far (`reader`: the
+        bounds by cell number): the smallest non-zero shown part of the
+        group that bounds it most tightly from above, else its total, else
+        the smallest non-zero shown part of a group sharing a cell with
+        that one."""
+        n = self.number[cell]
+
+        def ceiling(i: int) -> float:
+            equation = {m: c for m, c in self.numbered[i].items() if c}
+            bounds = {m: reader[m] for m in equation} | {n: self.reader_bounds(cell)}
+            high = narrowed(equation, bounds).get(n, (0, None))[1]
+            return float("inf") if high is None else high
+
+        i = min(self.groups_of[cell], key=ceiling)
+        group = self.groups[i]
+        if (more := self.smallest(group.parts)) is not None:
+            return more
+        if self.shown(group.total) and self.counts[group.total] > 0:
+            return group.total
+        return self.smallest(part for other in self.equations[i] for j in self.groups_of[other]
+                             for part in self.groups[j].parts)
 
     def pins_to_zero(self, certificate: Mapping[int, int]) -> bool:
         """Whether every shown cell of the groups a certificate combines is 0:
