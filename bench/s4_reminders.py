@@ -248,7 +248,7 @@ def _probe(group, sink: SmtpSink) -> tuple[float, float, float, float]:
     before_messages, before_connections = sink.received, sink.connections
     _make_probe_rows(group)
     with override_settings(MAILERS={"default": {
-        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "BACKEND": "core.mail.SmtpEmailBackend",
         "OPTIONS": {"host": HOST, "port": sink.port, "use_tls": False, "username": "", "password": "", "timeout": 10},
     }}):
         with CaptureQueriesContext(connection) as ctx:

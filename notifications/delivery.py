@@ -157,6 +157,22 @@ def _record(notification_id: int, token: datetime, **fields) -> bool:
     )
 
 
+def _record_sent(notification_id: int, token: datetime, now: datetime) -> bool:
+    """`_record(status=SENT, ...)` as one prepared statement: it runs once
+    per message, and building the UPDATE through the ORM cost about a
+    quarter of a reminder's CPU (bench S4)."""
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(_SENT, [Status.SENT, adapt(now), adapt(now), notification_id, Status.SENDING, adapt(token)])
+        return cursor.rowcount == 1
+
+
+_SENT = (
+    f"UPDATE {Notification._meta.db_table} SET status = %s, sent_at = %s, last_error = '', "  # noqa: S608 (our table)
+    "shown_at = COALESCE(shown_at, %s) WHERE id = %s AND status = %s AND claimed_at = %s"
+)
+
+
 def _load(ids: list[int]) -> dict[int, Notification]:
     rows = Notification.objects.select_related("user", "booking__session__group", "membership__group")
     return {notification.pk: notification for notification in rows.filter(pk__in=ids)}
@@ -283,8 +299,7 @@ def _send(notification: Notification, *, token: datetime, now: datetime, outboun
         if not isinstance(exc, OSError):  # smtplib's errors and socket errors are OSErrors; this is not
             logger.exception("notification %s (%s) could not be sent", notification.code, notification.kind)
         return _attempt_failed(notification, token, now, exc)
-    if not _record(notification.pk, token, status=Status.SENT, sent_at=now, last_error="",
-                   shown_at=Coalesce(F("shown_at"), now)):
+    if not _record_sent(notification.pk, token, now):
         logger.warning("notification %s sent but its row changed meanwhile", notification.code)
     logger.info("notification %s (%s) sent", notification.code, notification.kind)
     return Status.SENT
