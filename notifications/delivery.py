@@ -3,7 +3,7 @@
 Each row is claimed before it is sent: pending -> sending, stamping
 `claimed_at` (the lease and claim token) and counting the attempt, in a
 short transaction with `SELECT ... FOR UPDATE SKIP LOCKED`, so two sweeps never
-take the same row. A sweep claims a few rows at a time (CLAIM_BATCH), loads
+take the same row. A sweep claims 25 rows at a time (CLAIM_BATCH), loads
 them and their people's preferences with one query each and sends them over
 one SMTP connection (bench S4 measured 7 queries and a new SMTP connection per
 message before). Each outcome (sent, skipped, retry later, failed) is
@@ -43,8 +43,10 @@ MAX_ATTEMPTS = 5
 BACKOFF = [timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1)]
 SWEEP_LIMIT = 500
 # Rows claimed together. A worker that dies leaves the unsent rest of its batch
-# to wait for the lease (LEASE), so keep it small.
-CLAIM_BATCH = 10
+# to wait for the lease (LEASE): at most 24 reminders five minutes late, each
+# still sent once. 25 rather than 10 spreads a batch's claim, load and
+# preference queries over more messages (bench S4: 0.5-0.8 ms less CPU a reminder).
+CLAIM_BATCH = 25
 
 Status = Notification.Status
 
