@@ -248,7 +248,7 @@ def _probe(group, sink: SmtpSink) -> tuple[float, float, float, float]:
     before_messages, before_connections = sink.received, sink.connections
     _make_probe_rows(group)
     with override_settings(MAILERS={"default": {
-        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "BACKEND": "core.mail.SmtpEmailBackend",
         "OPTIONS": {"host": HOST, "port": sink.port, "use_tls": False, "username": "", "password": "", "timeout": 10},
     }}):
         with CaptureQueriesContext(connection) as ctx:
@@ -390,8 +390,9 @@ def run(result: Result) -> None:
             "budget; hence the smaller default (BENCH_S4_REMINDERS=100000 runs the full size)."
         )
     result.note(
-        f"Each reminder costs about {cpu_ms:.0f} ms of CPU in the worker (building the MIME message, the .ics "
-        f"and two templates, per the profile), so one process sends at most about {1000 / max(cpu_ms, 0.1):.0f} "
+        f"Each reminder costs about {cpu_ms:.0f} ms of CPU in the worker (composing it: links, dates and the "
+        "person's calendar lines; loading and claiming its batch; writing the MIME bytes; per the profile in "
+        f"bench/NOTES.md), so one process sends at most about {1000 / max(cpu_ms, 0.1):.0f} "
         "a second on a core of its own; 350/s needs several such processes on cores of their own (`celery "
         "worker --concurrency`, or more worker containers: sweeps claim with SKIP LOCKED, so workers add up) "
         "or rendering shared per session."

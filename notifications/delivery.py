@@ -3,7 +3,7 @@
 Each row is claimed before it is sent: pending -> sending, stamping
 `claimed_at` (the lease and claim token) and counting the attempt, in a
 short transaction with `SELECT ... FOR UPDATE SKIP LOCKED`, so two sweeps never
-take the same row. A sweep claims a few rows at a time (CLAIM_BATCH), loads
+take the same row. A sweep claims 25 rows at a time (CLAIM_BATCH), loads
 them and their people's preferences with one query each and sends them over
 one SMTP connection (bench S4 measured 7 queries and a new SMTP connection per
 message before). Each outcome (sent, skipped, retry later, failed) is
@@ -43,8 +43,10 @@ MAX_ATTEMPTS = 5
 BACKOFF = [timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1)]
 SWEEP_LIMIT = 500
 # Rows claimed together. A worker that dies leaves the unsent rest of its batch
-# to wait for the lease (LEASE), so keep it small.
-CLAIM_BATCH = 10
+# to wait for the lease (LEASE): at most 24 reminders five minutes late, each
+# still sent once. 25 rather than 10 spreads a batch's claim, load and
+# preference queries over more messages (bench S4: 0.5-0.8 ms less CPU a reminder).
+CLAIM_BATCH = 25
 
 Status = Notification.Status
 
@@ -155,6 +157,22 @@ def _record(notification_id: int, token: datetime, **fields) -> bool:
     return bool(
         Notification.objects.filter(pk=notification_id, status=Status.SENDING, claimed_at=token).update(**fields)
     )
+
+
+def _record_sent(notification_id: int, token: datetime, now: datetime) -> bool:
+    """`_record(status=SENT, ...)` as one prepared statement: it runs once
+    per message, and building the UPDATE through the ORM cost about a
+    quarter of a reminder's CPU (bench S4)."""
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(_SENT, [Status.SENT, adapt(now), adapt(now), notification_id, Status.SENDING, adapt(token)])
+        return cursor.rowcount == 1
+
+
+_SENT = (
+    f"UPDATE {Notification._meta.db_table} SET status = %s, sent_at = %s, last_error = '', "  # noqa: S608 (our table)
+    "shown_at = COALESCE(shown_at, %s) WHERE id = %s AND status = %s AND claimed_at = %s"
+)
 
 
 def _load(ids: list[int]) -> dict[int, Notification]:
@@ -283,8 +301,7 @@ def _send(notification: Notification, *, token: datetime, now: datetime, outboun
         if not isinstance(exc, OSError):  # smtplib's errors and socket errors are OSErrors; this is not
             logger.exception("notification %s (%s) could not be sent", notification.code, notification.kind)
         return _attempt_failed(notification, token, now, exc)
-    if not _record(notification.pk, token, status=Status.SENT, sent_at=now, last_error="",
-                   shown_at=Coalesce(F("shown_at"), now)):
+    if not _record_sent(notification.pk, token, now):
         logger.warning("notification %s sent but its row changed meanwhile", notification.code)
     logger.info("notification %s (%s) sent", notification.code, notification.kind)
     return Status.SENT

@@ -16,7 +16,7 @@ NHSmail update or remove the entry they already have.
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from email.utils import parseaddr
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -145,6 +145,23 @@ _ATTENDEE_MARK = "attendee@invitation.invalid"
 _ATTENDEE_LINE = re.compile(rb"\r\nATTENDEE[;:][^\r]*(?:\r\n [^\r]*)*")
 
 
+def _folded(line: Contentline) -> bytes:
+    """`line.to_ical()`: icalendar cuts a line every 74 characters, looping
+    over each one (to keep multi-byte characters and escapes whole); a plain
+    ASCII line without escapes, like an address, is cut the same way here."""
+    text = str(line)
+    if not text.isascii() or "\\" in text or "^" in text:
+        return line.to_ical()
+    return "\r\n ".join(text[i:i + 74] for i in range(0, len(text), 74)).encode("ascii")
+
+
+def _utc_value(moment: datetime) -> bytes:
+    """`vDDDTypes(moment).to_ical()` for a UTC time, as the database gives them."""
+    if moment.tzinfo is not UTC:
+        return vDDDTypes(moment).to_ical()
+    return moment.strftime("%Y%m%dT%H%M%SZ").encode("ascii")
+
+
 class Invitations:
     """The files of many emails about the same sessions, as a reminder sweep
     sends them: each session's calendar (its VTIMEZONE, event and folding)
@@ -167,10 +184,10 @@ class Invitations:
         body, sequence_line, changed_line, method = shared
         person = _attendee(attendee)
         # The line Event.to_ical writes for this property, folded the same way.
-        attendee_line = b"\r\n" + Contentline.from_parts("ATTENDEE", person.params, person, sorted=True).to_ical()
+        attendee_line = b"\r\n" + _folded(Contentline.from_parts("ATTENDEE", person.params, person, sorted=True))
         changed = max(session.updated_at, booking.updated_at)
         body = (body.replace(sequence_line, b"\r\nSEQUENCE:%d\r\n" % calendar_sequence(session, booking), 1)
-                .replace(changed_line, b"\r\nLAST-MODIFIED:" + vDDDTypes(changed).to_ical() + b"\r\n", 1))
+                .replace(changed_line, b"\r\nLAST-MODIFIED:" + _utc_value(changed) + b"\r\n", 1))
         return Invitation(_ATTENDEE_LINE.sub(lambda _: attendee_line, body, count=1), method)
 
     @staticmethod

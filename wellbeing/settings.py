@@ -322,7 +322,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # keeps its EMAIL_* names. Code sends through `mail.mailers.default`.
 if env_str("EMAIL_HOST"):
     MAILERS = {"default": {
-        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "BACKEND": "core.mail.SmtpEmailBackend",
         "OPTIONS": {
             "host": env_str("EMAIL_HOST"),
             "port": env_int("EMAIL_PORT", 587),

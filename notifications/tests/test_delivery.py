@@ -9,6 +9,7 @@ import pytest
 from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
 
+from core.testing import postgres_configured
 from notifications import delivery
 from notifications.models import Kind, Notification, Preference
 from notifications.tests.factories import TOPIC_TITLE, BookingFactory, GroupSessionFactory, NotificationFactory
@@ -240,6 +241,7 @@ def _synchronous_commit() -> str:
         return cursor.fetchone()[0]
 
 
+@pytest.mark.skipif(not postgres_configured(), reason="synchronous_commit is PostgreSQL's setting")
 @pytest.mark.parametrize(("flushed", "during"), [(False, "off"), (True, "on")])
 def test_a_sweep_commits_without_waiting_for_the_flush_unless_told_to(settings, flushed, during):
     settings.MAILERS = {"default": {"BACKEND": f"{__name__}.CommitModeBackend"}}

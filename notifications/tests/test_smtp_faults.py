@@ -28,7 +28,7 @@ TIMEOUT = 1  # seconds: EMAIL_TIMEOUT for these tests
 def smtp_port(settings) -> int:
     """Mail goes by SMTP to a loopback port nobody listens on (yet)."""
     port = free_port()
-    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": {
+    settings.MAILERS = {"default": {"BACKEND": "core.mail.SmtpEmailBackend", "OPTIONS": {
         "host": "127.0.0.1", "port": port, "use_tls": False, "timeout": TIMEOUT, "username": "", "password": "",
     }}}
     return port

@@ -1,13 +1,16 @@
 """A sweep's invitations share each session's calendar and set only each
 person's own lines; the files must be the ones built one at a time."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
+from icalendar import vDDDTypes
+from icalendar.parser import Contentline
 
 from accounts.tests.factories import UserFactory
-from signups.ical import Invitations, invitation_ics
+from signups.ical import Invitations, _folded, _utc_value, invitation_ics
 from signups.models import Booking
 from signups.tests.factories import BookingFactory, GroupSessionFactory
 
@@ -44,3 +47,16 @@ def test_a_session_edited_since_gets_a_new_shared_calendar():
     shared = invitations.invitation(session, booking, attendee=booking.user.email)
     alone = invitation_ics(session, booking, attendee=booking.user.email)
     assert _without_dtstamp(shared.body) == _without_dtstamp(alone.body)
+
+
+@pytest.mark.parametrize("text", ["", "a", "x" * 73, "x" * 74, "x" * 75, "x" * 148, "x" * 149, "ab\\,c" * 40,
+                                  "a^b" * 60, "Zoë " * 30, "ATTENDEE;CN=x:mailto:" + "y" * 200 + "@nhs.net"])
+def test_a_person_line_is_folded_as_icalendar_folds_it(text):
+    line = Contentline(text)
+    assert _folded(line) == line.to_ical()
+
+
+@pytest.mark.parametrize("moment", [datetime(2026, 3, 29, 0, 59, 59, 999999, tzinfo=UTC),
+                                    datetime(2026, 7, 1, 12, 0, tzinfo=ZoneInfo("Europe/London"))])
+def test_a_last_modified_value_is_written_as_icalendar_writes_it(moment):
+    assert _utc_value(moment) == vDDDTypes(moment).to_ical()
