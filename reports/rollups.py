@@ -32,7 +32,7 @@ WAITED = ("(b.status = 'waitlisted' OR (b.status = 'cancelled' AND b.confirmed_a
 MEASURES = ["places_booked", "attended", "no_show", "not_recorded", "summarised", "summarised_places_booked",
             "summarised_attended", "summarised_no_show", "summarised_not_recorded", "responses",
             "score_1", "score_2", "score_3", "score_4", "score_5", "helpfulness_sum"]
-TABLES = ("sessionrollup", "cellrollup", "personyear", "personfirst", "monthpeople")
+TABLES = ("sessionrollup", "cellrollup", "personyear", "personfirst", "periodpeople")
 Key = tuple[int, str, object]  # (programme, format, month) of a cell
 _reading: ContextVar[tuple[datetime, dict] | None] = ContextVar("rollups_reading", default=None)
 
@@ -271,7 +271,7 @@ PersonRow = tuple[int, int, str, int]  # (user, programme, format, year) of a Pe
 
 def _recompute_people(cursor, ids: list[int] | None, upto: datetime) -> None:
     """These people's months of attendance and waiting (None: everyone's),
-    then the month counts (`MonthPeople`) their changes touch."""
+    then the counts of the periods (`PeriodPeople`) their changes touch."""
     if ids == []:
         return
     where, params = _where("user_id", ids)
@@ -312,10 +312,10 @@ def _recompute_people(cursor, ids: list[int] | None, upto: datetime) -> None:
         ORDER BY y.year, y.format, y.programme_id  -- a year of one programme and format together on disk
         {"" if ids is None else returning}""", [*params, upto])  # noqa: S608 (fixed SQL)
     if ids is None:
-        _recount_months(cursor, None)
+        _recount_periods(cursor, None)
     else:
         after = {tuple(row[:4]): row[4:] for row in cursor.fetchall()}
-        _recount_months(cursor, _changed_months(before, after))
+        _recount_periods(cursor, _changed_months(before, after))
 
 
 def _changed_months(before: dict[PersonRow, tuple], after: dict[PersonRow, tuple]) -> dict[tuple[int, str, int], int]:
@@ -341,47 +341,64 @@ def _changed_months(before: dict[PersonRow, tuple], after: dict[PersonRow, tuple
     return months
 
 
-def _recount_months(cursor, months: dict | None) -> None:
-    """The `MonthPeople` counts of these (programme, format, year) months
-    (None: all), counted again from every person's row: distinct people,
-    so a change to one person is a recount of the months it touches, never
-    a delta."""
+# The calendar periods of a London year whose people are counted in advance
+# (`PeriodPeople`): (first month, months) of each month, quarter and the year.
+PERIODS = [(n, 1) for n in range(1, 13)] + [(n, 3) for n in (1, 4, 7, 10)] + [(1, 12)]
+
+
+def _mask(first: int, months: int) -> int:
+    """The bits of a period's months in a `PersonYear` mask (bit 0: January)."""
+    return ((1 << months) - 1) << (first - 1)
+
+
+def _recount_periods(cursor, months: dict | None) -> None:
+    """The `PeriodPeople` counts of the months, quarters and years these
+    (programme, format, year) month bits fall in (None: all), counted again
+    from every person's row: distinct people, so a change to one person is a
+    recount of the periods it touches, never a delta."""
     month = "make_date(p.year, k.n, 1)"
     if months is None:
-        rows, params = "reports_personyear p CROSS JOIN generate_series(1, 12) k(n)", []
-        cursor.execute("DELETE FROM reports_monthpeople")
+        periods = ", ".join(f"({n}, {span}, {_mask(n, span)})" for n, span in PERIODS)
+        rows, params = f"reports_personyear p CROSS JOIN (VALUES {periods}) k(n, months, mask)", []
+        cursor.execute("DELETE FROM reports_periodpeople")
     else:
-        # One key a month: (programme, format, year, month number).
-        keys = sorted((*key, n) for key, bits in months.items() for n in range(1, 13) if bits & (1 << (n - 1)))
+        # One key a period: (programme, format, year, first month, months, their bits).
+        keys = sorted((*key, n, span, _mask(n, span)) for key, bits in months.items()
+                      for n, span in PERIODS if bits & _mask(n, span))
         if not keys:
             return
-        params = [[k[0] for k in keys], [k[1] for k in keys], [k[2] for k in keys], [k[3] for k in keys]]
+        params = [[k[i] for k in keys] for i in range(6)]
         cursor.execute("""
-            DELETE FROM reports_monthpeople r
-            USING unnest(%s::bigint[], %s::text[], %s::int[], %s::int[]) k(programme_id, format, year, n)
+            DELETE FROM reports_periodpeople r
+            USING unnest(%s::bigint[], %s::text[], %s::int[], %s::int[], %s::int[], %s::int[])
+                  k(programme_id, format, year, n, months, mask)
             WHERE r.programme_id = k.programme_id AND r.format = k.format AND r.month = make_date(k.year, k.n, 1)
-            """, params)
+              AND r.months = k.months""", params)
         # The keys' years, formats and programmes as constants too, so the
         # planner reads them through the index rather than every row.
-        rows = """unnest(%s::bigint[], %s::text[], %s::int[], %s::int[]) k(programme_id, format, year, n)
+        rows = """unnest(%s::bigint[], %s::text[], %s::int[], %s::int[], %s::int[], %s::int[])
+                      k(programme_id, format, year, n, months, mask)
                   JOIN reports_personyear p ON p.year = k.year AND p.format = k.format
                   AND p.programme_id = k.programme_id
                   AND p.year = ANY(%s) AND p.format = ANY(%s) AND p.programme_id = ANY(%s)"""
         params += [sorted({k[2] for k in keys}), sorted({k[1] for k in keys}), sorted({k[0] for k in keys})]
     # GROUPING's bits, highest first: profession, career stage, region (1: not grouped by it).
+    # New: attended in the period and first attended in the programme no
+    # earlier than its first month (never later than a month attended).
     cursor.execute(f"""
-        INSERT INTO reports_monthpeople (programme_id, format, month, dimension, value, participants, new, waited)
-        SELECT p.programme_id, p.format, {month},
+        INSERT INTO reports_periodpeople (programme_id, format, month, months, dimension, value, participants, new,
+                                          waited)
+        SELECT p.programme_id, p.format, {month}, k.months,
                CASE GROUPING(p.profession, p.career_stage, p.region) WHEN 3 THEN 'profession'
                     WHEN 5 THEN 'career_stage' WHEN 6 THEN 'region' ELSE '' END,
                coalesce(p.profession, p.career_stage, p.region, ''),
-               count(*) FILTER (WHERE p.attended & (1 << (k.n - 1)) <> 0),
-               count(*) FILTER (WHERE p.attended & (1 << (k.n - 1)) <> 0 AND p.first_month = {month}),
-               count(*) FILTER (WHERE p.waited & (1 << (k.n - 1)) <> 0)
+               count(*) FILTER (WHERE p.attended & k.mask <> 0),
+               count(*) FILTER (WHERE p.attended & k.mask <> 0 AND p.first_month >= {month}),
+               count(*) FILTER (WHERE p.waited & k.mask <> 0)
         FROM {rows}
-        WHERE (p.attended | p.waited) & (1 << (k.n - 1)) <> 0
-        GROUP BY GROUPING SETS ((p.programme_id, p.format, p.year, k.n),
-                                (p.programme_id, p.format, p.year, k.n, p.profession),
-                                (p.programme_id, p.format, p.year, k.n, p.career_stage),
-                                (p.programme_id, p.format, p.year, k.n, p.region))
+        WHERE (p.attended | p.waited) & k.mask <> 0
+        GROUP BY GROUPING SETS ((p.programme_id, p.format, p.year, k.n, k.months),
+                                (p.programme_id, p.format, p.year, k.n, k.months, p.profession),
+                                (p.programme_id, p.format, p.year, k.n, k.months, p.career_stage),
+                                (p.programme_id, p.format, p.year, k.n, k.months, p.region))
         HAVING p.format = '' OR GROUPING(p.profession, p.career_stage, p.region) = 7""", params)  # noqa: S608
