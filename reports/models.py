@@ -105,7 +105,7 @@ class PersonYear(models.Model):
     programme's) of one format (`format` "": any format) in one London year:
     the months they attended a held session, and the months they waited
     without a place, as bit masks (bit 0: January); with what their month
-    counts (`MonthPeople`) need: their profile and their first month in the
+    counts (`PeriodPeople`) need: their profile and their first month in the
     programme (`PersonFirst`), as of the rollups' time."""
 
     user_id = models.BigIntegerField()
@@ -143,19 +143,23 @@ class PersonFirst(models.Model):
         ]
 
 
-class MonthPeople(models.Model):
+class PeriodPeople(models.Model):
     """Distinct people of one programme's groups (`programme_id` 0: any
-    programme's) of one format (`format` "": any format) in one London month,
-    counted from `PersonYear` and `PersonFirst`: those who attended a held
-    session, those of them new (their first attendance in the programme that
-    month) and those who waited without a place. `dimension` "" counts
+    programme's) of one format (`format` "": any format) in one calendar
+    period of one London year: the `months` months (1: a month, 3: a
+    quarter, 12: the year) from `month`. Counted from `PersonYear` (a row
+    a person, so each counts once however many of its months they came)
+    and `PersonFirst`: those who attended a held session in the period,
+    those of them new (their first attendance in the programme in the
+    period) and those who waited without a place. `dimension` "" counts
     everyone; a profile dimension (any format only) has a row per `value`.
-    A month's report of one programme or of the installation reads these
-    rows, not a person's row per person."""
+    A report of one programme or of the installation reads these rows, not
+    a person's row per person."""
 
     programme_id = models.BigIntegerField()
     format = models.CharField(max_length=20, blank=True)
     month = models.DateField()
+    months = models.SmallIntegerField()
     dimension = models.CharField(max_length=12, blank=True)
     value = models.CharField(max_length=20, blank=True)
     participants = models.IntegerField()
@@ -163,4 +167,5 @@ class MonthPeople(models.Model):
     waited = models.IntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["programme_id", "month", "format"], name="monthpeople_read")]
+        # a report's people: its programme's rows of the period's months
+        indexes = [models.Index(fields=["programme_id", "month", "format"], name="periodpeople_read")]

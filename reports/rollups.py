@@ -32,7 +32,7 @@ WAITED = ("(b.status = 'waitlisted' OR (b.status = 'cancelled' AND b.confirmed_a
 MEASURES = ["places_booked", "attended", "no_show", "not_recorded", "summarised", "summarised_places_booked",
             "summarised_attended", "summarised_no_show", "summarised_not_recorded", "responses",
             "score_1", "score_2", "score_3", "score_4", "score_5", "helpfulness_sum"]
-TABLES = ("sessionrollup", "cellrollup", "personyear", "personfirst", "monthpeople")
+TABLES = ("sessionrollup", "cellrollup", "personyear", "personfirst", "periodpeople")
 Key = tuple[int, str, object]  # (programme, format, month) of a cell
 _reading: ContextVar[tuple[datetime, dict] | None] = ContextVar("rollups_reading", default=None)
 
@@ -271,7 +271,7 @@ PersonRow = tuple[int, int, str, int]  # (user, programme, format, year) of a Pe
 
 def _recompute_people(cursor, ids: list[int] | None, upto: datetime) -> None:
     """These people's months of attendance and waiting (None: everyone's),
-    then the month counts (`MonthPeople`) their changes touch."""
+    then the counts of the periods (`PeriodPeople`) their changes touch."""
     if ids == []:
         return
     where, params = _where("user_id", ids)
@@ -312,17 +312,18 @@ def _recompute_people(cursor, ids: list[int] | None, upto: datetime) -> None:
         ORDER BY y.year, y.format, y.programme_id  -- a year of one programme and format together on disk
         {"" if ids is None else returning}""", [*params, upto])  # noqa: S608 (fixed SQL)
     if ids is None:
-        _recount_months(cursor, None)
+        _recount_periods(cursor, None)
     else:
         after = {tuple(row[:4]): row[4:] for row in cursor.fetchall()}
-        _recount_months(cursor, _changed_months(before, after))
+        _recount_periods(cursor, _changed_months(before, after))
 
 
 def _changed_months(before: dict[PersonRow, tuple], after: dict[PersonRow, tuple]) -> dict[tuple[int, str, int], int]:
     """{(programme, format, year): the months (bits) whose counts these
     people's changed rows touch}. A row counts in a month as a participant
     (its attended bit), new (that bit, and its first month is that month),
-    waited (its waited bit), under its profile."""
+    waited (its waited bit), under its profile; and so in the quarter and
+    the year of that month."""
     months: dict[tuple[int, str, int], int] = {}
     nothing = (0, 0, None, None, None, None)
     for key in before.keys() | after.keys():
@@ -341,47 +342,75 @@ def _changed_months(before: dict[PersonRow, tuple], after: dict[PersonRow, tuple
     return months
 
 
-def _recount_months(cursor, months: dict | None) -> None:
-    """The `MonthPeople` counts of these (programme, format, year) months
-    (None: all), counted again from every person's row: distinct people,
-    so a change to one person is a recount of the months it touches, never
-    a delta."""
-    month = "make_date(p.year, k.n, 1)"
+# The calendar periods of a London year whose people are counted in advance
+# (`PeriodPeople`): (first month, months) of each month, quarter and the year.
+PERIODS = [(n, 1) for n in range(1, 13)] + [(n, 3) for n in (1, 4, 7, 10)] + [(1, 12)]
+
+
+def _mask(first: int, months: int) -> int:
+    """The bits of a period's months in a `PersonYear` mask (bit 0: January)."""
+    return ((1 << months) - 1) << (first - 1)
+
+
+def _recount_periods(cursor, months: dict[tuple[int, str, int], int] | None) -> None:
+    """The `PeriodPeople` counts of the months, quarters and years these
+    (programme, format, year) month bits fall in (None: all), counted again
+    from every person's row of those years: distinct people, so a change to
+    one person is a recount, never a delta. Each row is read once: its
+    counts for every period are columns of one aggregate (by profile too,
+    grouping sets), then a row a period. A period touched in one key is
+    recounted in all (the same read; recounting changes nothing)."""
     if months is None:
-        rows, params = "reports_personyear p CROSS JOIN generate_series(1, 12) k(n)", []
-        cursor.execute("DELETE FROM reports_monthpeople")
+        periods, rows, params = PERIODS, "reports_personyear p", []
+        cursor.execute("DELETE FROM reports_periodpeople")
     else:
-        # One key a month: (programme, format, year, month number).
-        keys = sorted((*key, n) for key, bits in months.items() for n in range(1, 13) if bits & (1 << (n - 1)))
-        if not keys:
+        touched = 0
+        for bits in months.values():
+            touched |= bits
+        periods = [(n, span) for n, span in PERIODS if touched & _mask(n, span)]
+        if not periods:
             return
-        params = [[k[0] for k in keys], [k[1] for k in keys], [k[2] for k in keys], [k[3] for k in keys]]
+        keys = sorted(months)
+        params = [[k[i] for k in keys] for i in range(3)]
         cursor.execute("""
-            DELETE FROM reports_monthpeople r
-            USING unnest(%s::bigint[], %s::text[], %s::int[], %s::int[]) k(programme_id, format, year, n)
-            WHERE r.programme_id = k.programme_id AND r.format = k.format AND r.month = make_date(k.year, k.n, 1)
-            """, params)
+            DELETE FROM reports_periodpeople r
+            USING unnest(%s::bigint[], %s::text[], %s::int[]) k(programme_id, format, year),
+                  unnest(%s::int[], %s::int[]) t(n, months)
+            WHERE r.programme_id = k.programme_id AND r.format = k.format
+              AND r.month = make_date(k.year, t.n, 1) AND r.months = t.months""",
+                       [*params, [n for n, _span in periods], [span for _n, span in periods]])
         # The keys' years, formats and programmes as constants too, so the
         # planner reads them through the index rather than every row.
-        rows = """unnest(%s::bigint[], %s::text[], %s::int[], %s::int[]) k(programme_id, format, year, n)
-                  JOIN reports_personyear p ON p.year = k.year AND p.format = k.format
-                  AND p.programme_id = k.programme_id
-                  AND p.year = ANY(%s) AND p.format = ANY(%s) AND p.programme_id = ANY(%s)"""
+        rows = """reports_personyear p
+                  JOIN unnest(%s::bigint[], %s::text[], %s::int[]) k(programme_id, format, year)
+                  ON p.year = k.year AND p.format = k.format AND p.programme_id = k.programme_id
+                  WHERE p.year = ANY(%s) AND p.format = ANY(%s) AND p.programme_id = ANY(%s)"""
         params += [sorted({k[2] for k in keys}), sorted({k[1] for k in keys}), sorted({k[0] for k in keys})]
+    # Participants, new and waited of each period, in `periods`' order. New:
+    # attended in the period and first attended in the programme no earlier
+    # than its first month (never later than a month they attended).
+    figures = ", ".join(
+        f"count(*) FILTER (WHERE p.attended & {_mask(n, span)} <> 0), "
+        f"count(*) FILTER (WHERE p.attended & {_mask(n, span)} <> 0 AND p.first_month >= make_date(p.year, {n}, 1)), "
+        f"count(*) FILTER (WHERE p.waited & {_mask(n, span)} <> 0)" for n, span in periods)
+    columns = ", ".join(f"({n}, {span}, {3 * i + 1})" for i, (n, span) in enumerate(periods))
     # GROUPING's bits, highest first: profession, career stage, region (1: not grouped by it).
+    # A period has a row where anyone attended or waited in it.
     cursor.execute(f"""
-        INSERT INTO reports_monthpeople (programme_id, format, month, dimension, value, participants, new, waited)
-        SELECT p.programme_id, p.format, {month},
-               CASE GROUPING(p.profession, p.career_stage, p.region) WHEN 3 THEN 'profession'
-                    WHEN 5 THEN 'career_stage' WHEN 6 THEN 'region' ELSE '' END,
-               coalesce(p.profession, p.career_stage, p.region, ''),
-               count(*) FILTER (WHERE p.attended & (1 << (k.n - 1)) <> 0),
-               count(*) FILTER (WHERE p.attended & (1 << (k.n - 1)) <> 0 AND p.first_month = {month}),
-               count(*) FILTER (WHERE p.waited & (1 << (k.n - 1)) <> 0)
-        FROM {rows}
-        WHERE (p.attended | p.waited) & (1 << (k.n - 1)) <> 0
-        GROUP BY GROUPING SETS ((p.programme_id, p.format, p.year, k.n),
-                                (p.programme_id, p.format, p.year, k.n, p.profession),
-                                (p.programme_id, p.format, p.year, k.n, p.career_stage),
-                                (p.programme_id, p.format, p.year, k.n, p.region))
-        HAVING p.format = '' OR GROUPING(p.profession, p.career_stage, p.region) = 7""", params)  # noqa: S608
+        INSERT INTO reports_periodpeople (programme_id, format, month, months, dimension, value, participants, new,
+                                          waited)
+        SELECT c.programme_id, c.format, make_date(c.year, k.n, 1), k.months, c.dimension, c.value,
+               c.figures[k.i], c.figures[k.i + 1], c.figures[k.i + 2]
+        FROM (SELECT p.programme_id, p.format, p.year,
+                     CASE GROUPING(p.profession, p.career_stage, p.region) WHEN 3 THEN 'profession'
+                          WHEN 5 THEN 'career_stage' WHEN 6 THEN 'region' ELSE '' END AS dimension,
+                     coalesce(p.profession, p.career_stage, p.region, '') AS value,
+                     ARRAY[{figures}] AS figures
+              FROM {rows}
+              GROUP BY GROUPING SETS ((p.programme_id, p.format, p.year),
+                                      (p.programme_id, p.format, p.year, p.profession),
+                                      (p.programme_id, p.format, p.year, p.career_stage),
+                                      (p.programme_id, p.format, p.year, p.region))
+              HAVING p.format = '' OR GROUPING(p.profession, p.career_stage, p.region) = 7) c
+        CROSS JOIN (VALUES {columns}) k(n, months, i)
+        WHERE c.figures[k.i] <> 0 OR c.figures[k.i + 2] <> 0""", params)  # noqa: S608 (fixed SQL)

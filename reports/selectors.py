@@ -16,9 +16,10 @@ number of bookings. Figures about distinct people come from `PersonYear`
 `PersonFirst` (the month of each person's first attendance per programme):
 a person is counted once per row however many programmes of the report they
 attended in, and is *new* when their first attendance in the report's
-programmes falls in the period (by month: in that month). A month of one
-programme or of the installation reads `MonthPeople`, those figures counted
-in advance per month.
+programmes falls in the period (by month: in that month). A month, quarter
+or year of one programme or of the installation reads `PeriodPeople`, those
+figures counted in advance per period and per month; only several
+programmes together count their people's rows.
 
 With `by_programme=True` every function gives each programme's own figures
 at once, its rows keyed (programme id, row), as each programme's report
@@ -138,15 +139,16 @@ def _months(period: Period) -> tuple[date, date]:
 def _people(period: Period, dimension: str | None, programmes: Collection[int] | None,
             by_programme: bool = False) -> Counts:
     """Participants, new participants and people who waited without a place.
-    A month of one programme or of the installation reads its counts
-    (`MonthPeople`); otherwise every breakdown but format comes from one
-    query (grouping sets) of the people's rows, and format from another.
-    Within a report (`rollups.reading`) each runs once for all breakdowns.
-    By programme, each programme's own counts, keyed (programme id, row)."""
+    A period of one programme or of the installation reads its counts and
+    its months' (`PeriodPeople`) in one query; several programmes together
+    combine their people's rows: every breakdown but format in one query
+    (grouping sets), and format in another. Within a report
+    (`rollups.reading`) each runs once for all breakdowns. By programme,
+    each programme's own counts, keyed (programme id, row)."""
     scope = None if programmes is None else tuple(sorted(set(programmes)))
-    if len(period.months()) == 1 and (scope is None or len(scope) == 1):
-        counts = _once(("month people", period, scope, by_programme),
-                       lambda: _people_of_month(period, scope, by_programme))
+    if scope is None or len(scope) == 1:
+        counts = _once(("period people", period, scope, by_programme),
+                       lambda: _people_of_period(period, scope, by_programme))
     elif dimension == "format":
         counts = _once(("people by format", period, scope, by_programme),
                        lambda: _people_by_format(period, programmes, by_programme))
@@ -155,28 +157,37 @@ def _people(period: Period, dimension: str | None, programmes: Collection[int] |
     return counts.get(dimension, {})
 
 
-def _people_of_month(period: Period, scope: tuple[int, ...] | None, by_programme: bool) -> dict[str | None, Counts]:
-    """Every breakdown of one month of one programme (None: the
-    installation), counted in advance: one query of a few dozen rows. By
-    programme, each programme's rows (the installation's: every programme's)."""
-    month, = period.months()
+def _people_of_period(period: Period, scope: tuple[int, ...] | None,
+                      by_programme: bool) -> dict[str | None, Counts]:
+    """Every breakdown of a month, quarter or year of one programme (None:
+    the installation), counted in advance: the period's rows and each of its
+    months' (a few hundred rows for a year) in one query. By programme, each
+    programme's rows (the installation's: every programme's)."""
+    months = period.months()
+    start, after = _months(period)
     if by_programme and scope is None:
         where, params = "programme_id <> 0", []
     else:
         where, params = "programme_id = %s", [0 if scope is None else scope[0]]
-    rows = _rows(f"""SELECT programme_id, format, dimension, value, participants, new, waited
-                     FROM reports_monthpeople WHERE {where} AND month = %s""",  # noqa: S608 (fixed names)
-                 [*params, month])
+    # The period's own rows (`months` its length, starting at its first
+    # month), and the whole-programme row of each month in it.
+    rows = _rows(f"""SELECT programme_id, format, dimension, value, month, months, participants, new, waited
+                     FROM reports_periodpeople WHERE {where} AND month >= %s AND month < %s
+                     AND (months = %s OR (months = 1 AND format = '' AND dimension = ''))""",  # noqa: S608
+                 [*params, start, after, len(months)])
     counts: dict[str | None, Counts] = {dimension: {} for dimension in (None, *PROFILE, "month", "format")}
-    for programme, group_format, dimension, value, *figures in rows:
+    for programme, group_format, dimension, value, month, length, *figures in rows:
         row: dict[str, int | float | None] = dict(zip(PEOPLE, figures, strict=True))
+        if length == 1 and not group_format and not dimension:
+            counts["month"][_keyed(programme, month, by_programme)] = row
+        if length != len(months):
+            continue
         if group_format:
             counts["format"][_keyed(programme, group_format, by_programme)] = row
         elif dimension:
             counts[dimension][_keyed(programme, value, by_programme)] = row
         else:
-            counts[None][_keyed(programme, ALL, by_programme)] = counts["month"][
-                _keyed(programme, month, by_programme)] = row
+            counts[None][_keyed(programme, ALL, by_programme)] = row
     if not by_programme:
         counts[None].setdefault(ALL, dict.fromkeys(PEOPLE, 0))
     return counts

@@ -285,43 +285,76 @@ def test_the_rebuild_command_rebuilds_from_scratch(capsys):
         now=datetime(2024, 2, 1, tzinfo=UTC))
 
 
-def _month_counts_after_catch_up_equal_a_rebuild(now: datetime) -> None:
+def _period_counts_after_catch_up_equal_a_rebuild(now: datetime) -> None:
     rollups.catch_up(now)
     kept = _tables()
     rollups.rebuild(now)
     assert _tables() == kept
 
 
+JANUARY_2024 = [Period(PeriodKind.MONTH, 2024, 1), Period(PeriodKind.QUARTER, 2024, 1), Period(PeriodKind.YEAR, 2024)]
+
+
 @pytest.mark.django_db
-def test_a_profile_edit_moves_a_person_between_a_months_counts():
-    """Only the person's profile changes, none of their months: their months
-    are counted again all the same."""
+@pytest.mark.parametrize("period", JANUARY_2024, ids=lambda period: period.kind)
+def test_a_profile_edit_moves_a_person_between_a_periods_counts(period):
+    """Only the person's profile changes, none of their months: the month,
+    quarter and year they came in are counted again all the same."""
     world = World()
     person = world.people[0]
     BookingFactory(session=world.sessions[3], user=person, attendance="attended")  # 15 January 2024
-    january, now = Period(PeriodKind.MONTH, 2024, 1), datetime(2024, 3, 1, tzinfo=UTC)
-    before = selectors.booking_counts(period=january, now=now, dimension="profession")
+    now = datetime(2024, 3, 1, tzinfo=UTC)
+    before = selectors.booking_counts(period=period, now=now, dimension="profession")
     assert before[person.profession]["participants"] == 1
     person.profession = Profession.PHARMACIST if person.profession != Profession.PHARMACIST else Profession.NURSE
     person.save(update_fields=["profession"])
-    _month_counts_after_catch_up_equal_a_rebuild(now)
-    after = selectors.booking_counts(period=january, now=now, dimension="profession")
-    assert after == raw.booking_counts(period=january, now=now, dimension="profession")
+    _period_counts_after_catch_up_equal_a_rebuild(now)
+    after = selectors.booking_counts(period=period, now=now, dimension="profession")
+    assert after == raw.booking_counts(period=period, now=now, dimension="profession")
     assert after[person.profession]["participants"] == 1
 
 
 @pytest.mark.django_db
-def test_an_earlier_attendance_makes_a_later_month_returning():
+@pytest.mark.parametrize("period", JANUARY_2024, ids=lambda period: period.kind)
+def test_an_earlier_attendance_makes_a_later_period_returning(period):
     """A register taken late for December changes who was new in January,
-    though nothing changes in January."""
+    its quarter and its year, though nothing changes in 2024."""
     world = World()
     person = world.people[0]
     BookingFactory(session=world.sessions[3], user=person, attendance="attended")  # 15 January 2024
     december = BookingFactory(session=world.sessions[1], user=person, attendance="no_show")  # 1 December 2023
-    january, now = Period(PeriodKind.MONTH, 2024, 1), datetime(2024, 3, 1, tzinfo=UTC)
-    assert selectors.booking_counts(period=january, now=now)[selectors.ALL]["new"] == 1
+    now = datetime(2024, 3, 1, tzinfo=UTC)
+    assert selectors.booking_counts(period=period, now=now)[selectors.ALL]["new"] == 1
     december.attendance = "attended"
     december.save(update_fields=["attendance"])
-    _month_counts_after_catch_up_equal_a_rebuild(now)
-    assert selectors.booking_counts(period=january, now=now)[selectors.ALL]["new"] == 0
-    assert selectors.booking_counts(period=january, now=now) == raw.booking_counts(period=january, now=now)
+    _period_counts_after_catch_up_equal_a_rebuild(now)
+    assert selectors.booking_counts(period=period, now=now)[selectors.ALL]["new"] == 0
+    assert selectors.booking_counts(period=period, now=now) == raw.booking_counts(period=period, now=now)
+    by_month = selectors.booking_counts(period=period, now=now, dimension="month")
+    assert by_month[date(2024, 1, 1)]["new"] == 0
+    assert by_month == raw.booking_counts(period=period, now=now, dimension="month")
+
+
+@pytest.mark.django_db
+def test_a_first_attendance_moved_to_february_moves_in_the_months_of_its_quarter_and_year():
+    """Someone whose January register is corrected to a no-show first came
+    in February: still new in the quarter and the year, but the month rows
+    of both move (no participant in January, a new one in February)."""
+    world = World()
+    person = world.people[0]
+    january = BookingFactory(session=world.sessions[3], user=person, attendance="attended")  # 15 January 2024
+    BookingFactory(session=world.sessions[4], user=person, attendance="attended")  # 10 February 2024
+    now = datetime(2024, 3, 1, tzinfo=UTC)
+    quarter, february = Period(PeriodKind.QUARTER, 2024, 1), Period(PeriodKind.MONTH, 2024, 2)
+    assert selectors.booking_counts(period=february, now=now)[selectors.ALL]["new"] == 0
+    january.attendance = "no_show"
+    january.save(update_fields=["attendance"])
+    _period_counts_after_catch_up_equal_a_rebuild(now)
+    assert selectors.booking_counts(period=february, now=now)[selectors.ALL]["new"] == 1
+    for period in (quarter, Period(PeriodKind.YEAR, 2024)):
+        figures = selectors.booking_counts(period=period, now=now)[selectors.ALL]
+        assert (figures["participants"], figures["new"]) == (1, 1)
+        by_month = selectors.booking_counts(period=period, now=now, dimension="month")
+        assert by_month[date(2024, 1, 1)]["participants"] == 0
+        assert (by_month[date(2024, 2, 1)]["participants"], by_month[date(2024, 2, 1)]["new"]) == (1, 1)
+        assert by_month == raw.booking_counts(period=period, now=now, dimension="month")
