@@ -1,7 +1,14 @@
 from datetime import date
+from pathlib import Path
 
 from django import forms
 from django.forms.renderers import TemplatesSetting
+from django.utils.functional import cached_property
+
+from core.widget_html import INPUT_TEMPLATES, OPTION_TEMPLATE, SELECT_TEMPLATE, widget_html
+
+ATTRS_TEMPLATE = "django/forms/widgets/attrs.html"
+DJANGO_FORMS = str(Path(forms.__file__).parent / "templates")
 
 
 class NhsukFormRenderer(TemplatesSetting):
@@ -9,6 +16,21 @@ class NhsukFormRenderer(TemplatesSetting):
 
     form_template_name = "forms/nhsuk_form.html"
     field_template_name = "forms/nhsuk_field.html"
+
+    def render(self, template_name, context, request=None):
+        """Selects and inputs in Python (core/widget_html.py), unless a
+        template of ours replaces Django's; the rest through templates."""
+        if template_name not in self._overridden:
+            html = widget_html(template_name, context)
+            if html is not None:
+                return html
+        return super().render(template_name, context, request=request)
+
+    @cached_property
+    def _overridden(self) -> frozenset[str]:
+        """Django's widget templates that another template directory replaces."""
+        names = INPUT_TEMPLATES | {SELECT_TEMPLATE, OPTION_TEMPLATE, ATTRS_TEMPLATE}
+        return frozenset(name for name in names if not self.get_template(name).origin.name.startswith(DJANGO_FORMS))
 
 
 class NhsDateInput(forms.MultiWidget):

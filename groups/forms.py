@@ -287,7 +287,8 @@ class BrowseForm(forms.Form):
                 query.pop(name, None)
         probe = cls(query)
         probe._programme_choice(programmes)
-        probe.is_valid()
+        if probe.is_valid() and signed_in:  # nothing to drop: the probe is the form
+            return probe
         valid = {name: query.get(name) for name in probe.fields if name in query and name not in probe.errors}
         form = cls(valid)
         form._programme_choice(programmes)

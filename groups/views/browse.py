@@ -43,7 +43,8 @@ def browse(request):
     programmes, installation_programmes = programmes_to_browse(request.user)
     form = BrowseForm.from_query(request.GET, signed_in=request.user.is_authenticated, programmes=programmes)
     filters = BrowseFilters(**{k: v for k, v in form.cleaned_data.items() if v not in (None, "")})
-    page, query = _page(request, browse_groups(user=request.user, filters=filters))
+    eligible = [p.pk for p in programmes] if request.user.is_authenticated else None
+    page, query = _page(request, browse_groups(user=request.user, filters=filters, eligible=eligible))
     return render(request, "groups/browse.html", {"form": form, "page": page, "query": query,
                                                   "show_programmes": installation_programmes > 1})
 

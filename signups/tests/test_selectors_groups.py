@@ -5,6 +5,8 @@ import pytest
 from accounts.tests.factories import UserFactory
 from groups.models import Eligibility, PeerGroup
 from groups.tests.factories import GroupSessionFactory, PeerGroupFactory
+from programmes.selectors import programmes_to_browse
+from programmes.tests.factories import ProgrammeFactory
 from signups.models import Booking, Membership
 from signups.selectors import (
     BrowseFilters,
@@ -193,3 +195,13 @@ def test_the_roster_lists_display_names_in_queue_order(db):
     names = roster(session=s)
     plain = {k: [n.split(" (")[0] for n in v] for k, v in names.items()}
     assert plain == {"confirmed": ["Asha"], "waitlisted": ["Ben"]}
+
+
+def test_browse_with_the_eligible_programmes_read_already_finds_the_same_groups(practitioner):
+    session(PeerGroupFactory(title="Ours"), TUESDAY_MORNING)
+    session(PeerGroupFactory(title="Another trust's", programme=ProgrammeFactory()), TUESDAY_MORNING)
+    eligible = [p.pk for p in programmes_to_browse(practitioner)[0]]
+
+    found = {g.title for g in browse_groups(user=practitioner, filters=BrowseFilters(), now=NOW, eligible=eligible)}
+
+    assert found == titles(BrowseFilters(), practitioner) == {"Ours"}
