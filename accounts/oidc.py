@@ -6,7 +6,8 @@ token's signature check when the token came straight from the token endpoint
 nonce per sign-in, kept in allauth's state and compared in
 `accounts.social.SocialAccountAdapter.pre_social_login`, and the signature
 checked against the provider's JWKS every time. PKCE is on for every
-provider (settings). The login and callback views are allauth's with our
+provider (settings). A provider may take a signed assertion instead of a
+client secret (`private_key_jwt`, accounts.client_assertion). The login and callback views are allauth's with our
 adapter, mounted at allauth's own addresses (wellbeing/urls.py), so that an
 unreachable provider gives our error page rather than a server error.
 """
@@ -21,8 +22,11 @@ from allauth.socialaccount.providers.oauth2.client import OAuth2Error
 from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView, OAuth2LoginView
 from allauth.socialaccount.providers.openid_connect.provider import OpenIDConnectProvider, _pick_data
 from allauth.socialaccount.providers.openid_connect.views import OpenIDConnectOAuth2Adapter
+from allauth.utils import get_request_param
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.crypto import get_random_string
+
+from accounts.client_assertion import ASSERTION_TYPE, client_assertion
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +48,20 @@ def provider_claims(extra_data: dict) -> dict:
 
 
 class NhsOpenIDConnectAdapter(OpenIDConnectOAuth2Adapter):
+    def get_access_token_data(self, request: HttpRequest, app: SocialApp, client, pkce_code_verifier=None):
+        """With `private_key_jwt`, the token request carries a fresh signed
+        assertion (accounts.client_assertion) and no client secret."""
+        if app.settings.get("token_auth_method") != "private_key_jwt":
+            return super().get_access_token_data(request, app, client, pkce_code_verifier=pkce_code_verifier)
+        assertion = client_assertion(client_id=app.client_id, audience=self.access_token_url,
+                                     pem=app.settings["private_key"], algorithm=app.settings["signing_alg"],
+                                     key_id=app.settings["key_id"])
+        code = get_request_param(request, "code")
+        data = client.get_access_token(code, pkce_code_verifier=pkce_code_verifier, extra_data={
+            "client_assertion_type": ASSERTION_TYPE, "client_assertion": assertion})
+        self.did_fetch_access_token = True
+        return data
+
     def _decode_id_token(self, app: SocialApp, id_token: str) -> dict:
         try:
             return jwtkit.verify_and_decode(

@@ -2,7 +2,8 @@
 
 Built on Authlib's authorization server (the same code real providers use):
 discovery, an authorization endpoint with a sign-in page, the authorization
-code flow with PKCE required (S256), the token endpoint (client secret),
+code flow with PKCE required (S256), the token endpoint (client secret, or a
+signed client assertion: private_key_jwt),
 signed ID tokens (RS256, with `kid`) with the nonce echoed, a JWKS endpoint
 and userinfo. Nothing on our side is patched: allauth talks to it over HTTP.
 
@@ -22,12 +23,15 @@ from html import escape
 from urllib.parse import urlencode
 
 from authlib.integrations.flask_oauth2 import AuthorizationServer, ResourceProtector, current_token
-from authlib.oauth2.rfc6749 import ClientMixin, grants
+from authlib.oauth2.rfc6749 import ClientMixin, InvalidClientError, grants
 from authlib.oauth2.rfc6750 import BearerTokenValidator
+from authlib.oauth2.rfc7523 import JWTBearerClientAssertion
 from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oidc.core import AuthorizationCodeMixin
 from authlib.oidc.core.grants import OpenIDCode
 from flask import Flask, jsonify, request
+from joserfc import jwt as jose_jwt
+from joserfc.errors import JoseError
 from joserfc.jwk import KeySet, RSAKey
 from werkzeug.serving import make_server
 
@@ -38,6 +42,9 @@ STANDARD_SCOPES = ("openid", "profile", "email")
 class Client(ClientMixin):
     client_id: str
     client_secret: str
+    # Set: the client authenticates with a signed assertion (private_key_jwt)
+    # checked with this public JWK, and its secret is refused.
+    public_jwk: dict | None = None
 
     def get_client_id(self):
         return self.client_id
@@ -55,6 +62,8 @@ class Client(ClientMixin):
         return secrets.compare_digest(client_secret, self.client_secret)
 
     def check_endpoint_auth_method(self, method, endpoint):
+        if self.public_jwk is not None:
+            return method == JWTBearerClientAssertion.CLIENT_AUTH_METHOD
         return method in ("client_secret_post", "client_secret_basic")
 
     def check_response_type(self, response_type):
@@ -110,6 +119,7 @@ class OidcProvider:
         self.tamper_id_token = False
         self.nonce_override: str | None = None
         self.token_requests = 0
+        self.assertions: list[dict] = []  # the client assertions accepted (private_key_jwt)
         self.authorize_requests: list[dict] = []
         self._server = None
         self._thread: threading.Thread | None = None
@@ -149,7 +159,8 @@ class OidcProvider:
         provider = self
 
         class CodeGrant(grants.AuthorizationCodeGrant):
-            TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_post", "client_secret_basic"]
+            TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_post", "client_secret_basic",
+                                           JWTBearerClientAssertion.CLIENT_AUTH_METHOD]
 
             def save_authorization_code(self, code, req):
                 data = req.payload.data
@@ -211,7 +222,34 @@ class OidcProvider:
         def save_token(token, req):
             provider.tokens[token["access_token"]] = (req.user.sub, token.get("scope", ""))
 
+        class ClientAssertion(JWTBearerClientAssertion):
+            """private_key_jwt: signed by the client's key, for our token
+            endpoint, each `jti` once."""
+
+            def get_audiences(self):
+                return [f"{provider.issuer}/token"]
+
+            def resolve_client_public_key(self, client):
+                return KeySet.import_key_set({"keys": [client.public_jwk]}) if client.public_jwk else KeySet([])
+
+            def process_assertion_claims(self, assertion, resolve_key):
+                # joserfc accepts only its "recommended" algorithms unless told;
+                # NHS login and CIS2 take RS512 (and we offer ES256).
+                try:
+                    token = jose_jwt.decode(assertion, resolve_key, algorithms=["RS256", "RS512", "PS512", "ES256"])
+                except JoseError as error:
+                    raise InvalidClientError(description=error.description) from error
+                self.verify_claims(token.claims)
+                return token.claims
+
+            def validate_jti(self, claims, jti):
+                if any(seen["jti"] == jti for seen in provider.assertions):
+                    return False
+                provider.assertions.append(dict(claims))
+                return True
+
         server = AuthorizationServer(app, query_client=query_client, save_token=save_token)
+        server.register_client_auth_method(ClientAssertion.CLIENT_AUTH_METHOD, ClientAssertion())
         server.register_grant(CodeGrant, [CodeChallenge(required=True), IdToken(require_nonce=True)])
 
         class Validator(BearerTokenValidator):
@@ -235,7 +273,8 @@ class OidcProvider:
                 "subject_types_supported": ["public"],
                 "id_token_signing_alg_values_supported": ["RS256"],
                 "scopes_supported": list(STANDARD_SCOPES),
-                "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"],
+                "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic",
+                                                          "private_key_jwt"],
                 "code_challenge_methods_supported": ["S256"],
                 "claims_supported": ["sub", "email", "email_verified", "name", "amr", "acr"],
             })

@@ -4,7 +4,9 @@
     OIDC_NHSMAIL_NAME=NHSmail
     OIDC_NHSMAIL_ISSUER=https://login.microsoftonline.com/<tenant id>/v2.0
     OIDC_NHSMAIL_CLIENT_ID=...
-    OIDC_NHSMAIL_CLIENT_SECRET=...
+    OIDC_NHSMAIL_CLIENT_SECRET=...            (or, signing with a key:)
+    OIDC_CIS2_TOKEN_AUTH_METHOD=private_key_jwt
+    OIDC_CIS2_PRIVATE_KEY_FILE=/run/secrets/cis2-key.pem
 
 Each provider becomes one app of allauth's `openid_connect` provider; with
 OIDC_PROVIDERS unset there are none and the sign-in pages look as before.
@@ -16,10 +18,11 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
+from accounts.client_assertion import DEFAULT_ALGORITHM, KeyProblem, load_private_key, public_jwk
 from wellbeing.env import env_bool, env_list, env_str
 
 _ID = re.compile(r"^[a-z][a-z0-9-]{0,29}$")
-_TOKEN_AUTH_METHODS = ("client_secret_post", "client_secret_basic")
+_TOKEN_AUTH_METHODS = ("client_secret_post", "client_secret_basic", "private_key_jwt")
 
 
 def _required(name: str) -> str:
@@ -55,13 +58,30 @@ def _provider(provider_id: str) -> dict:
         if method not in _TOKEN_AUTH_METHODS:
             raise ImproperlyConfigured(f"{prefix}TOKEN_AUTH_METHOD must be one of {', '.join(_TOKEN_AUTH_METHODS)}.")
         app_settings["token_auth_method"] = method
+    secret = env_str(prefix + "CLIENT_SECRET")
+    if method == "private_key_jwt":
+        if secret:
+            raise ImproperlyConfigured(f"{prefix}CLIENT_SECRET must not be set with private_key_jwt (it is not sent).")
+        app_settings.update(_signing_key(prefix))
     return {
         "provider_id": provider_id,
         "name": env_str(prefix + "NAME", provider_id),
         "client_id": _required(prefix + "CLIENT_ID"),
-        "secret": env_str(prefix + "CLIENT_SECRET"),
+        "secret": secret,
         "settings": app_settings,
     }
+
+
+def _signing_key(prefix: str) -> dict:
+    """private_key_jwt: the key the token requests are signed with, checked now."""
+    path = _required(prefix + "PRIVATE_KEY_FILE")
+    algorithm = env_str(prefix + "SIGNING_ALG", DEFAULT_ALGORITHM)
+    try:
+        pem = load_private_key(path, algorithm)
+    except KeyProblem as problem:
+        raise ImproperlyConfigured(f"{prefix}PRIVATE_KEY_FILE / {prefix}SIGNING_ALG: {problem}.") from None
+    key_id = public_jwk(pem, algorithm, env_str(prefix + "KEY_ID") or None)["kid"]
+    return {"private_key": pem, "signing_alg": algorithm, "key_id": key_id}
 
 
 def oidc_apps_from_env() -> list[dict]:

@@ -60,7 +60,8 @@ def test_any_number_of_providers_are_read(env):
     ({"OIDC_NHSMAIL_SCOPES": "profile email"}, "must include openid"),
     ({"OIDC_PROVIDERS": "NHS mail"}, "lower-case letters"),
     ({"OIDC_PROVIDERS": "nhsmail,nhsmail"}, "twice"),
-    ({"OIDC_NHSMAIL_TOKEN_AUTH_METHOD": "private_key_jwt"}, "TOKEN_AUTH_METHOD must be one of"),
+    ({"OIDC_NHSMAIL_TOKEN_AUTH_METHOD": "client_secret_jwt"}, "TOKEN_AUTH_METHOD must be one of"),
+    ({"OIDC_NHSMAIL_TOKEN_AUTH_METHOD": "private_key_jwt"}, "CLIENT_SECRET must not be set"),
 ])
 def test_a_mistake_is_a_one_line_explanation(env, change, message):
     env({**NHSMAIL, **change})
