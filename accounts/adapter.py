@@ -30,6 +30,15 @@ class AccountAdapter(DefaultAccountAdapter):
             for path in super().get_login_stages()
         ]
 
+    def get_logout_redirect_url(self, request) -> str:
+        """Asked before the session ends: a person who signed in through a
+        provider set to OIDC_<ID>_SIGN_OUT_AT_PROVIDER is signed out there
+        too, and comes back to our usual page."""
+        from accounts.oidc import provider_sign_out_url
+
+        back = super().get_logout_redirect_url(request)
+        return provider_sign_out_url(request, back=back) or back
+
     def clean_email(self, email: str) -> str:
         email = super().clean_email(email)
         if not email_domain_allowed(email, settings.SIGNUP_EMAIL_DOMAINS):

@@ -13,6 +13,7 @@ unreachable provider gives our error page rather than a server error.
 """
 
 import logging
+from urllib.parse import urlencode, urljoin
 
 import requests
 from allauth.socialaccount.helpers import render_authentication_error
@@ -23,6 +24,7 @@ from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView, OAu
 from allauth.socialaccount.providers.openid_connect.provider import OpenIDConnectProvider, _pick_data
 from allauth.socialaccount.providers.openid_connect.views import OpenIDConnectOAuth2Adapter
 from allauth.utils import get_request_param
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.crypto import get_random_string
 
@@ -47,7 +49,46 @@ def provider_claims(extra_data: dict) -> dict:
     return {**(extra_data.get("id_token") or {}), **(extra_data.get("userinfo") or {})}
 
 
+# Where a sign-in through a provider set to OIDC_<ID>_SIGN_OUT_AT_PROVIDER
+# keeps, for that signed-in session only, what signing out there needs.
+SIGN_OUT_SESSION_KEY = "oidc_sign_out"
+
+
+def provider_sign_out_remember(request: HttpRequest, *, through_provider: bool) -> None:
+    """At every sign-in: remember how to sign out at the provider when this
+    sign-in came through one that asks for it, forget it otherwise (a
+    password sign-in in the same browser must not send anyone there)."""
+    found = getattr(request, "_provider_sign_out", None) if through_provider else None
+    if found:
+        request.session[SIGN_OUT_SESSION_KEY] = found
+    else:
+        request.session.pop(SIGN_OUT_SESSION_KEY, None)
+
+
+def provider_sign_out_url(request: HttpRequest, *, back: str) -> str | None:
+    """OpenID Connect RP-initiated logout: the provider's end-session address,
+    with the ID token of this sign-in as the hint and `back` (on our site)
+    as where the provider sends the person afterwards; None when this
+    session did not sign in through such a provider."""
+    found = request.session.get(SIGN_OUT_SESSION_KEY)
+    if not found:
+        return None
+    query = urlencode({"id_token_hint": found["id_token"], "client_id": found["client_id"],
+                       "post_logout_redirect_uri": urljoin(settings.SITE_URL + "/", back)})
+    return found["endpoint"] + ("&" if "?" in found["endpoint"] else "?") + query
+
+
 class NhsOpenIDConnectAdapter(OpenIDConnectOAuth2Adapter):
+    def complete_login(self, request: HttpRequest, app: SocialApp, token, **kwargs):
+        login = super().complete_login(request, app, token, **kwargs)
+        endpoint = self.openid_config.get("end_session_endpoint")
+        id_token = (kwargs.get("response") or {}).get("id_token")
+        if app.settings.get("sign_out_at_provider") and endpoint and id_token:
+            # Kept on this request only; the session takes it if the sign-in succeeds.
+            request._provider_sign_out = {"endpoint": endpoint, "id_token": id_token,  # type: ignore[attr-defined]
+                                          "client_id": app.client_id}
+        return login
+
     def get_access_token_data(self, request: HttpRequest, app: SocialApp, client, pkce_code_verifier=None):
         """With `private_key_jwt`, the token request carries a fresh signed
         assertion (accounts.client_assertion) and no client secret."""

@@ -12,6 +12,7 @@ from django.dispatch import receiver
 
 from accounts.mfa import mfa_asserted_by_provider, provider_mfa_trusted
 from accounts.models import User
+from accounts.oidc import provider_sign_out_remember
 from accounts.services import ACCESS_CHANGED, SIGNED_OUT, live_connections_close
 
 
@@ -25,9 +26,14 @@ def on_logged_out(sender, request, user, **kwargs) -> None:
 @receiver(user_logged_in, dispatch_uid="accounts.mfa.provider_assertion")
 def on_logged_in(sender, request, user, sociallogin=None, **kwargs) -> None:
     """A sign-in through an NHS provider whose multi-factor assertion this
-    deployment trusts counts as two-factor for this session (accounts/mfa.py)."""
-    if request is not None and provider_mfa_trusted(sociallogin):
+    deployment trusts counts as two-factor for this session (accounts/mfa.py);
+    one through a provider set to sign out there too is remembered for the
+    sign-out (accounts/oidc.py)."""
+    if request is None:
+        return
+    if provider_mfa_trusted(sociallogin):
         mfa_asserted_by_provider(request.session)
+    provider_sign_out_remember(request, through_provider=sociallogin is not None)
 
 
 @receiver(post_save, sender=User, dispatch_uid="accounts.live_connections.deactivated")

@@ -4,8 +4,8 @@ Built on Authlib's authorization server (the same code real providers use):
 discovery, an authorization endpoint with a sign-in page, the authorization
 code flow with PKCE required (S256), the token endpoint (client secret, or a
 signed client assertion: private_key_jwt),
-signed ID tokens (RS256, with `kid`) with the nonce echoed, a JWKS endpoint
-and userinfo. Nothing on our side is patched: allauth talks to it over HTTP.
+signed ID tokens (RS256, with `kid`) with the nonce echoed, a JWKS endpoint,
+userinfo and RP-initiated logout. Nothing on our side is patched: allauth talks to it over HTTP.
 
 The tests steer it the way a real provider's state changes: people (their
 claims) are added with `person_add`, an account is closed with
@@ -29,7 +29,7 @@ from authlib.oauth2.rfc7523 import JWTBearerClientAssertion
 from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oidc.core import AuthorizationCodeMixin
 from authlib.oidc.core.grants import OpenIDCode
-from flask import Flask, jsonify, request
+from flask import Flask, jsonify, redirect, request
 from joserfc import jwt as jose_jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet, RSAKey
@@ -120,6 +120,7 @@ class OidcProvider:
         self.nonce_override: str | None = None
         self.token_requests = 0
         self.assertions: list[dict] = []  # the client assertions accepted (private_key_jwt)
+        self.sign_outs: list[dict] = []  # RP-initiated logouts: the ID token hint's claims, and where back to
         self.authorize_requests: list[dict] = []
         self._server = None
         self._thread: threading.Thread | None = None
@@ -269,6 +270,7 @@ class OidcProvider:
                 "token_endpoint": f"{base}/token",
                 "userinfo_endpoint": f"{base}/userinfo",
                 "jwks_uri": f"{base}/jwks",
+                "end_session_endpoint": f"{base}/logout",
                 "response_types_supported": ["code"],
                 "subject_types_supported": ["public"],
                 "id_token_signing_alg_values_supported": ["RS256"],
@@ -296,6 +298,21 @@ class OidcProvider:
             if request.form.get("action") == "cancel" or person is None or person.closed:
                 return server.create_authorization_response(grant_user=None, grant=grant)
             return server.create_authorization_response(grant_user=person, grant=grant)
+
+        @app.get("/logout")
+        def logout():
+            """RP-initiated logout: the hint must be an ID token we signed for
+            this client; then back to where the client asked."""
+            try:
+                hint = jose_jwt.decode(request.args.get("id_token_hint", ""), KeySet([provider.key]))
+            except (JoseError, ValueError) as error:
+                return f"<h1>Bad request</h1><p>{escape(str(error))}</p>", 400
+            if provider.client.client_id not in (hint.claims.get("aud") or []):
+                return "<h1>Bad request</h1><p>not our client</p>", 400
+            back = request.args.get("post_logout_redirect_uri", "")
+            provider.sign_outs.append({"sub": hint.claims["sub"], "back": back,
+                                       "client_id": request.args.get("client_id")})
+            return redirect(back) if back else "<h1>Signed out</h1>"
 
         @app.post("/token")
         def token():

@@ -51,6 +51,9 @@ def _provider(provider_id: str) -> dict:
         # instead of asking facilitators and admins for our TOTP code.
         "trust_amr_mfa": env_bool(prefix + "TRUST_AMR_MFA", False),
         "trust_acr": env_list(prefix + "TRUST_ACR", []),
+        # Signing out of this service also ends the session at the provider
+        # (RP-initiated logout), for shared computers.
+        "sign_out_at_provider": env_bool(prefix + "SIGN_OUT_AT_PROVIDER", False),
     }
     if acr_values := env_str(prefix + "ACR_VALUES"):
         app_settings["auth_params"] = {"acr_values": acr_values}

@@ -18,6 +18,7 @@ def idp(_oidc_server, settings):
     provider.people.clear()
     provider.codes.clear()
     provider.authorize_requests.clear()
+    provider.sign_outs.clear()
     provider.code_lifetime, provider.tamper_id_token, provider.nonce_override = 60.0, False, None
     settings.SOCIALACCOUNT_PROVIDERS = providers_setting(app_settings_for(provider))
     return provider

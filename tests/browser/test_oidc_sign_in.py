@@ -58,3 +58,17 @@ def test_an_unverified_address_gets_the_error_page(page, live_server, nhsmail):
     page.get_by_role("heading", name="You could not sign in with NHSmail").wait_for()
     assert "has not confirmed that your email address belongs to you" in page.content()
     assert_accessible(page)
+
+
+def test_signing_out_on_a_shared_computer_ends_the_provider_session_too(page, live_server, nhsmail, settings):
+    settings.SOCIALACCOUNT_PROVIDERS = providers_setting(app_settings_for(nhsmail, sign_out_at_provider=True))
+    settings.SITE_URL = live_server.url
+    nhsmail.person_add("robin-sub", email="robin.jones@nhs.net", email_verified=True)
+    _sign_in_with_nhsmail(page, live_server.url, "robin-sub")
+    page.get_by_role("heading", name="Set up your profile").wait_for()
+    page.get_by_role("button", name="Sign out").click()
+    # Through the provider's end-session address (the CSP's form-action lets
+    # the sign-out form's redirect go there) and back to our home page.
+    page.wait_for_url(live_server.url + "/")
+    assert [s["sub"] for s in nhsmail.sign_outs] == ["robin-sub"]
+    page.get_by_role("link", name="Sign in").first.wait_for()
