@@ -46,10 +46,12 @@ TIMEOUT = 24 * 3600  # a key no longer asked for (its months changed) goes withi
 @once
 def fingerprint() -> str:
     """The code and templates that make a report's output: the `reports`
-    package and the report templates."""
-    here = Path(__file__).resolve().parent
+    package, the report templates, and the labels of its rows (formats,
+    professions, career stages, regions)."""
+    here, base = Path(__file__).resolve().parent, Path(settings.BASE_DIR)
     files = sorted(here.glob("*.py")) + sorted(here.glob("templatetags/*.py")) + sorted(
-        (Path(settings.BASE_DIR) / "templates" / "reports").rglob("*.html"))
+        (base / "templates" / "reports").rglob("*.html")) + [base / "accounts" / "choices.py",
+                                                             base / "groups" / "formats.py"]
     digest = hashlib.sha256()
     for path in files:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
