@@ -169,3 +169,20 @@ class PeriodPeople(models.Model):
     class Meta:
         # a report's people: its programme's rows of the period's months
         indexes = [models.Index(fields=["programme_id", "month", "format"], name="periodpeople_read")]
+
+
+class RollupStamp(models.Model):
+    """When the rollup rows of one programme's London month (`programme_id`
+    0: the installation's people) last changed: written by every catch-up
+    for each month whose cells or people it recomputed, and by a rebuild
+    for every month (`reports.rollups`). Published reports are cached keyed
+    by the latest stamp of their programmes' months (`reports.cache`), so a
+    change to any figure a report reads gives it a new key. Stamps only
+    increase: each is later than every stamp before it."""
+
+    programme_id = models.BigIntegerField()
+    month = models.DateField()
+    changed = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["programme_id", "month"], name="rollupstamp_one")]

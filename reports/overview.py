@@ -90,11 +90,16 @@ def overview_counts(*, period: Period, now: datetime) -> tuple[dict[Hashable, Ra
     return by_programme, total
 
 
-def build_overview(*, period: Period, now: datetime) -> Report:
-    """The published overview of every programme, by name."""
-    programmes = Programme.objects.order_by("name").values_list("pk", "name")
+def programmes_by_name() -> list[tuple[int, str]]:
+    """Every programme (id, name), as the overview lists them."""
+    return list(Programme.objects.order_by("name").values_list("pk", "name"))
+
+
+def build_overview(*, period: Period, now: datetime, programmes: Sequence[tuple[int, str]] | None = None) -> Report:
+    """The published overview of every programme (`programmes_by_name`), by name."""
+    programmes = programmes_by_name() if programmes is None else programmes
     by_programme, total = overview_counts(period=period, now=now)
-    return overview_from_counts(programmes=list(programmes), raws=by_programme, total=total, period=period)
+    return overview_from_counts(programmes=programmes, raws=by_programme, total=total, period=period)
 
 
 def overview_from_counts(*, programmes: Sequence[tuple[Hashable, str]], raws: Mapping[Hashable, Raw],

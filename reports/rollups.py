@@ -16,10 +16,10 @@ so a change committed meanwhile either is seen by the recompute or leaves its
 note for the next catch-up.
 """
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -53,14 +53,56 @@ def current(now: datetime) -> bool:
     if memo is not None and "current" in memo:
         answer: bool = memo["current"]
         return answer
-    state = _state(now)
+    return _checked(now, None)[0]
+
+
+StampScope = tuple[Collection[int] | None, date, date]  # (programmes, None: all; first month; month after)
+
+
+def stamp(now: datetime, *, programmes: Collection[int] | None, start: date, end: date) -> str | None:
+    """When the rollups of these programmes' (None: the installation's)
+    London months [start, end) last changed, once they are up to date as
+    `current` brings them: a report's figures of those months are the same
+    for as long as this is. None when the rollups cannot answer for `now`
+    (or are not kept: another database). In the query of `current`'s check
+    when it is the first read of a `reading`, else one query of its own."""
+    if not enabled():
+        return None
+    scope = (programmes, start, end)
+    memo = memo_for(now)
+    if memo is None or "current" not in memo:
+        answer, latest = _checked(now, scope)
+        return latest if answer else None
+    if not memo["current"]:
+        return None
+    sql, params = _stamp_sql(scope)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {sql}", params)
+        return _stamp_text(cursor.fetchone()[0])
+
+
+def _checked(now: datetime, scope: StampScope | None) -> tuple[bool, str | None]:
+    """`current`'s check, and the `stamp` of `scope` read in the same query."""
+    state = _state(now, scope)
     if state is None or state[1] or state[2]:
         catch_up(now)
-        state = _state(now)
+        state = _state(now, scope)
     answer = state is not None and not state[3]
+    memo = memo_for(now)
     if memo is not None:
         memo["current"] = answer
-    return answer
+    return answer, None if state is None or scope is None else _stamp_text(state[4])
+
+
+def _stamp_sql(scope: StampScope) -> tuple[str, list]:
+    programmes, start, end = scope
+    where = "" if programmes is None else " AND programme_id = ANY(%s)"
+    return (f"(SELECT max(changed) FROM reports_rollupstamp WHERE month >= %s AND month < %s{where})",  # noqa: S608
+            [start, end, *([] if programmes is None else [list(programmes)])])
+
+
+def _stamp_text(changed: datetime | None) -> str:
+    return "never" if changed is None else changed.isoformat()
 
 
 def applied() -> bool:
@@ -113,18 +155,21 @@ def _forget() -> None:
         reading[1].clear()
 
 
-def _state(now: datetime) -> tuple | None:
+def _state(now: datetime, scope: StampScope | None = None) -> tuple | None:
     """(rolled up to, changes waiting or a rebuild needed, a session ended
-    since, a session ends between `now` and the rollups' time) — one query."""
+    since, a session ends between `now` and the rollups' time; and the
+    latest stamp of `scope`, if given) — one query."""
+    stamp_sql, stamp_params = _stamp_sql(scope) if scope is not None else ("NULL", [])
     with connection.cursor() as cursor:
-        cursor.execute("""
+        cursor.execute(f"""
             SELECT t.rolled_up_to,
                    t.needs_rebuild OR EXISTS (SELECT 1 FROM reports_rollupchange),
                    EXISTS (SELECT 1 FROM reports_sessionrollup r WHERE r.dimension = '' AND r.status = 'scheduled'
                            AND r.ends_at > t.rolled_up_to AND r.ends_at <= least(%s, now())),
                    EXISTS (SELECT 1 FROM reports_sessionrollup r WHERE r.dimension = '' AND r.status = 'scheduled'
-                           AND r.ends_at > least(%s, t.rolled_up_to) AND r.ends_at <= greatest(%s, t.rolled_up_to))
-            FROM reports_rollupstate t WHERE t.id = 1""", [now, now, now])
+                           AND r.ends_at > least(%s, t.rolled_up_to) AND r.ends_at <= greatest(%s, t.rolled_up_to)),
+                   {stamp_sql}
+            FROM reports_rollupstate t WHERE t.id = 1""", [now, now, now, *stamp_params])  # noqa: S608 (fixed SQL)
         return cursor.fetchone()
 
 
@@ -157,8 +202,11 @@ def catch_up(now: datetime | None = None, *, advance: bool = True) -> None:
                 sessions.add(session)
                 if user is not None:
                     users.add(user)
-        _recompute_sessions(cursor, sorted(sessions), upto)
-        _recompute_people(cursor, sorted(users), upto)
+        cells = _recompute_sessions(cursor, sorted(sessions), upto)
+        months = _recompute_people(cursor, sorted(users), upto)
+        _stamp(cursor, {(programme, month) for programme, _format, month in cells or ()}
+               | {(programme, date(year, n, 1)) for (programme, _format, year), bits in (months or {}).items()
+                  for n in range(1, 13) if bits & 1 << (n - 1)})
         cursor.execute("UPDATE reports_rollupstate SET rolled_up_to = %s WHERE id = 1", [upto])
 
 
@@ -177,6 +225,7 @@ def _rebuild(cursor, upto: datetime) -> None:
         cursor.execute(f"DELETE FROM reports_{table}")  # noqa: S608 (our own table names)
     _recompute_sessions(cursor, None, upto)
     _recompute_people(cursor, None, upto)
+    _stamp(cursor, None)
     for table in TABLES:
         # The planner's figures for the tables just filled (autovacuum would
         # take a while): without them it guesses one row and nests loops.
@@ -186,14 +235,41 @@ def _rebuild(cursor, upto: datetime) -> None:
         ON CONFLICT (id) DO UPDATE SET rolled_up_to = EXCLUDED.rolled_up_to, needs_rebuild = false""", [upto])
 
 
+def _stamp(cursor, months: set[tuple[int, date]] | None) -> None:
+    """Stamp these (programme, London month) pairs (None: every month ever
+    stamped or rolled up, since a rebuild may change any) with one time later
+    than every stamp before: the clock, or just after the latest stamp when
+    the clock is behind it. So the latest stamp of any set of months changes
+    whenever one of them is stamped (`stamp`). In the catch-up's transaction,
+    under its lock: a stamp is seen with the rows it stamps, never before."""
+    if months is None:
+        keys, params = ("""SELECT programme_id, month FROM reports_rollupstamp
+                           UNION SELECT programme_id, month FROM reports_cellrollup
+                           UNION SELECT programme_id, month FROM reports_periodpeople"""), []
+    elif not months:
+        return
+    else:
+        ordered = sorted(months)
+        keys, params = "SELECT * FROM unnest(%s::bigint[], %s::date[])", [[p for p, _m in ordered],
+                                                                          [m for _p, m in ordered]]
+    cursor.execute(f"""
+        INSERT INTO reports_rollupstamp (programme_id, month, changed)
+        SELECT k.programme_id, k.month, t.at
+        FROM ({keys}) k(programme_id, month),
+             (SELECT greatest(clock_timestamp(), max(changed) + interval '1 microsecond')
+              FROM reports_rollupstamp) t(at)
+        ON CONFLICT (programme_id, month) DO UPDATE SET changed = EXCLUDED.changed""", params)  # noqa: S608
+
+
 def _where(column: str, ids: list | None) -> tuple[str, list]:
     return ("true", []) if ids is None else (f"{column} = ANY(%s)", [ids])
 
 
-def _recompute_sessions(cursor, ids: list[int] | None, upto: datetime) -> None:
-    """The rows of these sessions (None: all), then the cells they were and are in."""
+def _recompute_sessions(cursor, ids: list[int] | None, upto: datetime) -> set[Key] | None:
+    """The rows of these sessions (None: all), then the cells they were and
+    are in; those cells' keys (None: all)."""
     if ids == []:
-        return
+        return set()
     where, params = _where("session_id", ids)
     cursor.execute(f"DELETE FROM reports_sessionrollup WHERE {where} "  # noqa: S608
                    "RETURNING programme_id, format, month", params)
@@ -234,6 +310,7 @@ def _recompute_sessions(cursor, ids: list[int] | None, upto: datetime) -> None:
         GROUP BY s.id, g.programme_id, g.format, s.starts_at, s.status, s.ends_at, d.dimension, d.value
         """, params)  # noqa: S608 (fixed SQL)
     _recompute_cells(cursor, None if ids is None else keys, upto)
+    return None if ids is None else keys
 
 
 def _recompute_cells(cursor, keys: Iterable[Key] | None, upto: datetime) -> None:
@@ -269,11 +346,12 @@ def _recompute_cells(cursor, keys: Iterable[Key] | None, upto: datetime) -> None
 PersonRow = tuple[int, int, str, int]  # (user, programme, format, year) of a PersonYear row
 
 
-def _recompute_people(cursor, ids: list[int] | None, upto: datetime) -> None:
+def _recompute_people(cursor, ids: list[int] | None, upto: datetime) -> dict[tuple[int, str, int], int] | None:
     """These people's months of attendance and waiting (None: everyone's),
-    then the counts of the periods (`PeriodPeople`) their changes touch."""
+    then the counts of the periods (`PeriodPeople`) their changes touch;
+    the months touched, as `_changed_months` gives them (None: all)."""
     if ids == []:
-        return
+        return {}
     where, params = _where("user_id", ids)
     returning = "RETURNING user_id, programme_id, format, year, attended, waited, first_month, " \
                 "profession, career_stage, region"
@@ -313,9 +391,11 @@ def _recompute_people(cursor, ids: list[int] | None, upto: datetime) -> None:
         {"" if ids is None else returning}""", [*params, upto])  # noqa: S608 (fixed SQL)
     if ids is None:
         _recount_periods(cursor, None)
-    else:
-        after = {tuple(row[:4]): row[4:] for row in cursor.fetchall()}
-        _recount_periods(cursor, _changed_months(before, after))
+        return None
+    after = {tuple(row[:4]): row[4:] for row in cursor.fetchall()}
+    months = _changed_months(before, after)
+    _recount_periods(cursor, months)
+    return months
 
 
 def _changed_months(before: dict[PersonRow, tuple], after: dict[PersonRow, tuple]) -> dict[tuple[int, str, int], int]:

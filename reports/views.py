@@ -1,18 +1,22 @@
+from datetime import date
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from audit.decorators import audited
 from programmes.access import administered_programmes, is_installation_admin, is_single_programme
-from reports import charts, export, rollups
+from reports import cache, charts, export, rollups
 from reports.forms import PeriodForm
-from reports.overview import build_overview
+from reports.overview import build_overview, programmes_by_name
+from reports.periods import Period, PeriodKind, months_up_to
 from reports.report import Report, build_report
-from reports.trend import trend_for
+from reports.trend import MONTHS_BEFORE_A_MONTH, trend_for
 
 
 def _programme_scope(request) -> dict:
@@ -47,8 +51,29 @@ def _sections(report: Report, now, *, programmes=None) -> dict:
         "by_person": [report.table(slug) for slug in ("profession", "career_stage", "region")],
         "feedback": [report.table(slug) for slug in ("feedback_format", "feedback_month")],
         "format_chart": charts.bar_chart(by_format),
-        "csv_query": urlencode(report.period.query),
     }
+
+
+def _report_html(period: Period, now, programmes, csv_query: str) -> SafeString:
+    """The page's published report (figures, trend, tables), rendered."""
+    with rollups.reading(now):  # the report and its trend: one check that the rollups are up to date
+        report = build_report(period=period, now=now, programmes=programmes)
+        sections = _sections(report, now, programmes=programmes)
+    return SafeString(render_to_string("reports/includes/report.html",
+                                       {"report": report, "csv_query": csv_query, **sections}))
+
+
+def _months(period: Period) -> tuple[date, date]:
+    """The period's London months: [its first, the month after it)."""
+    return period.months()[0], period.end.date()
+
+
+def _page_months(period: Period) -> tuple[date, date]:
+    """Every month the page reads: the period's, and a month's trend's."""
+    start, end = _months(period)
+    if period.kind == PeriodKind.MONTH:
+        start = months_up_to(period, MONTHS_BEFORE_A_MONTH)[0]
+    return start, end
 
 
 @never_cache
@@ -60,14 +85,21 @@ def index(request):
     context: dict[str, object] = {"form": form, "programme": scope["programme"], "programmes": scope["programmes"],
                                   "overview_link": len(scope["programmes"]) > 1 and is_installation_admin(request.user)}
     if form.is_valid():
-        now = timezone.now()
-        with rollups.reading(now):  # the report and its trend: one check that the rollups are up to date
-            report = build_report(period=form.period, now=now, programmes=scope["scope"])
-            sections = _sections(report, now, programmes=scope["scope"])
+        period, now = form.period, timezone.now()
+        csv_query = urlencode(period.query)
         if scope["programme"] and len(scope["programmes"]) > 1:
-            sections["csv_query"] += "&" + urlencode({"programme": scope["programme"].code})
-        context |= {"report": report, **sections}
+            csv_query += "&" + urlencode({"programme": scope["programme"].code})
+        html = cache.published("page", period=period, now=now, programmes=scope["scope"], months=_page_months(period),
+                               variant=csv_query,
+                               compute=lambda: _report_html(period, now, scope["scope"], csv_query))
+        context |= {"period": period, "report_html": html}
     return render(request, "reports/index.html", context)
+
+
+def _csv(period: Period, now, programmes) -> tuple[str, str]:
+    """(file name, text) of the report's CSV."""
+    report = build_report(period=period, now=now, programmes=programmes)
+    return export.filename(report), export.report_csv(report)
 
 
 @never_cache
@@ -78,10 +110,21 @@ def csv_export(request):
     form = _period_form(request)
     if not form.is_valid():
         return HttpResponseBadRequest("Choose a valid period on the reports page.", content_type="text/plain")
-    report = build_report(period=form.period, now=timezone.now(), programmes=scope["scope"])
-    response = HttpResponse(export.report_csv(report), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{export.filename(report)}"'
+    period, now = form.period, timezone.now()
+    name, text = cache.published("csv", period=period, now=now, programmes=scope["scope"],
+                                 months=_months(period), compute=lambda: _csv(period, now, scope["scope"]))
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+def _overview(period: Period) -> Report:
+    """The published overview (kept: figures by programme name only), for
+    the programmes as they are named now."""
+    now, programmes = timezone.now(), programmes_by_name()
+    return cache.published("overview", period=period, now=now, programmes=None, months=_months(period),
+                           variant=repr(programmes),
+                           compute=lambda: build_overview(period=period, now=now, programmes=programmes))
 
 
 def _installation_admin_only(request) -> None:
@@ -100,8 +143,9 @@ def overview(request):
     form = _period_form(request)
     context: dict[str, object] = {"form": form, "period_action": request.path}
     if form.is_valid():
-        report = build_overview(period=form.period, now=timezone.now())
-        context |= {"report": report, "tables": report.tables, "csv_query": urlencode(report.period.query)}
+        report = _overview(form.period)
+        context |= {"report": report, "period": report.period, "tables": report.tables,
+                    "csv_query": urlencode(report.period.query)}
     return render(request, "reports/overview.html", context)
 
 
@@ -113,7 +157,7 @@ def overview_csv(request):
     form = _period_form(request)
     if not form.is_valid():
         return HttpResponseBadRequest("Choose a valid period on the overview page.", content_type="text/plain")
-    report = build_overview(period=form.period, now=timezone.now())
+    report = _overview(form.period)
     response = HttpResponse(export.report_csv(report), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="programmes-{report.period.slug}.csv"'
     return response
