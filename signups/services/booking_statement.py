@@ -19,6 +19,17 @@ session, still open, whose group is still in the programme the caller's
 checks saw. Anything else changes nothing here and is left to the ORM path
 under the lock (`bookings._book_under_lock`), which says why or reuses the
 person's row. SQLite (`make run`) always takes that path.
+
+So the decision (a place, a place in the queue, or full; open or not) is
+written twice: here in SQL and there with the ORM. Both remain because the
+ORM cannot send the lock and the write in one message, and the statement
+cannot say why a booking is refused, reuse a cancelled row or ask
+`visible_groups` about a programme move. What each reads is the same:
+`effective_capacity` is `COALESCE(NULLIF(capacity, 0), group capacity)`,
+`booking_window_open` is the `opens` column, `check_session_open` the
+status. `tests/test_booking_paths.py` in sign-ups runs both on every
+combination of capacities, places taken, format, timing and queueing, and
+fails if they ever decide differently.
 """
 
 from contextlib import nullcontext
