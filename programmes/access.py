@@ -14,8 +14,7 @@ of every app above (groups.access, reports, the programme pages).
 Anything of another programme is a 404, never a 403.
 """
 
-from django.db.models import CharField, Q, QuerySet, Value
-from django.db.models.functions import Concat
+from django.db.models import CharField, F, Func, Q, QuerySet
 from django.http import Http404
 
 from core.codes import is_public_code
@@ -51,6 +50,12 @@ def _domain_candidates(email: str) -> list[str]:
     return [domain] + ["*." + ".".join(labels[i:]) for i in range(1, len(labels))]
 
 
+# ",a.nhs.uk,*.trust.nhs.uk,": a LIKE then matches one whole listed domain.
+# `email_domains` is never null. A template, not Concat, whose wrapping of
+# every part in COALESCE cost each booking ~1 ms to compile (bench S1).
+_LISTED = Func(F("email_domains"), template="(',' || %(expressions)s || ',')", output_field=CharField())
+
+
 def eligible_programmes(user) -> QuerySet[Programme]:
     """The programmes whose published groups this person may see and join.
     A queryset (used as a subquery, so browsing costs no extra query)."""
@@ -66,8 +71,7 @@ def eligible_programmes(user) -> QuerySet[Programme]:
     own = admin_programme_ids(user) | facilitator_programme_ids(user)
     if own:
         eligible |= Q(pk__in=own)
-    listed = Concat(Value(","), "email_domains", Value(","), output_field=CharField())
-    return Programme.objects.annotate(listed=listed).filter(eligible)
+    return Programme.objects.annotate(listed=_LISTED).filter(eligible)
 
 
 def _listing(organisation: str) -> QuerySet[Organisation]:

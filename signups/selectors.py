@@ -5,13 +5,16 @@ groups or sessions there are. Other apps' pages use these."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import TYPE_CHECKING, TypedDict
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db import connection
+from django.db.models import BooleanField, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
@@ -59,41 +62,70 @@ def membership_for_user(*, user: Visitor, group: PeerGroup) -> Membership | None
 
 @dataclass(frozen=True)
 class JoinFacts:
-    """What the checks before a booking ask about the group, read with its
-    session in one query (`session_to_book`)."""
+    """What the checks before a booking or an application ask about the
+    group for this person, read in the same query as what they act on
+    (`session_to_book`, `join_facts`): every caller gets them from here, so
+    the checks have one path."""
 
     limited: bool  # it names who it is for (eligibility rows)
-    rules_id: int | None  # its current ground rules, if any
-    rules_accepted: bool  # which this person agreed to
+    rules_pending: bool  # it has ground rules whose current version this person has not agreed to
+
+
+def join_facts_expressions(user_id: int, group: str) -> dict[str, Exists | Subquery]:
+    """The annotations JoinFacts are read from; `group`: the column holding
+    the group's id in the query they annotate. The newest ground rules and
+    whether this person agreed to them are one subquery (null when the
+    group has none)."""
+    agreed = GroundRulesAcceptance.objects.filter(user_id=user_id, ground_rules=OuterRef("pk"))
+    current = GroundRules.objects.filter(group=OuterRef(group)).order_by("-version")
+    return {
+        "join_limited": Exists(Eligibility.objects.filter(group=OuterRef(group))),
+        "join_rules_pending": Subquery(current.annotate(pending=~Exists(agreed)).values("pending")[:1]),
+    }
+
+
+_ANYONE = -1  # no person has this id: compiled for it, then each person's is put in its place
+
+
+@cache
+def _compiled_join_facts(model: type[GroupSession | PeerGroup], group: str) -> dict[str, tuple[str, Sequence[object]]]:
+    """`join_facts_expressions` compiled once per query shape: building and
+    compiling them cost a booking more than the rest of its session query
+    (bench S1), and their SQL differs between people only in the id."""
+    query = model.objects.annotate(**join_facts_expressions(_ANYONE, group)).query
+    compiler = query.get_compiler(connection=connection)
+    return {name: compiler.compile(query.annotations[name]) for name in ("join_limited", "join_rules_pending")}
+
+
+def _join_facts(user: User, model: type[GroupSession | PeerGroup], group: str) -> dict[str, RawSQL]:
+    compiled = _compiled_join_facts(model, group)
+    # The text is the ORM's own compilation; every value stays a parameter.
+    return {name: RawSQL(sql, tuple(user.pk if p == _ANYONE else p for p in params),  # noqa: S611
+                         output_field=BooleanField())
+            for name, (sql, params) in compiled.items()}
+
+
+def _facts(row: object) -> JoinFacts:
+    return JoinFacts(limited=bool(row.join_limited),  # type: ignore[attr-defined]
+                     rules_pending=bool(row.join_rules_pending))  # type: ignore[attr-defined]
 
 
 def session_to_book(*, user: User, code: str) -> tuple[GroupSession, JoinFacts]:
     """The session a booking names, by `get_visible_session`'s rule (or
     404), with the facts the booking checks need, so that a booking asks
     them no further query."""
-    current = GroundRules.objects.filter(group=OuterRef("group_id")).order_by("-version").values("pk")[:1]
-    agreed = GroundRulesAcceptance.objects.filter(user=user, ground_rules=OuterRef("join_rules"))
-    session = get_visible_session(
-        user, code,
-        join_limited=Exists(Eligibility.objects.filter(group=OuterRef("group_id"))),
-        join_rules=Subquery(current),
-        join_rules_accepted=Exists(agreed),
-    )
-    facts = JoinFacts(limited=session.join_limited, rules_id=session.join_rules,  # type: ignore[attr-defined]
-                      rules_accepted=session.join_rules_accepted)  # type: ignore[attr-defined]
-    return session, facts
+    session = get_visible_session(user, code, **_join_facts(user, GroupSession, "group_id"))
+    return session, _facts(session)
 
 
-def ground_rules_pending(*, user: User, group: PeerGroup, facts: JoinFacts | None = None) -> GroundRules | None:
+def join_facts(*, user: User, group: PeerGroup) -> JoinFacts:
+    """JoinFacts for a group the caller already holds (one query)."""
+    return _facts(PeerGroup.objects.filter(pk=group.pk).annotate(**_join_facts(user, PeerGroup, "pk")).get())
+
+
+def ground_rules_pending(*, group: PeerGroup, facts: JoinFacts) -> GroundRules | None:
     """The group's current ground rules when this person has not yet agreed to them."""
-    if facts is not None:
-        if facts.rules_id is None or facts.rules_accepted:
-            return None
-        return GroundRules.objects.get(pk=facts.rules_id)
-    rules = group.current_ground_rules
-    if rules is None or GroundRulesAcceptance.objects.filter(user=user, ground_rules=rules).exists():
-        return None
-    return rules
+    return group.current_ground_rules if facts.rules_pending else None
 
 
 def places_left(session: GroupSession) -> int:

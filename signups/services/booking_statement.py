@@ -19,11 +19,23 @@ session, still open, whose group is still in the programme the caller's
 checks saw. Anything else changes nothing here and is left to the ORM path
 under the lock (`bookings._book_under_lock`), which says why or reuses the
 person's row. SQLite (`make run`) always takes that path.
+
+So the decision (a place, a place in the queue, or full; open or not) is
+written twice: here in SQL and there with the ORM. Both remain because the
+ORM cannot send the lock and the write in one message, and the statement
+cannot say why a booking is refused, reuse a cancelled row or ask
+`visible_groups` about a programme move. What each reads is the same:
+`effective_capacity` is `COALESCE(NULLIF(capacity, 0), group capacity)`,
+`booking_window_open` is the `opens` column, `check_session_open` the
+status. `signups/tests/test_booking_paths.py` runs both on every
+combination of capacities, places taken, format, timing and queueing, and
+fails if they ever decide differently.
 """
 
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any, cast
 
 from django.db import connection, transaction
@@ -53,7 +65,9 @@ def one_statement_available() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _sql(fields: "list[Field[Any, Any]]", opens: str) -> str:
+@cache
+def _sql(fields: "tuple[Field[Any, Any], ...]", opens: str) -> str:
+    """The same text for every booking of this shape: built once."""
     quote = connection.ops.quote_name
     booking, session, group = (quote(m._meta.db_table) for m in (Booking, GroupSession, PeerGroup))
     columns = ", ".join(quote(cast(str, f.column)) for f in fields)
@@ -89,7 +103,7 @@ def book_in_one_statement(booking: Booking, *, programme_id: int, join_waitlist:
     lock (`now` when given, for tests). None: not the common case, nothing
     changed."""
     session = booking.session
-    fields = [f for f in Booking._meta.concrete_fields if not f.primary_key]
+    fields = tuple(f for f in Booking._meta.concrete_fields if not f.primary_key)
     params = {f"f_{f.attname}": f.get_db_prep_save(getattr(booking, f.attname), connection)
               for f in fields if f.attname not in _DECIDED}
     params.update(

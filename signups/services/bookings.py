@@ -17,7 +17,7 @@ from groups.models import GroupSession, PeerGroup
 from signups import signals
 from signups.errors import SessionFull, SignupRefused
 from signups.models import Booking
-from signups.selectors import JoinFacts
+from signups.selectors import JoinFacts, join_facts
 from signups.services.booking_statement import book_in_one_statement, one_statement_available
 from signups.services.rules import (
     LATE_CANCELLATION,
@@ -25,7 +25,7 @@ from signups.services.rules import (
     check_session_bookable,
     check_session_open,
     check_still_visible,
-    confirmed_count,
+    confirmed_count_and_clock,
     is_drop_in,
     lock_session,
     places_own_booking_and_programme,
@@ -47,10 +47,11 @@ def booking_create(*, session: GroupSession, user: User, join_waitlist: bool = F
     person's own booking and the group's programme, one write). Both refuse
     a group moved to another programme while the attempt waited, unless the
     person may book there too. `facts`: what `session_to_book` read with
-    the session, so the checks need no query of their own.
+    the session (else `join_facts` reads them).
 
     Both paths stamp places and the queue with the database's clock, read
     under the lock, so the two agree on the waiting list's order."""
+    facts = facts or join_facts(user=user, group=session.group)
     check_session_bookable(session=session, user=user, now=now or timezone.now(), facts=facts)
     programme_id = cast(int, session.group.programme_id)  # what the checks (and the caller's) saw
     if one_statement_available():
@@ -124,7 +125,7 @@ def booking_cancel(*, booking: Booking, now: datetime | None = None, by_person: 
     changes nothing. `by_person`: the person cancelled this one place
     themselves (they are sent a confirmation that removes it from their
     calendar); False when it is one of many given up at once."""
-    now = now or timezone.now()
+    given, now = now, now or timezone.now()
     session = lock_session(booking.session)
     booking = Booking.objects.get(pk=booking.pk)
     if booking.status == Booking.Status.CANCELLED:
@@ -145,16 +146,22 @@ def booking_cancel(*, booking: Booking, now: datetime | None = None, by_person: 
     )
     if not was_waitlisted:
         live_rooms_recheck(user_id=booking.user_id, session_code=session.code)  # the room opens before the start
-        promote_waiting(session, now=now)
+        promote_waiting(session, now=given)
     return booking
 
 
-def promote_waiting(session: GroupSession, *, now: datetime) -> list[Booking]:
+def promote_waiting(session: GroupSession, *, now: datetime | None) -> list[Booking]:
     """Give free places to the people waiting longest. The caller holds the
-    session's lock."""
-    if session.is_cancelled or not booking_window_open(session, now):
+    session's lock. Like a booking, a place is stamped with the database's
+    clock read under the lock (`now` when given, for tests), so places
+    and the queue keep one order whatever a web process's clock says."""
+    if session.is_cancelled:
         return []
-    free = session.effective_capacity - confirmed_count(session)
+    confirmed, stamp = confirmed_count_and_clock(session)
+    now = now or stamp
+    if not booking_window_open(session, now):
+        return []
+    free = session.effective_capacity - confirmed
     if free <= 0:
         return []
     promoted = list(waiting_in_line(session)[:free])
@@ -169,14 +176,14 @@ def promote_waiting(session: GroupSession, *, now: datetime) -> list[Booking]:
 @transaction.atomic
 def session_promote_waiting(*, session: GroupSession, now: datetime | None = None) -> list[Booking]:
     """After a session's capacity was raised: fill the new places from its waiting list."""
-    return promote_waiting(lock_session(session), now=now or timezone.now())
+    return promote_waiting(lock_session(session), now=now)
 
 
 def group_promote_waiting(*, group: PeerGroup, now: datetime | None = None) -> list[Booking]:
     """After a group's capacity was raised: each upcoming session in its own
     short transaction, so one lock is held at a time."""
-    now = now or timezone.now()
     promoted: list[Booking] = []
-    for session in group.sessions.filter(ends_at__gt=now, status=GroupSession.Status.SCHEDULED):
+    upcoming = group.sessions.filter(ends_at__gt=now or timezone.now(), status=GroupSession.Status.SCHEDULED)
+    for session in upcoming:
         promoted += session_promote_waiting(session=session, now=now)
     return promoted

@@ -12,7 +12,7 @@ from groups.models import GroupSession, PeerGroup
 from signups import signals
 from signups.errors import SignupRefused
 from signups.models import Booking, Membership
-from signups.selectors import members_count
+from signups.selectors import join_facts, members_count
 from signups.services.bookings import booking_cancel
 from signups.services.rules import check_group_joinable, confirmed_count, lock_session
 
@@ -38,7 +38,7 @@ def membership_apply(*, group: PeerGroup, user: User, note: str = "") -> Members
         return membership
     if not group.intake_open:
         raise SignupRefused("This group is not taking new members at the moment.", reason="intake_closed")
-    check_group_joinable(group=group, user=user)
+    check_group_joinable(group=group, user=user, facts=join_facts(user=user, group=group))
     reused = membership is not None
     membership = membership or Membership(group=group, user=user)
     membership.status = Membership.Status.APPLIED

@@ -30,16 +30,16 @@ def booking_window_open(session: GroupSession, now: datetime) -> bool:
     return session.starts_at > now
 
 
-def check_group_joinable(*, group: PeerGroup, user: User, facts: JoinFacts | None = None) -> None:
+def check_group_joinable(*, group: PeerGroup, user: User, facts: JoinFacts) -> None:
     """The checks a booking and an application share: a published group the
     person is eligible for, whose current ground rules they accepted.
-    `facts`: what the caller already read about the group (`session_to_book`)."""
+    `facts`: what `session_to_book` or `join_facts` read about the group."""
     if group.status != PeerGroup.Status.PUBLISHED:
         raise SignupRefused("This group is not taking bookings at the moment.", reason="unavailable")
-    refusal = eligibility_refusal(group, user) if facts is None or facts.limited else None
+    refusal = eligibility_refusal(group, user) if facts.limited else None  # no rows: it is for everyone
     if refusal:
         raise SignupRefused(refusal, reason="not_eligible")
-    pending = ground_rules_pending(user=user, group=group, facts=facts)
+    pending = ground_rules_pending(group=group, facts=facts)
     if pending is not None:
         raise GroundRulesRequired(pending)
 
@@ -51,7 +51,7 @@ def check_session_open(*, session: GroupSession, now: datetime) -> None:
         raise SignupRefused("This session has already taken place, so it cannot be booked.", reason="past")
 
 
-def check_session_bookable(*, session: GroupSession, user: User, now: datetime, facts: JoinFacts | None = None) -> None:
+def check_session_bookable(*, session: GroupSession, user: User, now: datetime, facts: JoinFacts) -> None:
     group = session.group
     check_session_open(session=session, now=now)
     if group.is_closed and not is_member(group=group, user=user):
@@ -111,6 +111,18 @@ def check_still_visible(*, session: GroupSession, user: User) -> None:
 
 def confirmed_count(session: GroupSession) -> int:
     return Booking.objects.filter(session=session, status=Booking.Status.CONFIRMED).count()
+
+
+def confirmed_count_and_clock(session: GroupSession) -> tuple[int, datetime]:
+    """Under the session's lock, in one query: its confirmed places and the
+    database's clock (what promotions are stamped with)."""
+    row = (
+        GroupSession.objects.filter(pk=session.pk).values("pk")
+        .annotate(confirmed=Count("bookings", filter=Q(bookings__status=Booking.Status.CONFIRMED)),
+                  stamp=DatabaseClock())
+        .get()
+    )
+    return row["confirmed"], row["stamp"]
 
 
 def waiting_in_line(session: GroupSession) -> QuerySet[Booking]:

@@ -225,3 +225,24 @@ def test_the_queue_is_stamped_by_the_database_clock_on_either_path(monkeypatch, 
     assert Booking.objects.count() == 3
     stored = Booking.objects.get(pk=waiting.pk).queued_at
     assert abs(stored - real) < timedelta(minutes=5)
+
+
+@pytest.mark.parametrize("how", ["a place given up", "capacity raised"])
+def test_a_promotion_is_stamped_by_the_database_clock(monkeypatch, small_session, practitioner, how):
+    """A place from the waiting list is stamped like a booking, with the
+    database's clock under the lock: with the web process's clock far
+    behind, it still comes after the queue it was given from."""
+    first, _ = fill(small_session, 2)
+    waiting = booking_create(session=small_session, user=practitioner, join_waitlist=True)
+    real = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: real - timedelta(days=400))
+    if how == "a place given up":
+        booking_cancel(booking=first)
+    else:
+        GroupSession.objects.filter(pk=small_session.pk).update(capacity=3)
+        small_session.refresh_from_db()
+        session_promote_waiting(session=small_session)
+    promoted = Booking.objects.get(pk=waiting.pk)
+    assert promoted.status == Booking.Status.CONFIRMED
+    assert promoted.confirmed_at >= promoted.queued_at
+    assert abs(promoted.confirmed_at - real) < timedelta(minutes=5)

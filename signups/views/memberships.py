@@ -18,7 +18,13 @@ from groups.models import GroupSession
 from signups.errors import GroundRulesRequired, SignupRefused
 from signups.forms import ApplicationForm, DecisionForm, GroundRulesForm, IntakeForm
 from signups.models import Membership
-from signups.selectors import applications_for_group, ground_rules_pending, members_count, membership_for_user
+from signups.selectors import (
+    applications_for_group,
+    ground_rules_pending,
+    join_facts,
+    members_count,
+    membership_for_user,
+)
 from signups.services import (
     booking_create,
     ground_rules_accept,
@@ -49,7 +55,7 @@ def ground_rules(request, code: str):
     back = _group_back(request, group)
     if rules is None:
         return redirect(back)
-    accepted = ground_rules_pending(user=request.user, group=group) is None
+    accepted = ground_rules_pending(group=group, facts=join_facts(user=request.user, group=group)) is None
     form = GroundRulesForm(request.POST if request.method == "POST" else None, current_version=rules.version)
     if request.method == "POST" and form.is_valid():
         ground_rules_accept(user=request.user, ground_rules=rules)
@@ -97,7 +103,9 @@ def apply(request, code: str):
     if request.method == "GET" and refusal:  # before the ground rules: say it first
         messages.error(request, refusal)
         return redirect(back)
-    if request.method == "GET" and ground_rules_pending(user=request.user, group=group) is not None:
+    pending = request.method == "GET" and ground_rules_pending(
+        group=group, facts=join_facts(user=request.user, group=group))
+    if pending:
         query = urlencode({"intent": "apply", "next": back})
         return redirect(f"{reverse('signups:ground_rules', args=[group.code])}?{query}")
     context = {"group": group, "form": form, "membership": membership, "back": back}
