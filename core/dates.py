@@ -14,7 +14,10 @@ def local(moment: datetime) -> datetime:
 
 def clock(moment: datetime) -> str:
     """12:45pm, 2pm, midday, midnight."""
-    moment = local(moment)
+    return _clock(local(moment))
+
+
+def _clock(moment: datetime) -> str:
     if moment.minute == 0 and moment.hour in (0, 12):
         return "midnight" if moment.hour == 0 else "midday"
     hour = moment.hour % 12 or 12
@@ -24,24 +27,32 @@ def clock(moment: datetime) -> str:
 
 def day(moment: datetime | date, *, year: bool = True) -> str:
     """'Tuesday 3 March 2026' (or without the year)."""
-    moment = local(moment) if isinstance(moment, datetime) else moment
+    return _day(local(moment) if isinstance(moment, datetime) else moment, year=year)
+
+
+def _day(moment: datetime | date, *, year: bool = True) -> str:
     text = f"{moment:%A} {moment.day} {moment:%B}"
     return f"{text} {moment.year}" if year else text
 
 
+# The helpers above take local times: each moment is put in the zone once
+# (pages write dozens of these).
 def span(starts_at: datetime, ends_at: datetime | None = None) -> str:
     """'Tuesday 3 March 2026, 12:45pm to 2pm'; the end's day too when it differs."""
-    text = f"{day(starts_at)}, {clock(starts_at)}"
+    start = local(starts_at)
+    text = f"{_day(start)}, {_clock(start)}"
     if ends_at is None:
         return text
-    if local(ends_at).date() != local(starts_at).date():
-        return f"{text} to {day(ends_at)}, {clock(ends_at)}"
-    return f"{text} to {clock(ends_at)}"
+    end = local(ends_at)
+    if end.date() != start.date():
+        return f"{text} to {_day(end)}, {_clock(end)}"
+    return f"{text} to {_clock(end)}"
 
 
 def at(moment: datetime) -> str:
     """'Tuesday 3 March 2026 at 12:45pm'."""
-    return f"{day(moment)} at {clock(moment)}"
+    moment = local(moment)
+    return f"{_day(moment)} at {_clock(moment)}"
 
 
 def relative_day(moment: datetime, *, now: datetime) -> str:

@@ -4,6 +4,7 @@
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -21,11 +22,29 @@ def notifications_for_user(*, user: User) -> QuerySet[Notification]:
     )
 
 
+def unread_notifications(*, user: User) -> QuerySet[Notification]:
+    """In the person's list and needing them (see NEEDS_YOU), not yet read."""
+    return Notification.objects.filter(user=user, shown_at__isnull=False, read_at__isnull=True, kind__in=NEEDS_YOU)
+
+
+# The count in the header of every signed-in page: `unread_notifications`
+# counted, as a constant statement run through a cursor (the ORM takes ~5×
+# longer to build the query than the database to answer it). The tests
+# compare the two on many mixes of kinds, states and people.
+_UNREAD_SQL = f"""
+    SELECT COUNT(*) FROM notifications_notification
+    WHERE user_id = %s AND shown_at IS NOT NULL AND read_at IS NULL
+    AND kind IN ({", ".join(["%s"] * len(NEEDS_YOU))})
+"""  # noqa: S608 (placeholders only)
+
+
 def unread_count(*, user: User | AnonymousUser) -> int:
     if not user.is_authenticated:
         return 0
-    return Notification.objects.filter(
-        user=user, shown_at__isnull=False, read_at__isnull=True, kind__in=NEEDS_YOU).count()
+    with connection.cursor() as cursor:
+        cursor.execute(_UNREAD_SQL, [user.pk, *NEEDS_YOU])
+        (count,) = cursor.fetchone()
+    return int(count)
 
 
 def get_notification_for_user(*, user: User, code: str) -> Notification:

@@ -23,12 +23,14 @@ def open_invitations(programme: Programme) -> QuerySet[Invitation]:
     ).order_by("-created_at")
 
 
-def signposting_for(programme: Programme | None) -> list[dict[str, str]]:
+def signposting_for(programme: Programme | int | None) -> list[dict[str, str]]:
     """"Need help now?": the national entries (settings.SIGNPOSTING), then
-    the programme's own (its occupational health, its staff hub)."""
+    the programme's own (its occupational health, its staff hub). The
+    programme or its id (the room page has only the id to hand)."""
     entries = [dict(entry) for entry in settings.SIGNPOSTING]
     if programme is not None:
-        entries += [{"name": s.name, "detail": s.detail, "href": s.href} for s in programme.signposts.all()]
+        own = Signpost.objects.filter(programme=programme)
+        entries += [{"name": s.name, "detail": s.detail, "href": s.href} for s in own]
     return entries
 
 

@@ -75,7 +75,7 @@ def room(request, code: str):
         "when": dates.span(session.starts_at, session.ends_at),
         "opens_at": dates.at(selectors.opens_at(session)),
         **_ending_explained(session),
-        "signposting": signposting_for(session.group.programme),  # national, then the programme's own
+        "signposting": signposting_for(session.group.programme_id),  # national, then the programme's own
         "room_config": config,
         "poll_seconds": config["pollSeconds"],
         # Leaving is going elsewhere: the socket closes and presence records the time.

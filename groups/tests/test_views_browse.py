@@ -191,6 +191,20 @@ def test_the_group_page_shows_what_a_practitioner_needs(client, practitioner, fa
     assert "Manage this group" not in content
 
 
+def test_the_group_page_reads_who_it_is_for_once(client, practitioner):
+    """The refusal and the page both say who a group is for, from one read."""
+    group = a_group(title="Doctors only")
+    Eligibility.objects.create(group=group, kind=Eligibility.Kind.PROFESSION, value="doctor")
+    client.force_login(practitioner)
+    client.get(reverse("groups:detail", args=[group.code]))
+
+    with CaptureQueriesContext(connection) as ctx:
+        content = client.get(reverse("groups:detail", args=[group.code])).content.decode()
+
+    assert "This group is for doctors only." in content
+    assert len([q for q in ctx.captured_queries if '"groups_eligibility"' in q["sql"]]) == 1
+
+
 def test_the_meeting_link_is_only_for_people_with_a_place(client, practitioner, outsider):
     group = a_group(delivery="external", external_url="https://meet.example.com/secret-room")
     Booking.objects.create(session=group.sessions.first(), user=practitioner, status="confirmed")

@@ -4,6 +4,7 @@ programme admins' list of every group."""
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -67,6 +68,8 @@ def detail(request, code: str):
             "ground_rules": group.current_ground_rules, "signed_out": True,
         })
     sessions = list(upcoming_sessions(group=group)[:SESSIONS_SHOWN])
+    # Who the group is for is read once: the refusal and the page both say it.
+    prefetch_related_objects([group], "eligibility")
     bookings = bookings_for_user(user=request.user, sessions=sessions)
     membership = membership_for_user(user=request.user, group=group) if group.is_closed else None
     member = group.is_closed and is_accepted_member(user=request.user, group=group)

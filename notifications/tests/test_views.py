@@ -186,3 +186,23 @@ def test_unread_means_needs_you_so_confirmations_never_pile_up(client, practitio
     assert page.count(">New</strong>") == 2
     client.post(reverse("notifications:read", args=[moved.code]))
     assert '>1<span class="nhsuk-u-visually-hidden"> unread</span>' in client.get(LIST).text
+
+
+def test_the_unread_count_is_the_count_of_unread_notifications(practitioner, outsider):
+    """The header's count (one statement through a cursor) against the
+    queryset it counts, on random mixes of kinds, shown and read states."""
+    import random
+
+    from accounts.tests.factories import UserFactory
+    from notifications.selectors import unread_count, unread_notifications
+
+    rng = random.Random(20)
+    people = [practitioner, outsider, *UserFactory.create_batch(4)]
+    now = timezone.now()
+    for person in people:
+        for kind in rng.sample(Kind.values, rng.randint(0, 7)):
+            NotificationFactory(booking__user=person, kind=kind, shown_at=now if rng.random() < 0.7 else None,
+                                read_at=now if rng.random() < 0.4 else None)
+    counts = [unread_count(user=person) for person in people]
+    assert counts == [unread_notifications(user=person).count() for person in people]
+    assert len(set(counts)) >= 3  # the mixes did differ

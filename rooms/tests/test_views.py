@@ -57,6 +57,19 @@ def test_a_member_sees_the_live_room(client, session, member):
     assert "onclick" not in html
 
 
+def test_the_room_lists_its_programmes_own_signposts_without_reading_the_programme(client, session, member):
+    from programmes.tests.factories import SignpostFactory
+
+    for n, name in ((2, "Trust staff hub"), (1, "Occupational health")):
+        SignpostFactory(programme_id=session.group.programme_id, name=name, position=n)
+    client.force_login(member)
+    client.get(reverse("rooms:room", args=[session.code]))
+    with CaptureQueriesContext(connection) as room:
+        html = client.get(reverse("rooms:room", args=[session.code])).content.decode()
+    assert html.index("Samaritans") < html.index("Occupational health") < html.index("Trust staff hub")
+    assert not [q for q in room.captured_queries if q["sql"].startswith('SELECT "programmes_programme".')]
+
+
 def test_the_facilitator_sees_the_controls(client, session, facilitator):
     client.force_login(facilitator)
     html = client.get(reverse("rooms:room", args=[session.code])).content.decode()
