@@ -302,6 +302,15 @@ class MediaLink:
                     self.feeds.pop(feed, None)
                 return None
 
+    async def receive_all(self, quality: str) -> dict | None:
+        """Right after joining: receive every feed published now, at
+        `quality` (see `set_quality`), in the same exchange as the join, so
+        the browser need not ask. Janus's offer ({jsep, streams}), or None
+        if nobody publishes. Feeds that appear later come by `subscribe`."""
+        self.quality = quality  # applied when the browser answers (`start`)
+        feeds = list(self.feeds)
+        return await self.subscribe(feeds) if feeds else None
+
     async def _subscribe(self, wanted: list[int], streams: list[dict]) -> dict | None:
         if self.subscriber is None:
             handle = await self.session.attach()
