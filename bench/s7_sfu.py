@@ -64,6 +64,47 @@ WATCH = """(wanted) => {
   }, 20);
 }"""
 
+# Where a page's time goes: each message it sends and receives on the room
+# socket (by type) and each peer connection it opens or sees connected, with
+# the page's clock, installed before the room's own script runs. Only the
+# type is kept, never the message.
+TRACE = """() => {
+  const marks = [];
+  window.s7marks = marks;
+  const mark = (name) => marks.push([name, Date.now()]);
+  const typeOf = (data) => {
+    try { return JSON.parse(data).type; } catch (error) { return "?"; }
+  };
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (data) {
+    mark(`sent ${typeOf(data)}`);
+    return send.call(this, data);
+  };
+  const listen = WebSocket.prototype.addEventListener;
+  WebSocket.prototype.addEventListener = function (type, listener, options) {
+    if (type !== "message") return listen.call(this, type, listener, options);
+    return listen.call(this, type, (event) => {
+      mark(`got ${typeOf(event.data)}`);
+      return listener.call(this, event);
+    }, options);
+  };
+  const Original = window.RTCPeerConnection;
+  window.RTCPeerConnection = function (...args) {
+    const pc = new Original(...args);
+    mark("pc made");
+    pc.addEventListener("connectionstatechange", () => {
+      if (pc.connectionState === "connected") mark("pc connected");
+    });
+    return pc;
+  };
+  window.RTCPeerConnection.prototype = Original.prototype;
+}"""
+# The steps from admit to the first frame, each a mark of TRACE (the first
+# one at or after the one before it); `got video_offer` and `sent
+# video_subscribe` are absent where the page does not need them.
+STEPS = ("got state", "sent video_join", "got video_joined", "sent video_subscribe", "got video_offer",
+         "pc made", "sent video_answer", "pc connected")
+
 # Bytes and streams received (inbound-rtp), and what this page sends per
 # simulcast layer (outbound-rtp by rid).
 TRAFFIC = """async () => {
@@ -147,6 +188,7 @@ class Person:
     page: object = None
     admitted_at: float = 0.0  # wall-clock ms when the host sent "admit"
     figures: dict = field(default_factory=dict)  # the page's s7 object
+    marks: list = field(default_factory=list)  # the page's TRACE marks: [name, wall-clock ms]
     console: list = field(default_factory=list)  # what the page logged, shown if it fails
 
     @property
@@ -156,6 +198,17 @@ class Person:
     @property
     def all_frames(self) -> float | None:
         return (self.figures["all"] - self.admitted_at) / 1000 if self.figures.get("all") else None
+
+    def steps(self) -> dict[str, float]:
+        """Seconds from the step before (admit first) to each of STEPS it reached, then to the first frame."""
+        out, at = {}, self.admitted_at
+        for step in STEPS:
+            when = next((t for name, t in self.marks if name == step and t >= at), None)
+            if when is not None:
+                out[step], at = (when - at) / 1000, when
+        if self.figures.get("first"):
+            out["first frame"] = (self.figures["first"] - at) / 1000
+        return out
 
     @property
     def inside(self) -> float | None:
@@ -190,6 +243,7 @@ async def _open(browser, base: str, code: str, person: Person, *, phone: bool, w
     await context.add_cookies([{"name": k, "value": v, "url": base} for k, v in person.cookies.items()])
     person.page = await context.new_page()
     person.page.on("console", lambda message: person.console.append(message.text))
+    await person.page.add_init_script(f"({TRACE})()")
     await person.page.goto(f"{base}/rooms/{code}/")
     await person.page.evaluate(WATCH % DECODED, wanted)
 
@@ -303,6 +357,7 @@ async def admit_all(host: Host, people: list[Person], gap: float, wanted: int, s
             if person.figures.get("all") or time.monotonic() > deadline:
                 break
             await asyncio.sleep(0.2)
+        person.marks = await person.page.evaluate("() => window.s7marks")
 
 
 def tree_cpu() -> dict[str, float]:
@@ -556,6 +611,13 @@ def run(result: Result) -> None:
     media_part = [p.first_frame - p.inside for p in audience if p.first_frame is not None and p.inside is not None]
     result.row("of which the media path (\"You are in the room.\" → first frame)",
                f"p50 {ms(pct(media_part, 50))}, p95 {ms(pct(media_part, 95))}")
+    steps = [p.steps() for p in audience]
+    for person, step in zip(audience, steps, strict=True):  # each page's figures, for pooling runs
+        print(f"  page: {json.dumps({'first': person.first_frame, 'inside': person.inside, 'steps': step})}")
+    names = [name for name in (*STEPS, "first frame") if any(name in s for s in steps)]
+    result.row("where the time goes: p50 (p95) from the step before, in the pages",
+               "; ".join(f"{name} {ms(pct([s[name] for s in steps if name in s], 50))} "
+                         f"({ms(pct([s[name] for s in steps if name in s], 95))})" for name in names))
     result.row(f"admit → every panel member's video ({n_pub})", f"p50 {ms(pct(every, 50))}, p95 {ms(pct(every, 95))}")
     if missing:
         result.row("subscribers with no frame within 60 s", str(missing))

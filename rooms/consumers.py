@@ -344,6 +344,10 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             return await self._media_close()
         await self.send_json({"type": "video_joined", "feeds": feeds,
                               "may_publish": selectors.may_publish(self.presence, self.layout)})
+        if "receive" in message:  # everyone publishing now, without the page asking (bench S7)
+            offer = await self._janus(link.receive_all(message["receive"]))
+            if offer is not None and self.media is link and self.state == ADMITTED:
+                await self.send_json({"type": "video_offer", **offer})
 
     def _sfu_ttl(self) -> int:
         return max(int((self.session.ends_at - timezone.now()).total_seconds()) + 3600, 60)

@@ -292,7 +292,10 @@ class MediaLink:
             wanted = [feed for feed in feeds if feed not in self.subscribed]
             if not wanted:
                 return None
-            streams = [{"feed": feed} for feed in wanted]
+            # A phone's low layer from the first packet: no switch after
+            # `start` (a switch waits for a key frame of the new layer).
+            target = {"substream": 0} if self.quality == "low" else {}
+            streams = [{"feed": feed, **target} for feed in wanted]
             try:
                 return await self._subscribe(wanted, streams)
             except JanusError as error:
@@ -301,6 +304,15 @@ class MediaLink:
                 for feed in wanted:  # gone meanwhile: its "unpublished" event is on its way
                     self.feeds.pop(feed, None)
                 return None
+
+    async def receive_all(self, quality: str) -> dict | None:
+        """Right after joining: receive every feed published now, at
+        `quality` (see `set_quality`), in the same exchange as the join, so
+        the browser need not ask. Janus's offer ({jsep, streams}), or None
+        if nobody publishes. Feeds that appear later come by `subscribe`."""
+        self.quality = quality  # applied when the browser answers (`start`)
+        feeds = list(self.feeds)
+        return await self.subscribe(feeds) if feeds else None
 
     async def _subscribe(self, wanted: list[int], streams: list[dict]) -> dict | None:
         if self.subscriber is None:
@@ -370,9 +382,9 @@ class MediaLink:
                 raise MediaError("forbidden", "Receiving video cannot send media.")
             self.offer_pending = False
             await self.session.message(self.subscriber, {"request": "start"}, jsep)
-            if self.quality != "high":
+            if self.quality == "audio":  # new m-lines send no video either ("low" was asked for on subscribing)
                 with contextlib.suppress(JanusError):
-                    await self._apply_quality()  # new m-lines start at the chosen quality
+                    await self._apply_quality()
 
     async def trickle(self, target: str, candidate: dict | None) -> None:
         self._require_joined()

@@ -27,7 +27,7 @@ connection carries on.
 """
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from core.codes import is_public_code
@@ -169,6 +169,7 @@ def _layout(value: Any) -> str:
 @dataclass(frozen=True)
 class MessageType:
     fields: dict  # name -> validator
+    optional: dict = field(default_factory=dict)  # name -> validator, kept only when sent
     facilitator_only: bool = False
     bucket: str = "control"  # which rate limit it draws on
     max_bytes: int = MAX_MESSAGE_BYTES
@@ -187,12 +188,13 @@ TYPES: dict[str, MessageType] = {
         {"to": _code, "kind": _signal_kind, "data": _signal_data}, bucket="signal", max_bytes=MAX_SIGNAL_BYTES,
         activity=False,
     ),
-    # Video through the media server (docs/rooms.md): join, send, receive,
-    # answer the server's offer, trickle candidates, restart ICE on the
-    # receiving connection after a network change (the sending one restarts
-    # with a new `video_publish` offer); `ice` asks for fresh TURN
-    # credentials before the current ones expire.
-    "video_join": MessageType({}, bucket="signal", activity=False),
+    # Video through the media server (docs/rooms.md): join (with `receive`,
+    # also receive everyone publishing now, at that quality, in the same
+    # exchange), send, receive, answer the server's offer, trickle
+    # candidates, restart ICE on the receiving connection after a network
+    # change (the sending one restarts with a new `video_publish` offer);
+    # `ice` asks for fresh TURN credentials before the current ones expire.
+    "video_join": MessageType({}, optional={"receive": _quality}, bucket="signal", activity=False),
     "video_publish": MessageType({"jsep": _jsep}, bucket="signal", max_bytes=MAX_VIDEO_BYTES, activity=False),
     "video_unpublish": MessageType({}, bucket="signal", activity=False),
     "video_subscribe": MessageType({"feeds": _feeds}, bucket="signal", activity=False),
@@ -246,6 +248,9 @@ def parse(raw: str | bytes | None, *, is_facilitator: bool = False) -> dict:
         if name not in data:
             raise ProtocolError("invalid", f"The field {name} is missing.")
         message[name] = validate(data[name])
+    for name, validate in spec.optional.items():
+        if name in data:
+            message[name] = validate(data[name])
     return message
 
 

@@ -14,6 +14,15 @@ def test_it_keeps_only_known_fields():
     assert parse('{"type": "chat", "text": "hi", "extra": 1}') == {"type": "chat", "text": "hi"}
 
 
+def test_an_optional_field_is_kept_only_when_sent_and_checked_when_it_is():
+    assert parse('{"type": "video_join"}') == {"type": "video_join"}
+    assert parse('{"type": "video_join", "receive": "low"}') == {"type": "video_join", "receive": "low"}
+    for wrong in ('"ultra"', "null", "1", '["high"]', "true"):
+        with pytest.raises(ProtocolError) as refused:
+            parse(f'{{"type": "video_join", "receive": {wrong}}}')
+        assert refused.value.code == "invalid"
+
+
 def test_facilitator_controls_need_a_facilitator():
     raw = json.dumps({"type": "lock", "locked": True})
     with pytest.raises(ProtocolError) as refused:
@@ -70,8 +79,9 @@ json_values = st.recursive(
 
 @settings(max_examples=100, deadline=None)
 @given(kind=st.sampled_from([*protocol.TYPES, "other"]), fields=st.dictionaries(
-    st.sampled_from(["text", "raised", "participant", "to", "kind", "data", "locked", "enabled", "audio", "video"]),
-    json_values, max_size=6))
+    st.sampled_from(["text", "raised", "participant", "to", "kind", "data", "locked", "enabled", "audio", "video",
+                     "receive"]),
+    json_values | st.sampled_from(["high", "low", "audio"]), max_size=6))
 def test_any_message_is_either_clean_or_refused(kind, fields):
     raw = json.dumps({"type": kind, **fields})
     try:
@@ -80,7 +90,8 @@ def test_any_message_is_either_clean_or_refused(kind, fields):
         refused = error.code
     else:
         refused = None
-        assert set(message) == {"type", *protocol.TYPES[kind].fields}
+        spec = protocol.TYPES[kind]
+        assert set(message) == {"type", *spec.fields, *(name for name in spec.optional if name in fields)}
     assert refused in {None, "invalid", "too_long", "too_large", "unknown_type"}
 
 

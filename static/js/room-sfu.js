@@ -5,6 +5,10 @@
 // Nothing here talks to Janus directly.
 import { RoomMedia } from "./room-media.js";
 
+// What goes on the sending connection, in its own lane: getting the camera
+// and making an offer never keeps the receiving connection waiting.
+const SENDING = new Set(["publish", "video_answer", "stage", "restart"]);
+
 const SIMULCAST = [
   { rid: "h", maxBitrate: 900000 },
   { rid: "m", maxBitrate: 300000, scaleResolutionDownBy: 2 },
@@ -23,12 +27,15 @@ export class VideoSfu extends RoomMedia {
     this.again = false; // re-attach once it is answered
     this.pub = null; // RTCPeerConnection sending
     this.sub = null; // RTCPeerConnection receiving
+    this.spare = null; // the next receiving one, made while the server joins
+    this.epoch = 0; // counts closeAll(): work begun before one is dropped
     this.subRestarts = 0; // ICE restarts asked for since it last connected
     this.mids = new Map(); // mid -> {feed, participant, kind}
     this.tiles = new Map(); // participant -> {figure, stream}
     this.retry = null;
     this.attempts = 0;
-    this.chain = Promise.resolve(); // offers and answers in order
+    // Offers and answers in order, in two lanes: receiving, and sending (SENDING).
+    this.lanes = { receiving: Promise.resolve(), sending: Promise.resolve() };
     this.levels = window.setInterval(() => this.showSpeaker(), 500);
   }
 
@@ -77,10 +84,16 @@ export class VideoSfu extends RoomMedia {
     this.join();
   }
 
+  // The join asks to receive everyone publishing now, at our quality: the
+  // server's offer comes straight after its answer, and the connection to
+  // take it is made meanwhile.
   join() {
     window.clearTimeout(this.retry);
     this.joining = Date.now();
-    this.send({ type: "video_join" });
+    const receive = this.quality();
+    this.qualitySent = receive;
+    this.send({ type: "video_join", receive });
+    if (!this.spare) this.spare = new RTCPeerConnection(this.config());
   }
 
   // The server made the room again after losing the media server (or moved
@@ -108,7 +121,8 @@ export class VideoSfu extends RoomMedia {
   }
 
   handle(message) {
-    this.chain = this.chain.then(() => this.process(message)).catch(() => {});
+    const lane = SENDING.has(message.type) ? "sending" : "receiving";
+    this.lanes[lane] = this.lanes[lane].then(() => this.process(message)).catch(() => {});
   }
 
   async process(message) {
@@ -120,9 +134,12 @@ export class VideoSfu extends RoomMedia {
         this.attempts = 0;
         this.onStatus?.("joined");
         this.mayPublish = message.may_publish;
-        this.sendQuality();
-        if (this.mayPublish) await this.publish();
-        this.subscribe(message.feeds);
+        this.sendQuality(); // if it changed since the join was sent
+        // Everyone in message.feeds comes in the server's next message (video_offer).
+        if (this.mayPublish) this.handle({ type: "publish" });
+        break;
+      case "publish":
+        if (this.mayPublish && this.joined && !this.pub) await this.publish();
         break;
       case "video_feeds":
         this.subscribe(message.feeds);
@@ -135,7 +152,8 @@ export class VideoSfu extends RoomMedia {
         if (this.pub && this.pub.signalingState === "have-local-offer") await this.pub.setRemoteDescription(message.jsep);
         break;
       case "video_offer":
-        await this.answer(message);
+        // One sent before the join now on its way belongs to a link the server has closed.
+        if (this.joined && !this.joining) await this.answer(message);
         break;
       case "stage":
         this.mayPublish = message.may_publish;
@@ -175,7 +193,8 @@ export class VideoSfu extends RoomMedia {
   }
 
   async publish() {
-    if (!(await this.ensureMedia())) return;
+    const epoch = this.epoch;
+    if (!(await this.ensureMedia()) || epoch !== this.epoch) return;
     this.closePub();
     const pc = new RTCPeerConnection(this.config());
     this.pub = pc;
@@ -192,6 +211,7 @@ export class VideoSfu extends RoomMedia {
       if (pc.connectionState === "failed" && this.pub === pc) this.handle({ type: "restart" });
     });
     await pc.setLocalDescription(await pc.createOffer());
+    if (this.pub !== pc) return; // closed meanwhile
     this.send({ type: "video_publish", jsep: { type: "offer", sdp: pc.localDescription.sdp } });
   }
 
@@ -213,28 +233,37 @@ export class VideoSfu extends RoomMedia {
 
   async answer({ jsep, streams }) {
     for (const stream of streams || []) this.mids.set(stream.mid, stream);
-    if (!this.sub) {
-      const pc = new RTCPeerConnection(this.config());
-      this.sub = pc;
-      pc.addEventListener("icecandidate", (event) => {
-        this.send({ type: "video_candidate", target: "subscriber", candidate: event.candidate ? event.candidate.toJSON() : null });
-      });
-      pc.addEventListener("track", (event) => this.show(event.transceiver.mid, event.track));
-      pc.addEventListener("connectionstatechange", () => {
-        if (this.sub !== pc) return;
-        if (pc.connectionState === "connected") this.subRestarts = 0;
-        // A network change: ask the server for an ICE restart (Janus offers
-        // afresh); if that does not bring it back, join again.
-        if (pc.connectionState === "failed") {
-          if (this.subRestarts++ < 1) this.send({ type: "video_restart" });
-          else this.reconnect();
-        }
-      });
-    }
-    await this.sub.setRemoteDescription(jsep);
-    await this.sub.setLocalDescription(await this.sub.createAnswer());
-    this.send({ type: "video_answer", jsep: { type: "answer", sdp: this.sub.localDescription.sdp } });
+    const epoch = this.epoch;
+    const pc = this.receiver();
+    await pc.setRemoteDescription(jsep);
+    await pc.setLocalDescription(await pc.createAnswer());
+    if (epoch !== this.epoch) return; // closed meanwhile
+    this.send({ type: "video_answer", jsep: { type: "answer", sdp: pc.localDescription.sdp } });
     this.prune();
+  }
+
+  // The receiving connection: the one made while joining, or a new one.
+  receiver() {
+    if (this.sub) return this.sub;
+    const pc = this.spare || new RTCPeerConnection(this.config());
+    if (this.spare) pc.setConfiguration({ ...pc.getConfiguration(), iceServers: this.iceServers }); // fresh TURN
+    this.spare = null;
+    this.sub = pc;
+    pc.addEventListener("icecandidate", (event) => {
+      this.send({ type: "video_candidate", target: "subscriber", candidate: event.candidate ? event.candidate.toJSON() : null });
+    });
+    pc.addEventListener("track", (event) => this.show(event.transceiver.mid, event.track));
+    pc.addEventListener("connectionstatechange", () => {
+      if (this.sub !== pc) return;
+      if (pc.connectionState === "connected") this.subRestarts = 0;
+      // A network change: ask the server for an ICE restart (Janus offers
+      // afresh); if that does not bring it back, join again.
+      if (pc.connectionState === "failed") {
+        if (this.subRestarts++ < 1) this.send({ type: "video_restart" });
+        else this.reconnect();
+      }
+    });
+    return pc;
   }
 
   show(mid, track) {
@@ -288,11 +317,14 @@ export class VideoSfu extends RoomMedia {
   }
 
   closeAll() {
+    this.epoch += 1;
     this.joined = false;
     this.qualitySent = null;
     this.closePub();
     if (this.sub) this.sub.close();
     this.sub = null;
+    if (this.spare) this.spare.close();
+    this.spare = null;
     this.mids.clear();
     this.prune();
   }
@@ -307,9 +339,14 @@ export class VideoSfu extends RoomMedia {
     this.closeAll();
   }
 
-  // What to receive: a new link to the media server starts at "high".
+  // What to receive: "audio" (audio only), "low" (phones) or "high".
+  quality() {
+    return this.audioOnly ? "audio" : this.small ? "low" : "high";
+  }
+
+  // Sent with the join, and again when it changes.
   sendQuality() {
-    const quality = this.audioOnly ? "audio" : this.small ? "low" : "high";
+    const quality = this.quality();
     if (this.joined && quality !== (this.qualitySent || "high")) {
       this.send({ type: "video_quality", quality });
       this.qualitySent = quality;

@@ -148,6 +148,54 @@ def test_a_circle_of_three_see_each_other_through_the_media_server(asgi_server, 
     assert _decoded_total(pages[0]) == before
 
 
+# What a page sends on its room socket, by type (and a join's `receive`),
+# recorded before the room's own script runs.
+SENT = """() => {
+  window.sentTypes = [];
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (data) {
+    const message = JSON.parse(data);
+    window.sentTypes.push(message.type === "video_join" ? `video_join ${message.receive}` : message.type);
+    return send.call(this, data);
+  };
+}"""
+
+
+# A camera that takes 8 s to come (a slow device, or a person slow to allow it).
+CAMERA_SLOW = """(() => {
+  const ask = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+  navigator.mediaDevices.getUserMedia = (constraints) => new Promise((resolve) => setTimeout(resolve, 8000))
+    .then(() => ask(constraints));
+})()"""
+
+
+def test_a_newcomer_receives_everyone_without_asking_and_answers_before_its_camera(asgi_server, circle, contexts):
+    """Joining asks to receive everyone publishing now (a phone: the low
+    layer), so the page sends no video_subscribe for them; and a page that
+    publishes answers the offer to receive before its own camera is ready
+    (here it takes 8 s)."""
+    session, host, guests = circle
+    host_page = contexts()
+    _enter(host_page, asgi_server.url, host, session)
+    wait_until(host_page, "() => window.roomDebug.connections().some((pc) => pc.connectionState === 'connected')",
+               timeout=15_000)  # publishing
+    phone = contexts(phone=True)
+    phone.add_init_script(f"({SENT})()")
+    phone.add_init_script(CAMERA_SLOW)
+    sign_in(phone, asgi_server.url, guests[1])
+    phone.wait_for_url(lambda url: "/accounts/login/" not in url)
+    phone.goto(f"{asgi_server.url}/rooms/{session.code}/")
+    phone.get_by_text("You are in the room.").wait_for()
+    started = time.monotonic()
+    _videos_flowing(phone, 1)
+    assert time.monotonic() - started < 6, "receiving waited for this page's camera"
+    sent = phone.evaluate("() => window.sentTypes")
+    assert "video_join low" in sent
+    assert "video_subscribe" not in sent  # the host's feed came with the join
+    assert "video_quality" not in sent  # so did the quality
+    _videos_flowing(host_page, 1, timeout=15_000)  # and the phone publishes once its camera comes
+
+
 def test_someone_sent_to_the_lobby_stops_receiving_within_two_seconds(asgi_server, circle, contexts, settings):
     session, host, guests = circle
     session.group.lobby_enabled = True
