@@ -61,6 +61,9 @@ def too_narrow(constraints: Sequence[Constraint], bounds: Sequence[Bound], small
     reached: set[int] = set()
     moved: set[int] = set()
 
+    def left_below() -> list[int]:
+        return [m for m in small if m not in reached]
+
     def witness(solution: np.ndarray | None) -> None:
         if solution is None:
             return
@@ -83,16 +86,16 @@ def too_narrow(constraints: Sequence[Constraint], bounds: Sequence[Bound], small
     found: dict[int, list[int]] = {}
     for n in small:
         if n not in reached:
-            holding = model.reach(n, goal, sense=1, witness=witness)
+            holding = model.reach(n, goal, sense=1, witness=witness, others=left_below())
             if holding is not None:
                 found[n] = holding
     for n, value in values.items():
         if n in moved:
             continue
-        above = model.reach(n, value + 1, sense=1, witness=witness)
+        above = model.reach(n, value + 1, sense=1, witness=witness, others=[])
         if above is None:
             continue
-        below = model.reach(n, value - 1, sense=-1, witness=witness)
+        below = model.reach(n, value - 1, sense=-1, witness=witness, others=[])
         if below is not None:
             found[n] = sorted({*above, *below})
     return found
@@ -169,36 +172,46 @@ class _Model:
             return None
         return rounded
 
-    def reach(self, n: int, goal: int, sense: int, witness) -> list[int] | None:
+    def reach(self, n: int, goal: int, sense: int, witness, others: list[int]) -> list[int] | None:
         """None when cell n has a whole-number solution at `goal` or beyond
         (raising for sense 1, lowering for -1), else the cells whose bounds
-        hold it short (none when only whole numbers stop it)."""
+        hold it short (none when only whole numbers stop it). An integer
+        programme, when one is needed, also raises `others` towards the goal
+        (so that its solution settles more than one)."""
         solution = self.optimise({n: goal}, sense)
         if sense * solution[n] < sense * goal - TOLERANCE:
             duals = np.array(self.highs.getSolution().col_dual)
             return [m for m in np.flatnonzero(np.abs(duals) > TOLERANCE).tolist() if m != n]
         whole = self.whole(solution)
         if whole is None:
-            whole = self._integer(n, goal, sense)
+            whole = self._integer(n, goal, sense, [m for m in others if m != n])
             if whole is None:
                 return []
         witness(whole)
         return None
 
-    def _integer(self, n: int, goal: int, sense: int) -> np.ndarray | None:
-        """A whole-number solution with cell n at `goal` or beyond, or None."""
+    def _integer(self, n: int, goal: int, sense: int, others: list[int]) -> np.ndarray | None:
+        """A whole-number solution with cell n at `goal` or beyond, or None;
+        among them one raising `others` (each capped at the goal) as far as
+        the solver finds quickly (any solution with n there will do)."""
         if self.integer is None:
             self.lp.integrality_ = [highspy.HighsVarType.kInteger] * self.size
             self.integer = _solver("integer")
+            self.integer.setOptionValue("mip_rel_gap", 1.0)  # a solution is enough: the first good one
             self.integer.passModel(self.lp)
         low, high = (goal, self.upper[n]) if sense > 0 else (self.lower[n], goal)
         if low > high:
             return None
+        cells = np.array(others, dtype=np.int32)
+        self.integer.changeColsBounds(len(cells), cells, self.lower[cells], np.minimum(self.upper[cells], goal))
+        self.integer.changeColsCost(len(cells), cells, np.full(len(cells), -1.0))
         self.integer.changeColBounds(n, low, high)
         self.integer.run()
         status = self.integer.getModelStatus()
         self.integer.changeColBounds(n, self.lower[n], self.upper[n])
-        if status != highspy.HighsModelStatus.kOptimal:
+        self.integer.changeColsBounds(len(cells), cells, self.lower[cells], self.upper[cells])
+        self.integer.changeColsCost(len(cells), cells, np.zeros(len(cells)))
+        if status == highspy.HighsModelStatus.kInfeasible:
             return None
         return self.whole(np.array(self.integer.getSolution().col_value))
 
