@@ -53,8 +53,14 @@ Secondary suppression
        total, else the smallest non-zero shown part of a group sharing a
        cell with that one. Then rules 1 and 2 again, until nothing changes.
        Propagated bounds are outer bounds (the whole-number solutions can
-       be narrower): `reports/tests/test_rounding_disclosure.py` checks the
-       exact ranges on random reports.
+       be narrower), so once they add nothing every group and each shown
+       mean (`Relation`, only while all its cells are shown) are solved
+       together in whole numbers (`reports.ranges`, HiGHS): next to each
+       small hidden count no solution takes to SMALLEST_SHOWN, and each
+       hidden count no solution moves from its value, one more cell is
+       hidden (a shown cell whose bounds hold it there). Then rules 1 to 3
+       again. `reports/tests/test_rounding_disclosure.py` checks the exact
+       ranges on random reports.
 
     A determined cell is left alone when every shown cell of the equations
     pinning it down is 0: they pin it to 0, which no hidden count is, so they
