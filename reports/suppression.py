@@ -307,13 +307,19 @@ class _Suppression:
         targets = [n for n, cell in enumerate(self.cells) if cell in self.hidden and cell in self.counts]
         if not targets:
             return []
-        bounds = [self.reader_bounds(cell) for cell in self.cells]
+        # a hidden 0 (a total hidden for a group that is not a plain sum) is a
+        # reader's `*`, at least 1, that the figures break: keep them solvable
+        bounds = [(0, None) if cell in self.hidden and self.counts.get(cell) == 0 else self.reader_bounds(cell)
+                  for cell in self.cells]
         small = [n for n in targets if self.counts[self.cells[n]] < SMALLEST_SHOWN]
         values = {n: self.counts[self.cells[n]] for n in targets if self.counts[self.cells[n]] >= SMALLEST_SHOWN}
         try:
             found = too_narrow(self.constraints(assume_sums=True), bounds, small, values, SMALLEST_SHOWN)
         except NoSolution:  # a group with a figure not available is not a sum for these figures
-            found = too_narrow(self.constraints(assume_sums=False), bounds, small, values, SMALLEST_SHOWN)
+            try:
+                found = too_narrow(self.constraints(assume_sums=False), bounds, small, values, SMALLEST_SHOWN)
+            except NoSolution:  # figures no reading of the lines allows: nothing to solve (rules 1 to 3 stand)
+                return []
         added: list[Hashable] = []
         touched: set[int] = set()
         for n, holding in found.items():
