@@ -26,16 +26,7 @@ from groups.formats import Format
 from reports import rollups, selectors
 from reports.periods import Period, month_label
 from reports.selectors import ALL
-from reports.suppression import (
-    NOT_APPLICABLE,
-    Group,
-    Relation,
-    display,
-    mean_or_none,
-    mean_relations,
-    percentage,
-    suppress,
-)
+from reports.suppression import NOT_APPLICABLE, Group, display, mean_or_none, percentage, suppress
 
 
 @dataclass(frozen=True)
@@ -292,24 +283,6 @@ def _counts_and_groups(raw: dict, period: Period, lost: set[tuple]) -> tuple[dic
     return counts, groups
 
 
-def _relations(raw: dict, period: Period, lost: set[tuple]) -> list[Relation]:
-    """What each mean rating would tell a reader about its row's counts if
-    shown (`suppression.mean_relations`)."""
-    relations = []
-    for slug, _caption, measures in LAYOUT:
-        dimension = _dimension(slug)
-        if "mean" not in [m.slug for m in measures]:
-            continue
-        for row in [*(key for key, _label in _row_labels(dimension, period)), ALL]:
-            people = _key(dimension, row, "responses")
-            if people in lost:
-                continue
-            values = {_key(dimension, row, part): n for n, part in enumerate(ROW_SUMS["responses"], start=1)}
-            mean = raw.get(_key(dimension, row, "mean"))
-            relations += mean_relations(mean, int(raw.get(people) or 0), values, people)
-    return relations
-
-
 def build_report(*, period: Period, now: datetime, programmes: Collection[int] | None = None) -> Report:
     """The report of these programmes' groups (every group when None)."""
     with rollups.reading(now):
@@ -320,8 +293,7 @@ def build_report(*, period: Period, now: datetime, programmes: Collection[int] |
 def report_from_counts(*, raw: dict[tuple, int | float | None], period: Period) -> Report:
     """The published report of raw figures keyed (dimension, row, measure)."""
     lost = _not_kept(raw, period)
-    published = suppress(*_counts_and_groups(raw, period, lost), _relations(raw, period, lost)) | dict.fromkeys(
-        lost, NOT_AVAILABLE)
+    published = suppress(*_counts_and_groups(raw, period, lost)) | dict.fromkeys(lost, NOT_AVAILABLE)
     tables = [_table(slug, caption, measures, period, raw, published) for slug, caption, measures in LAYOUT]
     return Report(period=period, tables=tables)
 

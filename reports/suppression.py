@@ -53,14 +53,8 @@ Secondary suppression
        total, else the smallest non-zero shown part of a group sharing a
        cell with that one. Then rules 1 and 2 again, until nothing changes.
        Propagated bounds are outer bounds (the whole-number solutions can
-       be narrower), so once they add nothing every group and each shown
-       mean (`Relation`, only while all its cells are shown) are solved
-       together in whole numbers (`reports.ranges`, HiGHS): next to each
-       small hidden count no solution takes to SMALLEST_SHOWN, and each
-       hidden count no solution moves from its value, one more cell is
-       hidden (a shown cell whose bounds hold it there). Then rules 1 to 3
-       again. `reports/tests/test_rounding_disclosure.py` checks the exact
-       ranges on random reports.
+       be narrower): `reports/tests/test_rounding_disclosure.py` checks the
+       exact ranges on random reports.
 
     A determined cell is left alone when every shown cell of the equations
     pinning it down is 0: they pin it to 0, which no hidden count is, so they
@@ -105,7 +99,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from reports.equations import certificates, components, determined
 from reports.intervals import narrowed, propagate
-from reports.ranges import Constraint, NoSolution, too_narrow
 
 SUPPRESSED = "*"
 NOT_APPLICABLE = "–"  # a rate with nothing to divide by
@@ -132,36 +125,21 @@ def round_count(count: int) -> int:
     return ROUND_TO * ((count + ROUND_TO // 2) // ROUND_TO)
 
 
-@dataclass(frozen=True)
-class Relation:
-    """What a figure shown beside the counts tells a reader about them while
-    every cell of it is shown: low <= sum(c * cell) <= high (None: no
-    bound). A mean rating shown as 4.6 is one (`mean_relations`)."""
-
-    coefficients: tuple[tuple[Hashable, int], ...]
-    low: int | None
-    high: int | None
-
-
 def secondary_suppressed(counts: Mapping[Hashable, int], groups: Iterable[Group],
-                         hidden: Iterable[Hashable] = (), relations: Iterable[Relation] = ()) -> set[Hashable]:
+                         hidden: Iterable[Hashable] = ()) -> set[Hashable]:
     """Every key to hide: the primary suppressed cells, those already hidden
     elsewhere (`hidden`: a figure another page publishes hidden stays hidden
     here) and those the groups add. A cell of a group that is not in `counts`
     is not published at all: an unknown to the reader, never hidden."""
-    table = _Suppression(counts, list(groups), list(relations), set(hidden) | {
+    table = _Suppression(counts, list(groups), set(hidden) | {
         key for key, count in counts.items() if is_primary_suppressed(count)})
     check: Iterable[int] = range(len(table.groups))
     while True:
         table.hide_lone_cells(check)
-        added = table.hide_next_to_determined() or table.hide_next_to_narrowed() or table.hide_next_to_bounded()
+        added = table.hide_next_to_determined() or table.hide_next_to_narrowed()
         if not added:
             return table.hidden
         check = sorted({i for cell in added for i in table.groups_of[cell]})
-
-
-def _holds(value: int, low: int | None, high: int | None) -> bool:
-    return (low is None or low <= value) and (high is None or value <= high)
 
 
 def _bounds(count: int) -> tuple[int, int]:
@@ -177,9 +155,8 @@ class _Suppression:
     """The state of `secondary_suppressed`: cells hidden so far, and each
     group as an equation (total - parts = 0) by index."""
 
-    def __init__(self, counts: Mapping[Hashable, int], groups: list[Group], relations: list[Relation],
-                 hidden: set[Hashable]):
-        self.counts, self.groups, self.relations, self.hidden = counts, groups, relations, hidden
+    def __init__(self, counts: Mapping[Hashable, int], groups: list[Group], hidden: set[Hashable]):
+        self.counts, self.groups, self.hidden = counts, groups, hidden
         self.equations: list[dict[Hashable, int]] = []
         self.groups_of: dict[Hashable, list[int]] = {}  # cell -> indices of the groups holding it
         for i, group in enumerate(groups):
@@ -189,7 +166,6 @@ class _Suppression:
             for cell in equation:
                 self.groups_of.setdefault(cell, []).append(i)
         self.solved: dict[frozenset, dict[Hashable, dict[int, int]]] = {}  # a component's unknowns -> its pinned
-        self.reader: dict[int, tuple[int, int | None]] = {}  # the last propagated bounds, by cell number
         # the equations over cell numbers, for interval propagation (keys can be slow to hash)
         self.cells = list(self.groups_of)
         self.number = {cell: n for n, cell in enumerate(self.cells)}
@@ -279,7 +255,6 @@ class _Suppression:
         if not any(cell in self.hidden for cell in self.cells if cell in self.counts):
             return []
         reader = propagate(self.numbered, {n: self.reader_bounds(cell) for n, cell in enumerate(self.cells)})
-        self.reader = reader
         added: list[Hashable] = []
         touched: set[int] = set()
         for n, cell in enumerate(self.cells):
@@ -294,73 +269,6 @@ class _Suppression:
                 added.append(more)
                 touched.update(self.groups_of[more])
         return added
-
-    def hide_next_to_bounded(self) -> list[Hashable]:
-        """One round of the exact rounding rule: every group at once, in
-        whole numbers (`reports.ranges`). Next to each hidden count of 1 to 7
-        that no solution takes to SMALLEST_SHOWN, and each hidden count that
-        no solution moves from its value, one more cell is hidden: the
-        smallest non-zero shown cell whose bounds hold it there, else as the
-        propagation rule would (none where a group of it already gained one
-        this round). The cells added. Runs only once the rules before it
-        add nothing, so `self.reader` is the propagation of these cells."""
-        targets = [n for n, cell in enumerate(self.cells) if cell in self.hidden and cell in self.counts]
-        if not targets:
-            return []
-        # a hidden 0 (a total hidden for a group that is not a plain sum) is a
-        # reader's `*`, at least 1, that the figures break: keep them solvable
-        bounds = [(0, None) if cell in self.hidden and self.counts.get(cell) == 0 else self.reader_bounds(cell)
-                  for cell in self.cells]
-        small = [n for n in targets if self.counts[self.cells[n]] < SMALLEST_SHOWN]
-        values = {n: self.counts[self.cells[n]] for n in targets if self.counts[self.cells[n]] >= SMALLEST_SHOWN}
-        try:
-            found = too_narrow(self.constraints(assume_sums=True), bounds, small, values, SMALLEST_SHOWN)
-        except NoSolution:  # a group with a figure not available is not a sum for these figures
-            try:
-                found = too_narrow(self.constraints(assume_sums=False), bounds, small, values, SMALLEST_SHOWN)
-            except NoSolution:  # figures no reading of the lines allows: nothing to solve (rules 1 to 3 stand)
-                return []
-        added: list[Hashable] = []
-        touched: set[int] = set()
-        for n, holding in found.items():
-            cell = self.cells[n]
-            if touched.intersection(self.groups_of[cell]):
-                continue
-            more = self.smallest(self.cells[m] for m in holding)
-            if more is None:
-                more = self.widening(cell, self.reader)
-            if more is not None:
-                self.hidden.add(more)
-                added.append(more)
-                touched.update(self.groups_of[more])
-        return added
-
-    def constraints(self, assume_sums: bool) -> list[Constraint]:
-        """Each group as a reader can take it: a sum where its published
-        figures add up, and where a figure is not available (`assume_sums`:
-        else it is left out); a total short of its parts' sum (people counted
-        once over parts they shared) at most their sum, and one above it at
-        least their sum."""
-        out = []
-        for equation in self.numbered:
-            if any(self.cells[n] not in self.counts for n in equation):
-                if assume_sums:
-                    out.append(Constraint(equation))
-                continue
-            residual = sum(c * self.counts[self.cells[n]] for n, c in equation.items())  # total - parts
-            if residual < 0:
-                out.append(Constraint(equation, None, 0))
-            elif residual > 0:
-                out.append(Constraint(equation, 0, None))
-            else:
-                out.append(Constraint(equation))
-        for relation in self.relations:
-            cells = dict(relation.coefficients)
-            # one its figures do not satisfy is not what it says: it tells nothing here
-            if all(self.shown(cell) and cell in self.number for cell in cells) and _holds(
-                    sum(c * self.counts[cell] for cell, c in cells.items()), relation.low, relation.high):
-                out.append(Constraint({self.number[cell]: c for cell, c in cells.items()}, relation.low, relation.high))
-        return out
 
     def reader_bounds(self, cell: Hashable) -> tuple[int, int | None]:
         """What a reader knows of a cell from its published figure alone."""
@@ -445,10 +353,9 @@ def totals_of_hidden_parts(groups: Iterable[Group], hidden: Collection[Hashable]
     return {group.total for group in groups if any(part in hidden for part in group.parts)}
 
 
-def suppress(counts: Mapping[Hashable, int], groups: Iterable[Group] = (),
-             relations: Iterable[Relation] = ()) -> dict[Hashable, int | None]:
+def suppress(counts: Mapping[Hashable, int], groups: Iterable[Group] = ()) -> dict[Hashable, int | None]:
     """The publishable value of every count: rounded, or None where suppressed."""
-    hidden = secondary_suppressed(counts, groups, relations=relations)
+    hidden = secondary_suppressed(counts, groups)
     return {key: None if key in hidden else round_count(count) for key, count in counts.items()}
 
 
@@ -476,27 +383,7 @@ def mean_or_none(
         return None
     if any(part is None for part in published_parts):
         return None
-    return rounded_mean(mean)
-
-
-def rounded_mean(mean: float) -> Decimal:
-    """A mean as shown: to one decimal place, halves up."""
     return Decimal(str(mean)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-
-
-def mean_relations(mean: float | None, people: int, values: Mapping[Hashable, int], count: Hashable) -> list[Relation]:
-    """What a mean, if shown, tells a reader about the counts it summarises
-    (`values`: the cell of each value given; `count`: the cell of how many
-    gave one): a mean shown as 4.6 is at least 4.55 and under 4.65, so 20
-    times the sum of the values is at least 91 times the count and at most 93
-    times it less one. None when it is never shown (fewer than
-    SMALLEST_SHOWN people)."""
-    if mean is None or people < SMALLEST_SHOWN:
-        return []
-    twentieths = int(rounded_mean(mean) * 20)  # even: a tenth is two twentieths
-    ratings = tuple((cell, 20 * value) for cell, value in values.items())
-    return [Relation((*ratings, (count, 1 - twentieths)), 0, None),
-            Relation((*ratings, (count, -1 - twentieths)), None, -1)]
 
 
 def display(value: int | Decimal | str | None, *, percent: bool = False) -> str:
