@@ -5,11 +5,11 @@ groups or sessions there are. Other apps' pages use these."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import public_name
+from core.statements import Slots, fill, keep
 from groups.access import get_visible_session, visible_groups
 from groups.formats import Format
 from groups.models import Eligibility, Facilitation, GroundRules, GroupSession, PeerGroup
@@ -84,25 +85,33 @@ def join_facts_expressions(user_id: int, group: str) -> dict[str, Exists | Subqu
     }
 
 
-_ANYONE = -1  # no person has this id: compiled for it, then each person's is put in its place
-
-
 @cache
-def _compiled_join_facts(model: type[GroupSession | PeerGroup], group: str) -> dict[str, tuple[str, Sequence[object]]]:
-    """`join_facts_expressions` compiled once per query shape: building and
-    compiling them cost a booking more than the rest of its session query
-    (bench S1), and their SQL differs between people only in the id."""
-    query = model.objects.annotate(**join_facts_expressions(_ANYONE, group)).query
-    compiler = query.get_compiler(connection=connection)
-    return {name: compiler.compile(query.annotations[name]) for name in ("join_limited", "join_rules_pending")}
+def _compiled_join_facts(model: type[GroupSession | PeerGroup], group: str) -> dict[str, tuple[str, Slots] | None]:
+    """`join_facts_expressions` compiled once per query shape (`core.statements.keep`):
+    building and compiling them cost a booking more than the rest of its
+    session query (bench S1), and their SQL differs between people only in
+    the id. None for one that cannot be kept: built each time."""
+    def compiler(name: str) -> Callable[[dict[str, Any]], tuple[str, Sequence[object]]]:
+        def compile(values: dict[str, Any]) -> tuple[str, Sequence[object]]:
+            query = model.objects.annotate(**join_facts_expressions(values["user_id"], group)).query
+            sql, params = query.get_compiler(connection=connection).compile(query.annotations[name])
+            return str(sql), tuple(params)
+        return compile
+
+    return {name: keep(compiler(name), {"user_id": int}) for name in ("join_limited", "join_rules_pending")}
 
 
-def _join_facts(user: User, model: type[GroupSession | PeerGroup], group: str) -> dict[str, RawSQL]:
-    compiled = _compiled_join_facts(model, group)
-    # The text is the ORM's own compilation; every value stays a parameter.
-    return {name: RawSQL(sql, tuple(user.pk if p == _ANYONE else p for p in params),  # noqa: S611
-                         output_field=BooleanField())
-            for name, (sql, params) in compiled.items()}
+def _join_facts(user: User, model: type[GroupSession | PeerGroup], group: str) -> dict[str, RawSQL | Exists | Subquery]:
+    expressions: dict[str, RawSQL | Exists | Subquery] = {}
+    for name, kept in _compiled_join_facts(model, group).items():
+        if kept is None:
+            expressions[name] = join_facts_expressions(user.pk, group)[name]
+        else:
+            # The text is the ORM's own compilation; every value stays a parameter.
+            sql, slots = kept
+            expressions[name] = RawSQL(sql, tuple(fill(slots, {"user_id": user.pk})),  # noqa: S611
+                                       output_field=BooleanField())
+    return expressions
 
 
 def _facts(row: object) -> JoinFacts:
